@@ -1,0 +1,247 @@
+"""Complaint endpoints: thin — parse, call one service or selector, present."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Header, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from complaintdesk.accounts.models import User
+from complaintdesk.accounts.permissions import sees_personal_data
+from complaintdesk.api.presenters import complaint_out, complaint_summary, event_out
+from complaintdesk.api.schemas import (
+    AttachmentOut,
+    ComplaintIn,
+    ComplaintOut,
+    ComplaintPage,
+    ConflictOut,
+    ErrorOut,
+    EventOut,
+    NoteIn,
+    TransitionIn,
+    ValidationErrorOut,
+)
+from complaintdesk.complaints.errors import InvalidInput, NotAllowed, NotFound
+from complaintdesk.complaints.lifecycle import complaint_transition
+from complaintdesk.complaints.selectors import (
+    ComplaintFilters,
+    complaint_get,
+    complaint_list,
+    complaint_timeline,
+)
+from complaintdesk.complaints.services import attachment_add, complaint_add_note
+from complaintdesk.intake.services import ComplaintDraft, CustomerDetails, complaint_create
+
+router = Router(tags=["complaints"])
+
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ConflictOut,
+    422: ValidationErrorOut | ErrorOut,
+}
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+@router.post(
+    "/complaints",
+    response={200: ComplaintOut, 201: ComplaintOut, **ERRORS},
+    summary="Register a complaint",
+    description=(
+        "Creates and registers a complaint. Send an `Idempotency-Key` header to make retries "
+        "safe: the same key with the same body returns the complaint already created (200); "
+        "the same key with another body is refused (409)."
+    ),
+)
+def create_complaint(
+    request: HttpRequest,
+    payload: ComplaintIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> tuple[int, dict[str, Any]]:
+    data = payload.dict()
+    customer = data.pop("customer")
+    draft = ComplaintDraft(
+        customer=CustomerDetails(**customer),
+        content_category=data.pop("category"),
+        **data,
+    )
+    result = complaint_create(draft=draft, actor=_user(request), idempotency_key=idempotency_key)
+    return (201 if result.created else 200), complaint_out(result.complaint, _user(request))
+
+
+class ListQuery(Schema):
+    status: list[str] | None = None
+    category: str = ""
+    nature: str = ""
+    department: str = ""
+    assignee: str = ""
+    customer: int | None = None
+    channel: str = ""
+    overdue: bool | None = None
+    needs_triage: bool | None = None
+    crisis: bool | None = None
+    q: str = ""
+    page: int = 1
+    page_size: int = 50
+
+
+@router.get("/complaints", response={200: ComplaintPage, **ERRORS}, summary="List complaints")
+def list_complaints(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+    user = _user(request)
+    if query.page < 1:
+        raise InvalidInput(_("page starts at 1."), field="page")
+    if not 1 <= query.page_size <= settings.API_PAGE_SIZE_MAX:
+        raise InvalidInput(
+            _("page_size must be 1 to %(max)d.") % {"max": settings.API_PAGE_SIZE_MAX},
+            field="page_size",
+        )
+    filters = ComplaintFilters(
+        status=query.status,
+        category=query.category,
+        nature=query.nature,
+        department=query.department,
+        assignee=query.assignee,
+        customer_id=query.customer,
+        channel=query.channel,
+        overdue=query.overdue,
+        needs_triage=query.needs_triage,
+        crisis=query.crisis,
+        text=query.q,
+    )
+    queryset = complaint_list(user=user, filters=filters)
+    start = (query.page - 1) * query.page_size
+    rows = list(queryset[start : start + query.page_size])
+    return {
+        "count": queryset.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "results": [complaint_summary(c, user) for c in rows],
+    }
+
+
+@router.get(
+    "/complaints/{tracking_number}", response={200: ComplaintOut, **ERRORS}, summary="Read one"
+)
+def get_complaint(request: HttpRequest, tracking_number: str) -> dict[str, Any]:
+    user = _user(request)
+    return complaint_out(complaint_get(user=user, tracking_number=tracking_number), user)
+
+
+@router.get(
+    "/complaints/{tracking_number}/events",
+    response={200: list[EventOut], **ERRORS},
+    summary="The complaint's timeline",
+)
+def list_events(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
+    user = _user(request)
+    complaint = complaint_get(user=user, tracking_number=tracking_number)
+    return [event_out(e, user) for e in complaint_timeline(complaint=complaint)]
+
+
+@router.post(
+    "/complaints/{tracking_number}/transitions",
+    response={200: ComplaintOut, **ERRORS},
+    summary="Run a lifecycle action",
+    description="An action that does not apply to the current status answers 409 with the "
+    "actions that do.",
+)
+def run_transition(
+    request: HttpRequest, tracking_number: str, payload: TransitionIn
+) -> dict[str, Any]:
+    user = _user(request)
+    complaint = complaint_get(user=user, tracking_number=tracking_number)
+    params: dict[str, Any] = {}
+    if payload.assignee:
+        assignee = User.objects.filter(username=payload.assignee, is_active=True).first()
+        if assignee is None:
+            raise InvalidInput(
+                _("No active staff member %(name)s.") % {"name": payload.assignee}, "assignee"
+            )
+        params["assignee"] = assignee
+    if payload.reason:
+        params["reason"] = payload.reason
+    if payload.into:
+        try:
+            params["into"] = complaint_get(user=user, tracking_number=payload.into)
+        except NotFound as exc:
+            raise InvalidInput(exc.message, field="into") from exc
+    complaint = complaint_transition(
+        complaint=complaint, action=payload.action, actor=user, note=payload.note, params=params
+    )
+    return complaint_out(complaint_get(user=user, tracking_number=complaint.tracking_number), user)
+
+
+@router.post(
+    "/complaints/{tracking_number}/notes",
+    response={201: EventOut, **ERRORS},
+    summary="Add a note",
+)
+def add_note(
+    request: HttpRequest, tracking_number: str, payload: NoteIn
+) -> tuple[int, dict[str, Any]]:
+    user = _user(request)
+    complaint = complaint_get(user=user, tracking_number=tracking_number)
+    event = complaint_add_note(
+        complaint=complaint, actor=user, text=payload.text, customer_visible=payload.customer_visible
+    )
+    return 201, event_out(event, user)
+
+
+@router.post(
+    "/complaints/{tracking_number}/attachments",
+    response={201: AttachmentOut, **ERRORS},
+    summary="Upload an attachment",
+)
+def upload_attachment(
+    request: HttpRequest, tracking_number: str, file: File[UploadedFile]
+) -> tuple[int, Any]:
+    user = _user(request)
+    complaint = complaint_get(user=user, tracking_number=tracking_number)
+    attachment = attachment_add(
+        complaint=complaint, upload=file.file, name=file.name or "attachment", actor=user
+    )
+    return 201, attachment
+
+
+@router.get(
+    "/complaints/{tracking_number}/attachments",
+    response={200: list[AttachmentOut], **ERRORS},
+    summary="List attachments",
+)
+def list_attachments(request: HttpRequest, tracking_number: str) -> Any:
+    complaint = complaint_get(user=_user(request), tracking_number=tracking_number)
+    return list(complaint.attachments.all())
+
+
+@router.get(
+    "/complaints/{tracking_number}/attachments/{attachment_id}",
+    response={200: None, **ERRORS},
+    summary="Download an attachment",
+)
+def download_attachment(
+    request: HttpRequest, tracking_number: str, attachment_id: int
+) -> FileResponse:
+    user = _user(request)
+    complaint = complaint_get(user=user, tracking_number=tracking_number)
+    if not sees_personal_data(user):
+        raise NotAllowed(_("Attachments may hold personal data; your role may not open them."))
+    attachment = complaint.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("No attachment %(id)d on this complaint.") % {"id": attachment_id})
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )

@@ -1,0 +1,176 @@
+"""Request and response schemas of the REST API (they make the OpenAPI document)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class CustomerIn(Schema):
+    name: str = Field("", max_length=200, description="The customer's name as given.")
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+    account_number: str = Field("", max_length=64)
+    contract_id: str = Field("", max_length=64)
+    tier: str = Field("standard", description="standard, silver, gold or vip")
+    preferred_language: str = Field("", max_length=10)
+    preferred_channel: str = Field("", max_length=20)
+    region: str = Field("", max_length=100)
+
+
+class ComplaintIn(Schema):
+    channel: str = Field(..., description="hotline, web, email, sms, app, chat, social, …")
+    subject: str = Field("", max_length=300)
+    description: str = Field(..., min_length=1, max_length=20000)
+    customer: CustomerIn
+    channel_reference: str = Field("", max_length=200)
+    expected_resolution: str = Field("", max_length=5000)
+    demands: list[str] = Field(default_factory=list)
+    received_at: datetime | None = None
+    language: str = Field("", max_length=10)
+    order_reference: str = Field("", max_length=120)
+    product_reference: str = Field("", max_length=120)
+    category: str = Field("", description="Content taxonomy key, e.g. billing.charge")
+    nature: str = Field("", description="general, major or urgent")
+    urgency: int | None = Field(None, ge=1, le=4)
+    importance: int | None = Field(None, ge=1, le=4)
+    external_body: str = Field("", max_length=200)
+    external_deadline: datetime | None = None
+    is_report: bool = False
+
+
+class TaxonomyRef(Schema):
+    key: str
+    code: str
+    label: str
+
+
+class CustomerOut(Schema):
+    id: int
+    name: str
+    phone: str
+    email: str
+    account_number: str
+    tier: str
+
+
+class ComplaintOut(Schema):
+    tracking_number: str
+    status: str
+    status_label: str
+    channel: str
+    channel_reference: str
+    received_at: datetime
+    registered_at: datetime | None
+    subject: str
+    description: str
+    expected_resolution: str
+    demands: list[str]
+    language: str
+    customer: CustomerOut
+    category: TaxonomyRef | None
+    nature: TaxonomyRef | None
+    urgency: int
+    importance: int
+    emotion: str
+    motive: str
+    behaviour: str
+    crisis_signals: list[str]
+    triage_confidence: float | None
+    needs_triage: bool
+    department: str | None
+    assignee: str | None
+    first_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    sla_paused: bool
+    overdue: bool
+    duplicate_of: str | None
+    merged_into: str | None
+    reopen_count: int
+    allowed_actions: list[str]
+
+
+class ComplaintSummary(Schema):
+    tracking_number: str
+    status: str
+    channel: str
+    received_at: datetime
+    subject: str
+    customer_name: str
+    category: str | None
+    nature: str | None
+    department: str | None
+    assignee: str | None
+    resolution_due_at: datetime | None
+    overdue: bool
+
+
+class ComplaintPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[ComplaintSummary]
+
+
+class EventOut(Schema):
+    id: int
+    created_at: datetime
+    actor: str | None
+    kind: str
+    from_status: str
+    to_status: str
+    before: dict[str, object]
+    after: dict[str, object]
+    note: str
+    visibility: str
+
+
+class TransitionIn(Schema):
+    action: str = Field(..., description="register, assign, start, request_info, …")
+    note: str = Field("", max_length=10000)
+    assignee: str | None = Field(None, description="Username, for assign")
+    reason: str | None = Field(None, description="invalid, malicious or duplicate, for reject")
+    into: str | None = Field(None, description="Tracking number, for merge")
+
+
+class NoteIn(Schema):
+    text: str = Field(..., min_length=1, max_length=10000)
+    customer_visible: bool = False
+
+
+class AttachmentOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str | None = None
+
+
+class ConflictOut(Schema):
+    detail: str
+    status: str | None = None
+    allowed_actions: list[str] = Field(default_factory=list)
+
+
+class ValidationErrorItem(Schema):
+    field: str
+    message: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: list[ValidationErrorItem]
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    role: str
+    department: str | None

@@ -1,0 +1,291 @@
+"""The complaint lifecycle: the transition table, its guards, and the only way a status changes.
+
+received → registered (acknowledged) → assigned → in progress → awaiting approval → executing
+→ resolved (result notified) → closed; aside: awaiting customer information (the SLA clock is
+paused), reopened, rejected (reason required), merged into another complaint. A first-contact
+resolution goes from in progress straight to resolved, skipping plan and approval.
+
+`complaint_transition()` is the single entry point. It locks the row, checks the action
+applies to the current status, that the actor's role may take it and that its guards pass,
+applies the change and writes the timeline event in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaintdesk.accounts.choices import Role
+from complaintdesk.accounts.models import User
+from complaintdesk.accounts.permissions import role_of
+from complaintdesk.complaints import sla
+from complaintdesk.complaints.choices import (
+    EventKind,
+    RejectionReason,
+    Status,
+    Visibility,
+)
+from complaintdesk.complaints.errors import InvalidInput, NotAllowed, TransitionNotAllowed
+from complaintdesk.complaints.events import event_record
+from complaintdesk.complaints.models import Complaint
+
+S = Status
+ALL_STAFF_ACTING = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN})
+FRONT_LINE = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
+HANDLING = frozenset({Role.HANDLER, Role.SUPERVISOR, Role.ADMIN})
+MANAGING = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+MERGEABLE = frozenset(
+    {S.RECEIVED, S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_INFO, S.REOPENED}
+)
+
+
+@dataclass(frozen=True)
+class TransitionRequest:
+    """What an actor asks for: the action, a note, and the action's own parameters."""
+
+    complaint: Complaint
+    actor: User
+    note: str
+    params: Mapping[str, Any]
+    now: datetime
+
+
+Guard = Callable[[TransitionRequest], None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: Any
+    sources: frozenset[str]
+    # None: the target is computed (resume goes back to the status before the pause).
+    target: str | None
+    roles: frozenset[str]
+    note_required: Any = None
+    guards: tuple[Guard, ...] = field(default_factory=tuple)
+    customer_visible: bool = False
+
+
+# Guards -------------------------------------------------------------------------------------
+
+
+def _guard_assignee_given(request: TransitionRequest) -> None:
+    assignee = request.params.get("assignee")
+    if not isinstance(assignee, User) or not assignee.is_active:
+        raise InvalidInput(_("Choose an active staff member to assign."), field="assignee")
+    if role_of(assignee) not in {Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}:
+        raise InvalidInput(_("This staff member's role cannot handle complaints."), "assignee")
+    actor_role = role_of(request.actor)
+    if actor_role == Role.HANDLER and assignee.department_id != request.actor.department_id:
+        raise NotAllowed(_("A department handler can assign only within their department."))
+
+
+def _guard_has_assignee(request: TransitionRequest) -> None:
+    if request.complaint.assignee_id is None:
+        raise InvalidInput(_("Assign the complaint to a handler before starting work."))
+
+
+def _guard_approver_is_not_submitter(request: TransitionRequest) -> None:
+    submitter_id = (
+        request.complaint.events.filter(kind=EventKind.TRANSITION, after__action="submit_plan")
+        .order_by("-created_at", "-id")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    if submitter_id is not None and submitter_id == request.actor.pk:
+        raise NotAllowed(_("A plan must be approved by someone other than the person who submitted it."))
+
+
+def _guard_rejection_reason(request: TransitionRequest) -> None:
+    reason = request.params.get("reason")
+    if reason not in RejectionReason.values:
+        choices = ", ".join(RejectionReason.values)
+        raise InvalidInput(
+            _("Give the rejection reason: one of %(choices)s.") % {"choices": choices},
+            field="reason",
+        )
+
+
+def _guard_merge_target(request: TransitionRequest) -> None:
+    target = request.params.get("into")
+    if not isinstance(target, Complaint):
+        raise InvalidInput(_("Name the complaint to merge into."), field="into")
+    if target.pk == request.complaint.pk:
+        raise InvalidInput(_("A complaint cannot be merged into itself."), field="into")
+    if target.status not in MERGEABLE:
+        raise InvalidInput(
+            _("Complaint %(number)s is %(status)s; merge into an open complaint.")
+            % {"number": target.tracking_number, "status": target.get_status_display()},
+            field="into",
+        )
+
+
+def _guard_result_notified(request: TransitionRequest) -> None:
+    notified = request.complaint.events.filter(
+        kind=EventKind.TRANSITION, to_status=S.RESOLVED, visibility=Visibility.CUSTOMER
+    ).exists()
+    if not notified:
+        raise InvalidInput(_("A complaint cannot be closed before the result is notified."))
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("register", _("Register and acknowledge"), frozenset({S.RECEIVED}),
+               S.REGISTERED, ALL_STAFF_ACTING, customer_visible=True),
+    Transition("assign", _("Assign"), frozenset({S.REGISTERED, S.REOPENED}), S.ASSIGNED,
+               ALL_STAFF_ACTING, guards=(_guard_assignee_given,)),
+    Transition("start", _("Start handling"), frozenset({S.ASSIGNED, S.REOPENED}),
+               S.IN_PROGRESS, ALL_STAFF_ACTING, guards=(_guard_has_assignee,)),
+    Transition("request_info", _("Ask the customer for information"),
+               frozenset({S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS, S.EXECUTING, S.REOPENED}),
+               S.AWAITING_INFO, ALL_STAFF_ACTING,
+               note_required=_("Say what information is needed and how to send it."),
+               customer_visible=True),
+    Transition("receive_info", _("Customer information received"),
+               frozenset({S.AWAITING_INFO}), None, ALL_STAFF_ACTING),
+    Transition("submit_plan", _("Submit the handling plan for approval"),
+               frozenset({S.IN_PROGRESS}), S.AWAITING_APPROVAL, HANDLING | {Role.AGENT},
+               note_required=_("Describe the handling plan.")),
+    Transition("approve_plan", _("Approve the plan"), frozenset({S.AWAITING_APPROVAL}),
+               S.EXECUTING, MANAGING, guards=(_guard_approver_is_not_submitter,)),
+    Transition("reject_plan", _("Send the plan back for revision"),
+               frozenset({S.AWAITING_APPROVAL}), S.IN_PROGRESS, MANAGING,
+               note_required=_("Say why the plan is sent back.")),
+    Transition("resolve", _("Resolve and notify the result"),
+               frozenset({S.IN_PROGRESS, S.EXECUTING}), S.RESOLVED, ALL_STAFF_ACTING,
+               note_required=_("Write the result notified to the customer."),
+               customer_visible=True),
+    Transition("close", _("Close"), frozenset({S.RESOLVED}), S.CLOSED,
+               HANDLING | {Role.AGENT}, guards=(_guard_result_notified,)),
+    Transition("reopen", _("Reopen"), frozenset({S.RESOLVED, S.CLOSED}), S.REOPENED,
+               ALL_STAFF_ACTING, note_required=_("Say why the complaint is reopened."),
+               customer_visible=True),
+    Transition("reject", _("Reject as invalid or malicious"),
+               frozenset({S.RECEIVED, S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS,
+                          S.AWAITING_INFO, S.REOPENED}),
+               S.REJECTED, MANAGING, note_required=_("Explain the rejection."),
+               guards=(_guard_rejection_reason,), customer_visible=True),
+    Transition("merge", _("Merge into another complaint"), MERGEABLE, S.MERGED,
+               ALL_STAFF_ACTING, guards=(_guard_merge_target,), customer_visible=True),
+)  # fmt: skip
+
+TRANSITIONS_BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
+
+
+def transitions_from(status: str) -> list[Transition]:
+    return [t for t in TRANSITIONS if status in t.sources]
+
+
+def allowed_actions(complaint: Complaint, actor: User) -> list[str]:
+    """The actions this actor may try now (guards that need parameters are checked later)."""
+    role = role_of(actor)
+    return [t.action for t in transitions_from(complaint.status) if role in t.roles]
+
+
+def _apply_side_effects(transition: Transition, request: TransitionRequest) -> dict[str, Any]:
+    """Change the complaint's fields for this action; return what the event should record."""
+    complaint, now, params = request.complaint, request.now, request.params
+    recorded: dict[str, Any] = {}
+    match transition.action:
+        case "register":
+            complaint.registered_at = now
+        case "assign":
+            assignee: User = params["assignee"]
+            recorded["assignee"] = assignee.username
+            complaint.assignee = assignee
+            if assignee.department_id is not None:
+                complaint.department_id = assignee.department_id
+        case "request_info":
+            complaint.status_before_pause = complaint.status
+            sla.pause_clock(complaint, now)
+        case "receive_info":
+            sla.resume_clock(complaint, now)
+            complaint.status_before_pause = ""
+        case "resolve":
+            complaint.resolved_at = now
+            sla.record_first_response(complaint, now)
+        case "close":
+            complaint.closed_at = now
+        case "reopen":
+            complaint.reopen_count += 1
+            complaint.resolved_at = None
+            complaint.closed_at = None
+            sla.restart_clock_after_reopen(complaint, now)
+        case "reject":
+            complaint.rejection_reason = params["reason"]
+            recorded["reason"] = params["reason"]
+        case "merge":
+            target: Complaint = params["into"]
+            complaint.merged_into = target
+            recorded["into"] = target.tracking_number
+    return recorded
+
+
+def _target_status(transition: Transition, complaint: Complaint) -> str:
+    if transition.target is not None:
+        return transition.target
+    # Resume after a pause: back where it was, or registered if that was never recorded.
+    return complaint.status_before_pause or S.REGISTERED
+
+
+def complaint_transition(
+    *,
+    complaint: Complaint,
+    action: str,
+    actor: User,
+    note: str = "",
+    params: Mapping[str, Any] | None = None,
+) -> Complaint:
+    """Run one lifecycle action on a complaint, or raise a DomainError that says why not."""
+    transition = TRANSITIONS_BY_ACTION.get(action)
+    if transition is None:
+        known = ", ".join(TRANSITIONS_BY_ACTION)
+        raise InvalidInput(
+            _("Unknown action %(action)s; known actions: %(known)s.")
+            % {"action": action, "known": known},
+            field="action",
+        )
+    with transaction.atomic():
+        # The lock makes two people acting at once queue up; the second sees the new status.
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if locked.status not in transition.sources:
+            raise TransitionNotAllowed(
+                _("Cannot %(action)s a complaint that is %(status)s.")
+                % {"action": action, "status": locked.get_status_display()},
+                status=locked.status,
+                allowed_actions=allowed_actions(locked, actor),
+            )
+        if role_of(actor) not in transition.roles:
+            raise NotAllowed(
+                _("Your role may not %(action)s complaints.") % {"action": transition.label}
+            )
+        note = (note or "").strip()
+        if transition.note_required and not note:
+            raise InvalidInput(transition.note_required, field="note")
+        request = TransitionRequest(
+            complaint=locked, actor=actor, note=note, params=params or {}, now=timezone.now()
+        )
+        for guard in transition.guards:
+            guard(request)
+        from_status = locked.status
+        recorded = _apply_side_effects(transition, request)
+        locked.status = _target_status(transition, locked)
+        locked.save()
+        event_record(
+            complaint=locked,
+            actor=actor,
+            kind=EventKind.TRANSITION,
+            from_status=from_status,
+            to_status=locked.status,
+            after={"action": action, **recorded},
+            note=note,
+            visibility=Visibility.CUSTOMER if transition.customer_visible else Visibility.INTERNAL,
+        )
+    complaint.refresh_from_db()
+    return complaint

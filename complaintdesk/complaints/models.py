@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaintdesk.complaints.choices import (
+    OPEN_STATUSES,
+    Channel,
+    EventKind,
+    Level,
+    RejectionReason,
+    Status,
+    Visibility,
+)
+from complaintdesk.triage.choices import Behaviour, Dimension, Emotion, Motive
+
+
+def _taxonomy_fk(dimension: str, label: str) -> models.ForeignKey[Any, Any]:
+    return models.ForeignKey(
+        "triage.TaxonomyEntry",
+        verbose_name=label,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"dimension": dimension},
+    )
+
+
+class Complaint(models.Model):
+    """A customer's complaint, from receipt to closure; its status moves only by lifecycle.py."""
+
+    tracking_number = models.CharField(_("tracking number"), max_length=16, unique=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    channel = models.CharField(_("channel"), max_length=30, choices=Channel.choices)
+    channel_reference = models.CharField(_("channel reference"), max_length=200, blank=True)
+    external_body = models.CharField(_("external body"), max_length=200, blank=True)
+    external_deadline = models.DateTimeField(_("external body's deadline"), null=True, blank=True)
+    is_report = models.BooleanField(_("report of a violation"), default=False)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
+
+    subject = models.CharField(_("subject"), max_length=300)
+    description = models.TextField(_("description"))
+    expected_resolution = models.TextField(_("customer's expected resolution"), blank=True)
+    demands = models.JSONField(_("demands"), default=list, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="zh-Hans")
+    order_reference = models.CharField(_("order / account reference"), max_length=120, blank=True)
+    product_reference = models.CharField(_("product / batch"), max_length=120, blank=True)
+
+    content_category = _taxonomy_fk(Dimension.CONTENT, _("content category"))
+    nature = _taxonomy_fk(Dimension.NATURE, _("nature"))
+    complaint_object = _taxonomy_fk(Dimension.OBJECT, _("object"))
+    handling_department_class = _taxonomy_fk(Dimension.DEPARTMENT, _("handling department class"))
+    time_limit_class = _taxonomy_fk(Dimension.TIME_LIMIT, _("time limit class"))
+
+    urgency = models.PositiveSmallIntegerField(
+        _("urgency"), choices=Level.choices, default=Level.MEDIUM
+    )
+    importance = models.PositiveSmallIntegerField(
+        _("importance"), choices=Level.choices, default=Level.MEDIUM
+    )
+    emotion = models.CharField(_("emotion"), max_length=20, choices=Emotion.choices, blank=True)
+    motive = models.CharField(_("motive"), max_length=20, choices=Motive.choices, blank=True)
+    behaviour = models.CharField(
+        _("behaviour type"), max_length=20, choices=Behaviour.choices, blank=True
+    )
+    crisis_signals = models.JSONField(_("crisis signals"), default=list, blank=True)
+    triage_confidence = models.FloatField(_("triage confidence"), null=True, blank=True)
+    needs_triage = models.BooleanField(_("needs manual triage"), default=False)
+    abusive_language = models.BooleanField(_("abusive language"), default=False)
+
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_complaints",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    # Where an "awaiting information" pause returns to when the customer answers.
+    status_before_pause = models.CharField(max_length=20, choices=Status.choices, blank=True)
+
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    first_responded_at = models.DateTimeField(_("first responded"), null=True, blank=True)
+    sla_paused_at = models.DateTimeField(_("time limit paused since"), null=True, blank=True)
+    sla_warned_at = models.DateTimeField(null=True, blank=True)
+    sla_breached_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("possible duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="suspected_duplicates",
+    )
+    duplicate_score = models.FloatField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_complaints",
+    )
+    rejection_reason = models.CharField(
+        _("rejection reason"), max_length=20, choices=RejectionReason.choices, blank=True
+    )
+    reopen_count = models.PositiveIntegerField(_("times reopened"), default=0)
+    repeat_count = models.PositiveIntegerField(_("times sent again by the customer"), default=0)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [
+            models.Index(fields=["status", "resolution_due_at"], name="complaint_status_due"),
+            models.Index(fields=["department", "status"], name="complaint_dept_status"),
+            models.Index(fields=["assignee", "status"], name="complaint_assignee_status"),
+            models.Index(fields=["customer", "received_at"], name="complaint_customer_recv"),
+            models.Index(fields=["-received_at", "-id"], name="complaint_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_number} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ComplaintEventQuerySet(models.QuerySet["ComplaintEvent"]):
+    # The timeline is an audit trail: bulk edits and deletes are refused in code.
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("complaint events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("complaint events are append-only")
+
+
+class ComplaintEvent(models.Model):
+    """One entry of a complaint's timeline: who did what, when, from what to what.
+
+    Written in the same transaction as the change it records; never updated or deleted.
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+
+    objects = ComplaintEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("complaint events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("complaint events are append-only")
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is random; the original name is kept in a field, never trusted as a path.
+    return f"attachments/{timezone.now():%Y/%m}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """Evidence the customer or staff attached to a complaint (photos, bills, recordings)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

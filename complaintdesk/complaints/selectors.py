@@ -1,0 +1,139 @@
+"""Reads of complaints. Every list and detail, in the API, the web UI and exports, starts here.
+
+`complaints_visible_to(user)` is the restricted queryset: a department handler sees only
+complaints routed to their department, analysts and auditors see everything read-only,
+anonymous or role-less users see nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaintdesk.accounts.choices import Role
+from complaintdesk.accounts.models import User
+from complaintdesk.accounts.permissions import role_of, sees_all_departments
+from complaintdesk.complaints.choices import OPEN_STATUSES, Status
+from complaintdesk.complaints.errors import InvalidInput, NotFound
+from complaintdesk.complaints.models import Complaint, ComplaintEvent
+from complaintdesk.core.ids import normalise_tracking_number
+
+
+def complaints_visible_to(user: User) -> QuerySet[Complaint]:
+    role = role_of(user)
+    queryset = Complaint.objects.all()
+    if role is None:
+        return queryset.none()
+    if sees_all_departments(user):
+        return queryset
+    if role == Role.HANDLER and user.department_id is not None:
+        return queryset.filter(department_id=user.department_id)
+    return queryset.none()
+
+
+def complaint_get(*, user: User, tracking_number: str) -> Complaint:
+    """One complaint by tracking number; "not found" also when the user may not see it."""
+    number = normalise_tracking_number(tracking_number)
+    complaint = (
+        complaints_visible_to(user)
+        .select_related(
+            "customer",
+            "department",
+            "assignee",
+            "content_category",
+            "nature",
+            "complaint_object",
+            "handling_department_class",
+            "time_limit_class",
+            "merged_into",
+            "duplicate_of",
+        )
+        .filter(tracking_number=number)
+        .first()
+    )
+    if complaint is None:
+        # The same answer for "does not exist" and "not yours", so numbers cannot be probed.
+        raise NotFound(_("No complaint %(number)s.") % {"number": number})
+    return complaint
+
+
+@dataclass
+class ComplaintFilters:
+    status: list[str] | None = None
+    category: str = ""
+    nature: str = ""
+    department: str = ""
+    assignee: str = ""
+    customer_id: int | None = None
+    channel: str = ""
+    overdue: bool | None = None
+    needs_triage: bool | None = None
+    crisis: bool | None = None
+    text: str = ""
+    received_from: datetime | None = None
+    received_to: datetime | None = None
+
+
+def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complaint]:
+    queryset = complaints_visible_to(user).select_related(
+        "customer", "department", "assignee", "content_category", "nature"
+    )
+    if filters.status:
+        unknown = [s for s in filters.status if s not in Status.values]
+        if unknown:
+            raise InvalidInput(
+                _("Unknown status %(status)s; use any of: %(known)s.")
+                % {"status": unknown[0], "known": ", ".join(Status.values)},
+                field="status",
+            )
+        queryset = queryset.filter(status__in=filters.status)
+    if filters.category:
+        queryset = queryset.filter(
+            Q(content_category__key=filters.category)
+            | Q(content_category__parent__key=filters.category)
+        )
+    if filters.nature:
+        queryset = queryset.filter(nature__key=filters.nature)
+    if filters.department:
+        queryset = queryset.filter(department__code=filters.department)
+    if filters.assignee:
+        if filters.assignee == "none":
+            queryset = queryset.filter(assignee__isnull=True)
+        else:
+            queryset = queryset.filter(assignee__username=filters.assignee)
+    if filters.customer_id is not None:
+        queryset = queryset.filter(customer_id=filters.customer_id)
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.overdue is not None:
+        overdue = Q(status__in=OPEN_STATUSES, resolution_due_at__lt=timezone.now())
+        overdue &= Q(sla_paused_at__isnull=True)
+        queryset = queryset.filter(overdue) if filters.overdue else queryset.exclude(overdue)
+    if filters.needs_triage is not None:
+        queryset = queryset.filter(needs_triage=filters.needs_triage)
+    if filters.crisis is not None:
+        queryset = (
+            queryset.exclude(crisis_signals=[])
+            if filters.crisis
+            else queryset.filter(crisis_signals=[])
+        )
+    if filters.text:
+        text = filters.text.strip()
+        queryset = queryset.filter(
+            Q(tracking_number=normalise_tracking_number(text))
+            | Q(subject__icontains=text)
+            | Q(description__icontains=text)
+        )
+    if filters.received_from:
+        queryset = queryset.filter(received_at__gte=filters.received_from)
+    if filters.received_to:
+        queryset = queryset.filter(received_at__lt=filters.received_to)
+    return queryset.order_by("-received_at", "-id")
+
+
+def complaint_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
+    return complaint.events.select_related("actor").order_by("created_at", "id")

@@ -1,0 +1,268 @@
+"""Intake: turning what arrives on a channel into a registered complaint, losing nothing.
+
+`complaint_create` is the one way a complaint comes into being, whatever the channel (API,
+web form, hotline screen, mail poller, demo data). It finds or creates the customer, honours
+the integration's idempotency key, stores the complaint with its first event in one
+transaction, and registers it (acknowledgement) unless the channel needs a person to do that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaintdesk.accounts.models import User
+from complaintdesk.accounts.permissions import can_register_complaints
+from complaintdesk.complaints.choices import (
+    MAJOR_BY_DEFAULT_CHANNELS,
+    Channel,
+    Demand,
+    EventKind,
+    Level,
+    Visibility,
+)
+from complaintdesk.complaints.errors import Conflict, InvalidInput, NotAllowed
+from complaintdesk.complaints.events import event_record
+from complaintdesk.complaints.lifecycle import complaint_transition
+from complaintdesk.complaints.models import Complaint
+from complaintdesk.core.ids import generate_tracking_number
+from complaintdesk.customers.models import Customer, CustomerTier
+from complaintdesk.customers.services import customer_find_or_create
+from complaintdesk.intake.models import IdempotencyRecord
+from complaintdesk.triage.choices import Dimension
+from complaintdesk.triage.models import TaxonomyEntry
+
+SUBJECT_MAX = 300
+DESCRIPTION_MAX = 20_000
+
+
+@dataclass
+class CustomerDetails:
+    """Who is complaining, as given on the channel; matched to an existing customer if known."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    account_number: str = ""
+    contract_id: str = ""
+    tier: str = CustomerTier.STANDARD
+    preferred_language: str = ""
+    preferred_channel: str = ""
+    region: str = ""
+
+
+@dataclass
+class ComplaintDraft:
+    """Everything a channel can tell us about a new complaint."""
+
+    channel: str
+    subject: str
+    description: str
+    customer: CustomerDetails
+    channel_reference: str = ""
+    expected_resolution: str = ""
+    demands: list[str] = field(default_factory=list)
+    received_at: datetime | None = None
+    language: str = ""
+    order_reference: str = ""
+    product_reference: str = ""
+    content_category: str = ""
+    nature: str = ""
+    urgency: int | None = None
+    importance: int | None = None
+    external_body: str = ""
+    external_deadline: datetime | None = None
+    is_report: bool = False
+
+    def fingerprint(self) -> str:
+        """A stable hash of the request, to tell a retry from a different request."""
+        payload = json.dumps(self, default=_jsonable, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "__dataclass_fields__"):
+        return value.__dict__
+    raise TypeError(type(value))
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    complaint: Complaint
+    created: bool
+
+
+def _validate(draft: ComplaintDraft) -> None:
+    if draft.channel not in Channel.values:
+        raise InvalidInput(
+            _("Unknown channel %(channel)s; use one of: %(known)s.")
+            % {"channel": draft.channel, "known": ", ".join(Channel.values)},
+            field="channel",
+        )
+    draft.subject = (draft.subject or "").strip()
+    draft.description = (draft.description or "").strip()
+    if not draft.description:
+        raise InvalidInput(_("Describe the complaint: the description is empty."), "description")
+    if len(draft.description) > DESCRIPTION_MAX:
+        raise InvalidInput(
+            _("The description is longer than %(max)d characters.") % {"max": DESCRIPTION_MAX},
+            field="description",
+        )
+    if not draft.subject:
+        # Phone and SMS complaints often come without a subject; the first line serves.
+        draft.subject = draft.description.splitlines()[0][:80]
+    if len(draft.subject) > SUBJECT_MAX:
+        raise InvalidInput(
+            _("The subject is longer than %(max)d characters.") % {"max": SUBJECT_MAX},
+            field="subject",
+        )
+    unknown = [d for d in draft.demands if d not in Demand.values]
+    if unknown:
+        raise InvalidInput(
+            _("Unknown demand %(demand)s; use any of: %(known)s.")
+            % {"demand": unknown[0], "known": ", ".join(Demand.values)},
+            field="demands",
+        )
+    for name in ("urgency", "importance"):
+        value = getattr(draft, name)
+        if value is not None and value not in Level.values:
+            raise InvalidInput(
+                _("%(field)s must be 1 (low) to 4 (critical).") % {"field": name}, field=name
+            )
+    if draft.received_at is not None:
+        if timezone.is_naive(draft.received_at):
+            raise InvalidInput(_("Give received_at with a time zone offset."), "received_at")
+        if draft.received_at > timezone.now() + timezone.timedelta(minutes=5):
+            raise InvalidInput(_("received_at is in the future."), field="received_at")
+    details = draft.customer
+    if not (details.name or details.phone or details.email or details.account_number):
+        raise InvalidInput(
+            _("Say who is complaining: a name, phone, e-mail or account number."),
+            field="customer",
+        )
+
+
+def _taxonomy_entry(dimension: str, key: str, field_name: str) -> TaxonomyEntry | None:
+    if not key:
+        return None
+    entry = TaxonomyEntry.objects.filter(dimension=dimension, key=key, is_active=True).first()
+    if entry is None:
+        raise InvalidInput(
+            _("Unknown or retired %(dimension)s %(key)s.") % {"dimension": dimension, "key": key},
+            field=field_name,
+        )
+    return entry
+
+
+def _new_tracking_number() -> str:
+    for _attempt in range(8):
+        number = generate_tracking_number()
+        if not Complaint.objects.filter(tracking_number=number).exists():
+            return number
+    raise RuntimeError("could not draw a free tracking number")
+
+
+def _store(draft: ComplaintDraft, actor: User | None, customer: Customer) -> Complaint:
+    nature = _taxonomy_entry(Dimension.NATURE, draft.nature, "nature")
+    if nature is None and draft.channel in MAJOR_BY_DEFAULT_CHANNELS:
+        nature = TaxonomyEntry.objects.filter(dimension=Dimension.NATURE, key="major").first()
+    complaint = Complaint.objects.create(
+        tracking_number=_new_tracking_number(),
+        customer=customer,
+        channel=draft.channel,
+        channel_reference=draft.channel_reference,
+        external_body=draft.external_body,
+        external_deadline=draft.external_deadline,
+        is_report=draft.is_report or draft.channel == Channel.REPORT,
+        received_at=draft.received_at or timezone.now(),
+        subject=draft.subject,
+        description=draft.description,
+        expected_resolution=draft.expected_resolution,
+        demands=list(dict.fromkeys(draft.demands)),
+        language=draft.language or "zh-Hans",
+        order_reference=draft.order_reference,
+        product_reference=draft.product_reference,
+        content_category=_taxonomy_entry(Dimension.CONTENT, draft.content_category, "category"),
+        nature=nature,
+        urgency=draft.urgency or Level.MEDIUM,
+        importance=draft.importance or Level.MEDIUM,
+        created_by=actor,
+    )
+    event_record(
+        complaint=complaint,
+        actor=actor,
+        kind=EventKind.CREATED,
+        after={"channel": complaint.channel, "tracking_number": complaint.tracking_number},
+        visibility=Visibility.CUSTOMER,
+    )
+    return complaint
+
+
+def complaint_create(
+    *,
+    draft: ComplaintDraft,
+    actor: User,
+    idempotency_key: str = "",
+    register: bool = True,
+) -> IntakeResult:
+    """Store a new complaint from any channel and register it; safe to retry with a key."""
+    if not can_register_complaints(actor):
+        raise NotAllowed(_("Your role may not register complaints."))
+    _validate(draft)
+    idempotency_key = idempotency_key.strip()
+    if len(idempotency_key) > 200:
+        raise InvalidInput(_("The Idempotency-Key is longer than 200 characters."), "Idempotency-Key")
+    fingerprint = draft.fingerprint()
+    if idempotency_key:
+        replay = _replayed(actor, idempotency_key, fingerprint)
+        if replay is not None:
+            return IntakeResult(complaint=replay, created=False)
+    try:
+        with transaction.atomic():
+            customer = customer_find_or_create(details=draft.customer)
+            complaint = _store(draft, actor, customer)
+            if idempotency_key:
+                IdempotencyRecord.objects.create(
+                    user=actor,
+                    key=idempotency_key,
+                    request_fingerprint=fingerprint,
+                    complaint=complaint,
+                )
+            if register:
+                complaint_transition(complaint=complaint, action="register", actor=actor)
+    except IntegrityError:
+        # Two retries of one request raced; the other one stored it first.
+        replay = _replayed(actor, idempotency_key, fingerprint) if idempotency_key else None
+        if replay is None:
+            raise
+        return IntakeResult(complaint=replay, created=False)
+    complaint.refresh_from_db()
+    return IntakeResult(complaint=complaint, created=True)
+
+
+def _replayed(actor: User, key: str, fingerprint: str) -> Complaint | None:
+    record = (
+        IdempotencyRecord.objects.select_related("complaint")
+        .filter(user=actor, key=key)
+        .first()
+    )
+    if record is None:
+        return None
+    if record.request_fingerprint != fingerprint:
+        raise Conflict(
+            _(
+                "Idempotency-Key %(key)s was already used for a different complaint "
+                "(%(number)s). Use a new key for a new complaint."
+            )
+            % {"key": key, "number": record.complaint.tracking_number}
+        )
+    return record.complaint
