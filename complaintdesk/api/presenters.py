@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.complaints.choices import OPEN_STATUSES
 from complaintdesk.complaints.lifecycle import allowed_actions
 from complaintdesk.complaints.models import Complaint, ComplaintEvent
+from complaintdesk.core import clock
 from complaintdesk.core.masking import mask_email, mask_name, mask_phone, mask_text
 from complaintdesk.triage.models import TaxonomyEntry
 
@@ -26,7 +26,7 @@ def is_overdue(complaint: Complaint) -> bool:
         complaint.status in OPEN_STATUSES
         and complaint.sla_paused_at is None
         and complaint.resolution_due_at is not None
-        and complaint.resolution_due_at < timezone.now()
+        and complaint.resolution_due_at < clock.now()
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from complaintdesk.complaints.choices import Visibility
+from complaintdesk.core import clock
 from complaintdesk.complaints.models import Complaint, ComplaintEvent
 
 
@@ -26,6 +27,7 @@ def event_record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("complaint events are written inside the transaction of the change")
     return ComplaintEvent.objects.create(
+        created_at=clock.now(),
         complaint=complaint,
         actor=actor if getattr(actor, "pk", None) else None,
         kind=kind,

@@ -18,13 +18,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import role_of
 from complaintdesk.complaints import sla
+from complaintdesk.core import clock
 from complaintdesk.complaints.choices import (
     EventKind,
     RejectionReason,
@@ -269,7 +269,7 @@ def complaint_transition(
         if transition.note_required and not note:
             raise InvalidInput(transition.note_required, field="note")
         request = TransitionRequest(
-            complaint=locked, actor=actor, note=note, params=params or {}, now=timezone.now()
+            complaint=locked, actor=actor, note=note, params=params or {}, now=clock.now()
         )
         for guard in transition.guards:
             guard(request)

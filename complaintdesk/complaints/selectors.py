@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaintdesk.accounts.choices import Role
@@ -20,6 +19,7 @@ from complaintdesk.accounts.permissions import role_of, sees_all_departments
 from complaintdesk.complaints.choices import OPEN_STATUSES, Status
 from complaintdesk.complaints.errors import InvalidInput, NotFound
 from complaintdesk.complaints.models import Complaint, ComplaintEvent
+from complaintdesk.core import clock
 from complaintdesk.core.ids import normalise_tracking_number
 
 
@@ -110,7 +110,7 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
     if filters.channel:
         queryset = queryset.filter(channel=filters.channel)
     if filters.overdue is not None:
-        overdue = Q(status__in=OPEN_STATUSES, resolution_due_at__lt=timezone.now())
+        overdue = Q(status__in=OPEN_STATUSES, resolution_due_at__lt=clock.now())
         overdue &= Q(sla_paused_at__isnull=True)
         queryset = queryset.filter(overdue) if filters.overdue else queryset.exclude(overdue)
     if filters.needs_triage is not None:

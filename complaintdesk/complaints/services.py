@@ -27,6 +27,7 @@ from complaintdesk.complaints.choices import (
 from complaintdesk.complaints.errors import Conflict, InvalidInput, NotAllowed
 from complaintdesk.complaints.events import event_record
 from complaintdesk.complaints.models import Attachment, Complaint, ComplaintEvent
+from complaintdesk.core import clock
 
 NOTE_MAX = 10_000
 
@@ -188,6 +189,7 @@ def attachment_add(
             size=size,
             sha256=digest.hexdigest(),
             uploaded_by=actor,
+            uploaded_at=clock.now(),
         )
         attachment.file.save(safe_name, File(upload), save=False)
         attachment.save()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -32,6 +32,7 @@ from complaintdesk.complaints.errors import Conflict, InvalidInput, NotAllowed
 from complaintdesk.complaints.events import event_record
 from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint
+from complaintdesk.core import clock
 from complaintdesk.core.ids import generate_tracking_number
 from complaintdesk.customers.models import Customer, CustomerTier
 from complaintdesk.customers.services import customer_find_or_create
@@ -141,7 +142,7 @@ def _validate(draft: ComplaintDraft) -> None:
     if draft.received_at is not None:
         if timezone.is_naive(draft.received_at):
             raise InvalidInput(_("Give received_at with a time zone offset."), "received_at")
-        if draft.received_at > timezone.now() + timezone.timedelta(minutes=5):
+        if draft.received_at > clock.now() + timedelta(minutes=5):
             raise InvalidInput(_("received_at is in the future."), field="received_at")
     details = draft.customer
     if not (details.name or details.phone or details.email or details.account_number):
@@ -183,7 +184,8 @@ def _store(draft: ComplaintDraft, actor: User | None, customer: Customer) -> Com
         external_body=draft.external_body,
         external_deadline=draft.external_deadline,
         is_report=draft.is_report or draft.channel == Channel.REPORT,
-        received_at=draft.received_at or timezone.now(),
+        received_at=draft.received_at or clock.now(),
+        created_at=clock.now(),
         subject=draft.subject,
         description=draft.description,
         expected_resolution=draft.expected_resolution,
