@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.apps import AppConfig
@@ -19,6 +20,10 @@ class CalendarsConfig(AppConfig):
 
 
 def check_chinese_holiday_data(**kwargs: Any) -> list[checks.CheckMessage]:
+    return chinese_holiday_data_warnings(timezone.localdate())
+
+
+def chinese_holiday_data_warnings(today: date) -> list[checks.CheckMessage]:
     """Warn before `cn` calendars run out of statutory holiday data.
 
     The State Council publishes next year's schedule in November or December; until
@@ -26,7 +31,6 @@ def check_chinese_holiday_data(**kwargs: Any) -> list[checks.CheckMessage]:
     """
     from complaintdesk.calendars.engine import chinese_calendar_years
 
-    today = timezone.localdate()
     known = chinese_calendar_years()
     missing = [
         year
