@@ -9,6 +9,13 @@ from complaintdesk.accounts.models import Department, User
 from complaintdesk.core.testing.factories import department_make, user_make
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Production hashing costs ~0.3 s per user; tests create hundreds of personas.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def network_department(db: None) -> Department:
     return department_make("network", "Network operations")

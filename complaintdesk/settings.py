@@ -231,7 +231,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 TASK_BACKEND = env_choice("TASK_BACKEND", "database", {"database", "rq", "immediate"})
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 if TASK_BACKEND == "rq":
-    INSTALLED_APPS.append("django_tasks_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASK_BACKEND == "immediate":

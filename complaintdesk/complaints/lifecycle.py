@@ -274,8 +274,9 @@ def complaint_transition(
         for guard in transition.guards:
             guard(request)
         from_status = locked.status
+        target = _target_status(transition, locked)
         recorded = _apply_side_effects(transition, request)
-        locked.status = _target_status(transition, locked)
+        locked.status = target
         locked.save()
         event_record(
             complaint=locked,

@@ -1,0 +1,276 @@
+"""The transition table: every action from every status, allowed or refused, and its guards."""
+
+from __future__ import annotations
+
+import pytest
+
+from complaintdesk.accounts.choices import Role
+from complaintdesk.complaints.choices import EventKind, Status, Visibility
+from complaintdesk.complaints.errors import InvalidInput, NotAllowed, TransitionNotAllowed
+from complaintdesk.complaints.lifecycle import (
+    TRANSITIONS,
+    TRANSITIONS_BY_ACTION,
+    allowed_actions,
+    complaint_transition,
+)
+from complaintdesk.complaints.models import Complaint
+from complaintdesk.core.testing.factories import complaint_make, user_make
+
+pytestmark = pytest.mark.django_db
+
+# What a successful run of each action needs besides the status.
+NOTES = {
+    "request_info": "请提供近三个月的账单截图。",
+    "submit_plan": "更换光猫并减免一个月月租。",
+    "reject_plan": "减免金额超出政策,请修改。",
+    "resolve": "已更换光猫,网络恢复正常,并减免当月月租。",
+    "reopen": "客户反映问题再次出现。",
+    "reject": "客户所述事实与系统记录不符,系恶意投诉。",
+}
+EXPECTED_TARGET = {t.action: t.target for t in TRANSITIONS}
+
+
+def _put_in_status(complaint: Complaint, status: str, assignee=None) -> Complaint:
+    # Test set-up only: real code moves status through complaint_transition.
+    Complaint.objects.filter(pk=complaint.pk).update(
+        status=status, assignee=assignee, status_before_pause=Status.IN_PROGRESS
+    )
+    complaint.refresh_from_db()
+    return complaint
+
+
+def _params(action: str, handler, other_complaint) -> dict:
+    if action == "assign":
+        return {"assignee": handler}
+    if action == "reject":
+        return {"reason": "malicious"}
+    if action == "merge":
+        return {"into": other_complaint}
+    return {}
+
+
+@pytest.mark.parametrize("status", Status.values)
+@pytest.mark.parametrize("action", list(TRANSITIONS_BY_ACTION))
+def test_every_action_from_every_status(status, action, agent, handler, supervisor):
+    complaint = _put_in_status(complaint_make(actor=agent), status, assignee=handler)
+    other = complaint_make(actor=agent, description="另一位客户的手机信号问题,小区里打不了电话。")
+    transition = TRANSITIONS_BY_ACTION[action]
+    if action == "close":
+        # Closing needs a notified result on the timeline; give it one when resolved.
+        if status == Status.RESOLVED:
+            _put_in_status(complaint, Status.IN_PROGRESS, assignee=handler)
+            complaint_transition(
+                complaint=complaint, action="resolve", actor=supervisor, note=NOTES["resolve"]
+            )
+    call = {
+        "complaint": complaint,
+        "action": action,
+        "actor": supervisor,
+        "note": NOTES.get(action, ""),
+        "params": _params(action, handler, other),
+    }
+    if status in transition.sources:
+        result = complaint_transition(**call)
+        expected = EXPECTED_TARGET[action] or Status.IN_PROGRESS
+        assert result.status == expected
+        last = result.events.order_by("-id").first()
+        assert (last.kind, last.from_status, last.to_status) == (
+            EventKind.TRANSITION,
+            status,
+            expected,
+        )
+        assert last.after["action"] == action
+    else:
+        events_before = complaint.events.count()
+        with pytest.raises(TransitionNotAllowed) as refused:
+            complaint_transition(**call)
+        complaint.refresh_from_db()
+        assert complaint.status == status
+        assert complaint.events.count() == events_before
+        assert refused.value.allowed_actions == allowed_actions(complaint, supervisor)
+        assert action not in refused.value.allowed_actions
+
+
+def test_unknown_action_is_refused_with_the_known_ones(agent):
+    complaint = complaint_make(actor=agent)
+    with pytest.raises(InvalidInput, match="Unknown action fly"):
+        complaint_transition(complaint=complaint, action="fly", actor=agent)
+
+
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.ANALYST])
+def test_read_only_roles_cannot_act(role, agent):
+    complaint = complaint_make(actor=agent)
+    reader = user_make(role)
+    assert allowed_actions(complaint, reader) == []
+    with pytest.raises(NotAllowed):
+        complaint_transition(
+            complaint=complaint, action="assign", actor=reader, params={"assignee": agent}
+        )
+    complaint.refresh_from_db()
+    assert complaint.status == Status.REGISTERED
+
+
+def test_agent_cannot_approve_a_plan(agent, handler):
+    complaint = _put_in_status(complaint_make(actor=agent), Status.AWAITING_APPROVAL, handler)
+    with pytest.raises(NotAllowed):
+        complaint_transition(complaint=complaint, action="approve_plan", actor=agent)
+
+
+def test_plan_is_approved_by_someone_else_than_its_submitter(
+    agent, handler, supervisor, second_supervisor
+):
+    complaint = _put_in_status(complaint_make(actor=agent), Status.IN_PROGRESS, handler)
+    complaint_transition(
+        complaint=complaint, action="submit_plan", actor=supervisor, note=NOTES["submit_plan"]
+    )
+    with pytest.raises(NotAllowed, match="someone other"):
+        complaint_transition(complaint=complaint, action="approve_plan", actor=supervisor)
+    approved = complaint_transition(
+        complaint=complaint, action="approve_plan", actor=second_supervisor
+    )
+    assert approved.status == Status.EXECUTING
+
+
+@pytest.mark.parametrize("action", ["request_info", "resolve", "reopen", "reject", "submit_plan"])
+def test_actions_that_need_a_note_refuse_an_empty_one(action, agent, handler, supervisor):
+    source = sorted(TRANSITIONS_BY_ACTION[action].sources)[0]
+    complaint = _put_in_status(complaint_make(actor=agent), source, handler)
+    params = {"reason": "invalid"} if action == "reject" else {}
+    with pytest.raises(InvalidInput) as refused:
+        complaint_transition(
+            complaint=complaint, action=action, actor=supervisor, note="   ", params=params
+        )
+    assert refused.value.field == "note"
+
+
+def test_reject_needs_a_known_reason(agent, supervisor):
+    complaint = complaint_make(actor=agent)
+    with pytest.raises(InvalidInput) as refused:
+        complaint_transition(
+            complaint=complaint, action="reject", actor=supervisor, note="无效", params={}
+        )
+    assert refused.value.field == "reason"
+    done = complaint_transition(
+        complaint=complaint,
+        action="reject",
+        actor=supervisor,
+        note="客户已撤回,非投诉事项。",
+        params={"reason": "invalid"},
+    )
+    assert done.rejection_reason == "invalid"
+
+
+def test_handler_cannot_reject(agent, handler):
+    complaint = complaint_make(actor=agent)
+    with pytest.raises(NotAllowed):
+        complaint_transition(
+            complaint=complaint,
+            action="reject",
+            actor=handler,
+            note="恶意投诉",
+            params={"reason": "malicious"},
+        )
+
+
+def test_assign_needs_an_assignee_and_moves_the_department(agent, handler):
+    complaint = complaint_make(actor=agent)
+    with pytest.raises(InvalidInput) as refused:
+        complaint_transition(complaint=complaint, action="assign", actor=agent)
+    assert refused.value.field == "assignee"
+    assigned = complaint_transition(
+        complaint=complaint, action="assign", actor=agent, params={"assignee": handler}
+    )
+    assert assigned.assignee == handler
+    assert assigned.department == handler.department
+
+
+def test_handler_assigns_only_within_their_department(agent, handler, other_department_handler):
+    complaint = complaint_make(actor=agent)
+    with pytest.raises(NotAllowed):
+        complaint_transition(
+            complaint=complaint,
+            action="assign",
+            actor=handler,
+            params={"assignee": other_department_handler},
+        )
+
+
+def test_analyst_cannot_be_assigned(agent, analyst):
+    complaint = complaint_make(actor=agent)
+    with pytest.raises(InvalidInput):
+        complaint_transition(
+            complaint=complaint, action="assign", actor=agent, params={"assignee": analyst}
+        )
+
+
+def test_awaiting_information_returns_to_where_it_was(agent, handler):
+    complaint = _put_in_status(complaint_make(actor=agent), Status.EXECUTING, handler)
+    paused = complaint_transition(
+        complaint=complaint, action="request_info", actor=handler, note=NOTES["request_info"]
+    )
+    assert paused.status == Status.AWAITING_INFO
+    assert paused.sla_paused_at is not None
+    resumed = complaint_transition(complaint=paused, action="receive_info", actor=handler)
+    assert resumed.status == Status.EXECUTING
+    assert resumed.sla_paused_at is None
+
+
+def test_close_needs_a_notified_result(agent, supervisor):
+    complaint = _put_in_status(complaint_make(actor=agent), Status.RESOLVED)
+    with pytest.raises(InvalidInput, match="result"):
+        complaint_transition(complaint=complaint, action="close", actor=supervisor)
+
+
+def test_reopen_counts_and_clears_the_resolution(agent, handler, supervisor):
+    complaint = _put_in_status(complaint_make(actor=agent), Status.IN_PROGRESS, handler)
+    complaint_transition(complaint=complaint, action="resolve", actor=handler, note="已处理")
+    reopened = complaint_transition(
+        complaint=complaint, action="reopen", actor=supervisor, note=NOTES["reopen"]
+    )
+    assert reopened.reopen_count == 1
+    assert reopened.resolved_at is None
+    again = complaint_transition(complaint=reopened, action="start", actor=handler)
+    assert again.status == Status.IN_PROGRESS
+
+
+def test_result_and_acknowledgement_are_customer_visible(agent, handler):
+    complaint = _put_in_status(complaint_make(actor=agent), Status.IN_PROGRESS, handler)
+    complaint_transition(complaint=complaint, action="resolve", actor=handler, note="已退费")
+    visible = complaint.events.filter(visibility=Visibility.CUSTOMER).values_list(
+        "to_status", flat=True
+    )
+    assert Status.REGISTERED in visible
+    assert Status.RESOLVED in visible
+
+
+def test_merge_refuses_itself_and_finished_targets(agent, supervisor):
+    complaint = complaint_make(actor=agent)
+    with pytest.raises(InvalidInput):
+        complaint_transition(
+            complaint=complaint, action="merge", actor=agent, params={"into": complaint}
+        )
+    closed = _put_in_status(complaint_make(actor=agent, phone="13900001111"), Status.CLOSED)
+    with pytest.raises(InvalidInput, match="open complaint"):
+        complaint_transition(
+            complaint=complaint, action="merge", actor=agent, params={"into": closed}
+        )
+    target = complaint_make(actor=agent, phone="13900002222")
+    merged = complaint_transition(
+        complaint=complaint, action="merge", actor=agent, params={"into": target}
+    )
+    assert merged.status == Status.MERGED
+    assert merged.merged_into == target
+
+
+def test_events_cannot_be_changed_or_deleted(agent):
+    complaint = complaint_make(actor=agent)
+    event = complaint.events.first()
+    event.note = "rewritten"
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        event.delete()
+    with pytest.raises(TypeError):
+        complaint.events.update(note="rewritten")
+    with pytest.raises(TypeError):
+        complaint.events.all().delete()

@@ -1,0 +1,25 @@
+"""`complaintdesk setup --industry NAME`: load an industry's classification preset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from complaintdesk.triage.taxonomy import available_presets, taxonomy_load_preset
+
+
+class Command(BaseCommand):
+    help = "Set up the organisation's classification taxonomy from an industry preset."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--industry", required=True, help=", ".join(available_presets()))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            created = taxonomy_load_preset(options["industry"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"taxonomy preset {options['industry']!r} loaded ({created} new entries)"
+        )

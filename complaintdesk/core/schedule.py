@@ -1,0 +1,21 @@
+"""The periodic schedule: which background tasks run how often.
+
+The `scheduler` command enqueues each entry through Django's tasks API when it is due; the
+task backend (database or RQ) and its workers do the work. Tasks are idempotent and sweeps
+claim rows atomically, so an extra run never does the work twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    task_path: str
+    every_seconds: int
+
+
+SCHEDULE: tuple[PeriodicTask, ...] = (
+    PeriodicTask("complaintdesk.core.tasks.prune_finished_task_results", 6 * 3600),
+)
