@@ -19,7 +19,8 @@ from complaintdesk.calendars.engine import (
 )
 
 # Other processes notice an edited calendar within this many seconds; the process that
-# saved it notices at once (see `forget_calendars`).
+# saved it notices at once. An edit read inside its own transaction and then rolled back
+# stays visible to this process for at most this long.
 CALENDAR_CACHE_SECONDS = 60.0
 
 
@@ -104,11 +105,11 @@ class BusinessCalendar(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
-        forget_calendars()
+        _forget_after_edit()
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         result = super().delete(*args, **kwargs)
-        forget_calendars()
+        _forget_after_edit()
         return result
 
     def clean(self) -> None:
@@ -177,11 +178,11 @@ class CalendarClosure(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
-        forget_calendars()
+        _forget_after_edit()
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         result = super().delete(*args, **kwargs)
-        forget_calendars()
+        _forget_after_edit()
         return result
 
 
@@ -190,16 +191,15 @@ _loaded_lock = threading.Lock()
 
 
 def forget_calendars() -> None:
-    """Drop the loaded calendars of this process, now and again once the edit commits."""
+    """Drop the calendars this process has loaded, so the next load reads the database."""
     with _loaded_lock:
         _loaded.clear()
+
+
+def _forget_after_edit() -> None:
+    forget_calendars()
     # A reader between the save and the commit may have cached the old rows again.
-    transaction.on_commit(_forget_now)
-
-
-def _forget_now() -> None:
-    with _loaded_lock:
-        _loaded.clear()
+    transaction.on_commit(forget_calendars)
 
 
 def load_calendar(name: str) -> WorkingCalendar:
