@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Header, Query, Router, Schema
+from ninja import File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from complaintdesk.accounts.models import User
@@ -68,7 +68,7 @@ def create_complaint(
     request: HttpRequest,
     payload: ComplaintIn,
     idempotency_key: str = Header("", alias="Idempotency-Key"),
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     data = payload.dict()
     customer = data.pop("customer")
     draft = ComplaintDraft(
@@ -77,7 +77,7 @@ def create_complaint(
         **data,
     )
     result = complaint_create(draft=draft, actor=_user(request), idempotency_key=idempotency_key)
-    return (201 if result.created else 200), complaint_out(result.complaint, _user(request))
+    return Status(201 if result.created else 200, complaint_out(result.complaint, _user(request)))
 
 
 class ListQuery(Schema):
@@ -187,15 +187,16 @@ def run_transition(
     response={201: EventOut, **ERRORS},
     summary="Add a note",
 )
-def add_note(
-    request: HttpRequest, tracking_number: str, payload: NoteIn
-) -> tuple[int, dict[str, Any]]:
+def add_note(request: HttpRequest, tracking_number: str, payload: NoteIn) -> Status[dict[str, Any]]:
     user = _user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     event = complaint_add_note(
-        complaint=complaint, actor=user, text=payload.text, customer_visible=payload.customer_visible
+        complaint=complaint,
+        actor=user,
+        text=payload.text,
+        customer_visible=payload.customer_visible,
     )
-    return 201, event_out(event, user)
+    return Status(201, event_out(event, user))
 
 
 @router.post(
@@ -205,13 +206,13 @@ def add_note(
 )
 def upload_attachment(
     request: HttpRequest, tracking_number: str, file: File[UploadedFile]
-) -> tuple[int, Any]:
+) -> Status[Any]:
     user = _user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     attachment = attachment_add(
         complaint=complaint, upload=file.file, name=file.name or "attachment", actor=user
     )
-    return 201, attachment
+    return Status(201, attachment)
 
 
 @router.get(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.complaints.choices import OPEN_STATUSES

@@ -7,8 +7,8 @@ from typing import Any
 from django.db import transaction
 
 from complaintdesk.complaints.choices import Visibility
-from complaintdesk.core import clock
 from complaintdesk.complaints.models import Complaint, ComplaintEvent
+from complaintdesk.core import clock
 
 
 def event_record(

@@ -24,7 +24,6 @@ from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import role_of
 from complaintdesk.complaints import sla
-from complaintdesk.core import clock
 from complaintdesk.complaints.choices import (
     EventKind,
     RejectionReason,
@@ -34,6 +33,7 @@ from complaintdesk.complaints.choices import (
 from complaintdesk.complaints.errors import InvalidInput, NotAllowed, TransitionNotAllowed
 from complaintdesk.complaints.events import event_record
 from complaintdesk.complaints.models import Complaint
+from complaintdesk.core import clock
 
 S = Status
 ALL_STAFF_ACTING = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN})
@@ -100,7 +100,9 @@ def _guard_approver_is_not_submitter(request: TransitionRequest) -> None:
         .first()
     )
     if submitter_id is not None and submitter_id == request.actor.pk:
-        raise NotAllowed(_("A plan must be approved by someone other than the person who submitted it."))
+        raise NotAllowed(
+            _("A plan must be approved by someone other than the person who submitted it.")
+        )
 
 
 def _guard_rejection_reason(request: TransitionRequest) -> None:

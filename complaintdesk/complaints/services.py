@@ -143,7 +143,9 @@ def _sniffed_type(head: bytes, name: str) -> str:
         return "video/mp4"
     if head.startswith(b"PK\x03\x04"):
         guessed = mimetypes.guess_type(name)[0] or ""
-        return guessed if guessed.startswith("application/vnd.openxmlformats") else "application/zip"
+        return (
+            guessed if guessed.startswith("application/vnd.openxmlformats") else "application/zip"
+        )
     try:
         head.decode("utf-8")
     except UnicodeDecodeError:

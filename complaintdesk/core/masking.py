@@ -30,4 +30,4 @@ def mask_text(text: str) -> str:
     """Free text with phone numbers, ID and card numbers, e-mails and addresses masked."""
     from complaintdesk.triage.engine.pii import mask  # the one detector triage also uses
 
-    return mask(text).text
+    return mask(text).masked_text

@@ -222,7 +222,9 @@ def complaint_create(
     _validate(draft)
     idempotency_key = idempotency_key.strip()
     if len(idempotency_key) > 200:
-        raise InvalidInput(_("The Idempotency-Key is longer than 200 characters."), "Idempotency-Key")
+        raise InvalidInput(
+            _("The Idempotency-Key is longer than 200 characters."), "Idempotency-Key"
+        )
     fingerprint = draft.fingerprint()
     if idempotency_key:
         replay = _replayed(actor, idempotency_key, fingerprint)
@@ -253,9 +255,7 @@ def complaint_create(
 
 def _replayed(actor: User, key: str, fingerprint: str) -> Complaint | None:
     record = (
-        IdempotencyRecord.objects.select_related("complaint")
-        .filter(user=actor, key=key)
-        .first()
+        IdempotencyRecord.objects.select_related("complaint").filter(user=actor, key=key).first()
     )
     if record is None:
         return None

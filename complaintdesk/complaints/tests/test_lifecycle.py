@@ -55,13 +55,12 @@ def test_every_action_from_every_status(status, action, agent, handler, supervis
     complaint = _put_in_status(complaint_make(actor=agent), status, assignee=handler)
     other = complaint_make(actor=agent, description="另一位客户的手机信号问题,小区里打不了电话。")
     transition = TRANSITIONS_BY_ACTION[action]
-    if action == "close":
-        # Closing needs a notified result on the timeline; give it one when resolved.
-        if status == Status.RESOLVED:
-            _put_in_status(complaint, Status.IN_PROGRESS, assignee=handler)
-            complaint_transition(
-                complaint=complaint, action="resolve", actor=supervisor, note=NOTES["resolve"]
-            )
+    if action == "close" and status == Status.RESOLVED:
+        # Closing needs a notified result on the timeline; give it one.
+        _put_in_status(complaint, Status.IN_PROGRESS, assignee=handler)
+        complaint_transition(
+            complaint=complaint, action="resolve", actor=supervisor, note=NOTES["resolve"]
+        )
     call = {
         "complaint": complaint,
         "action": action,

@@ -30,7 +30,7 @@ def user_make(
     username = username or f"{role}-{next(_counter)}"
     return User.objects.create_user(
         username=username,
-        password="correct-horse-battery",
+        password="correct-horse-battery",  # noqa: S106 - test personas only
         role=role,
         department=department,
         languages=languages if languages is not None else ["zh", "en"],

@@ -44,4 +44,6 @@ class Command(BaseCommand):
             return
         for token in user.api_tokens.order_by("created_at"):
             state = "revoked" if token.revoked_at else "active"
-            self.stdout.write(f"{token.prefix}  {token.name or '-'}  {token.created_at:%Y-%m-%d}  {state}")
+            self.stdout.write(
+                f"{token.prefix}  {token.name or '-'}  {token.created_at:%Y-%m-%d}  {state}"
+            )

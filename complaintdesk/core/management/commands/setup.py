@@ -20,6 +20,4 @@ class Command(BaseCommand):
             created = taxonomy_load_preset(options["industry"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(
-            f"taxonomy preset {options['industry']!r} loaded ({created} new entries)"
-        )
+        self.stdout.write(f"taxonomy preset {options['industry']!r} loaded ({created} new entries)")

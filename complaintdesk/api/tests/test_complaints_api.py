@@ -1,0 +1,265 @@
+"""The REST API: creation with idempotency, reads, transitions, notes, attachments, errors."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from complaintdesk.accounts.models import ApiToken
+from complaintdesk.complaints.models import Complaint
+from complaintdesk.core.testing.factories import complaint_make
+
+pytestmark = pytest.mark.django_db
+
+PAYLOAD = {
+    "channel": "web",
+    "subject": "宽带频繁掉线",
+    "description": (
+        "我家的宽带这一周每天晚上八点到十点都会掉线,打客服电话说会派人来修,至今没人联系。"
+    ),
+    "customer": {"name": "李先生", "phone": "139 1234 5678", "account_number": "GZ-20931"},
+    "demands": ["repair", "compensation"],
+    "expected_resolution": "尽快修好并减免本月宽带费",
+}
+
+
+def api_client(user) -> Client:
+    _token, raw = ApiToken.issue(user=user, name="test")
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+def post_json(client: Client, url: str, body: dict, **headers: str):
+    return client.post(url, data=json.dumps(body), content_type="application/json", headers=headers)
+
+
+def test_create_registers_the_complaint_and_restates_it(agent):
+    response = post_json(api_client(agent), "/api/complaints", PAYLOAD)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "registered"
+    assert body["customer"]["phone"] == "13912345678"
+    assert body["demands"] == ["repair", "compensation"]
+    complaint = Complaint.objects.get(tracking_number=body["tracking_number"])
+    assert list(complaint.events.values_list("kind", flat=True)) == ["created", "transition"]
+
+
+def test_same_idempotency_key_twice_gives_one_complaint(agent):
+    client = api_client(agent)
+    first = post_json(client, "/api/complaints", PAYLOAD, **{"Idempotency-Key": "crm-77"})
+    second = post_json(client, "/api/complaints", PAYLOAD, **{"Idempotency-Key": "crm-77"})
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["tracking_number"] == second.json()["tracking_number"]
+    assert Complaint.objects.count() == 1
+
+
+def test_same_idempotency_key_with_another_body_is_refused(agent):
+    client = api_client(agent)
+    post_json(client, "/api/complaints", PAYLOAD, **{"Idempotency-Key": "crm-78"})
+    changed = {**PAYLOAD, "description": "完全不同的一件事:营业厅员工态度很差。"}
+    response = post_json(client, "/api/complaints", changed, **{"Idempotency-Key": "crm-78"})
+    assert response.status_code == 409
+    assert "crm-78" in response.json()["detail"]
+    assert Complaint.objects.count() == 1
+
+
+def test_idempotency_keys_are_per_user(agent, supervisor):
+    post_json(api_client(agent), "/api/complaints", PAYLOAD, **{"Idempotency-Key": "k1"})
+    response = post_json(
+        api_client(supervisor), "/api/complaints", PAYLOAD, **{"Idempotency-Key": "k1"}
+    )
+    assert response.status_code == 201
+    assert Complaint.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"channel": "pigeon"}, "channel"),
+        ({"description": ""}, "description"),
+        ({"demands": ["a-pony"]}, "demands"),
+        ({"urgency": 9}, "urgency"),
+        ({"customer": {"email": "not-an-address"}}, "customer.email"),
+        ({"customer": {}}, "customer"),
+        ({"customer": {"phone": "call me maybe"}}, "customer.phone"),
+        ({"received_at": "2026-01-01T10:00:00"}, "received_at"),
+        ({"category": "weather"}, "category"),
+    ],
+)
+def test_validation_errors_name_the_field(agent, change, field):
+    response = post_json(api_client(agent), "/api/complaints", {**PAYLOAD, **change})
+    assert response.status_code == 422, response.content
+    body = response.json()
+    fields = [body.get("field")] + [e["field"] for e in body.get("errors", [])]
+    assert field in fields, body
+    assert body["detail"]
+    assert Complaint.objects.count() == 0
+
+
+def test_malformed_json_is_a_clear_4xx(agent):
+    response = api_client(agent).post(
+        "/api/complaints", data="{not json", content_type="application/json"
+    )
+    assert 400 <= response.status_code < 500
+    assert response.json()["detail"]
+
+
+def test_no_credentials_is_401_with_a_hint(db):
+    response = Client().get("/api/complaints")
+    assert response.status_code == 401
+    assert "Bearer" in response.json()["detail"]
+
+
+def test_revoked_token_is_refused(agent):
+    token, raw = ApiToken.issue(user=agent)
+    token.revoked_at = token.created_at
+    token.save()
+    response = Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/complaints")
+    assert response.status_code == 401
+
+
+def test_illegal_transition_is_409_with_the_allowed_next_steps(agent):
+    complaint = complaint_make(actor=agent)
+    response = post_json(
+        api_client(agent),
+        f"/api/complaints/{complaint.tracking_number}/transitions",
+        {"action": "close"},
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert body["status"] == "registered"
+    assert "assign" in body["allowed_actions"]
+    assert "close" not in body["allowed_actions"]
+
+
+def test_transition_assigns_by_username(agent, handler):
+    complaint = complaint_make(actor=agent)
+    response = post_json(
+        api_client(agent),
+        f"/api/complaints/{complaint.tracking_number}/transitions",
+        {"action": "assign", "assignee": handler.username},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["assignee"] == handler.username
+    assert response.json()["department"] == handler.department.code
+
+
+def test_unknown_assignee_is_422(agent):
+    complaint = complaint_make(actor=agent)
+    response = post_json(
+        api_client(agent),
+        f"/api/complaints/{complaint.tracking_number}/transitions",
+        {"action": "assign", "assignee": "ghost"},
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "assignee"
+
+
+def test_tracking_number_is_found_however_it_is_typed(agent):
+    complaint = complaint_make(actor=agent)
+    typed = complaint.tracking_number.replace("-", " ").lower()
+    response = api_client(agent).get(f"/api/complaints/{typed}")
+    assert response.status_code == 200
+    assert response.json()["tracking_number"] == complaint.tracking_number
+
+
+def test_list_filters_and_paginates(agent, handler):
+    for index in range(5):
+        complaint_make(actor=agent, phone=f"1380000000{index}")
+    assigned = complaint_make(actor=agent, phone="13911112222", description="手机信号差")
+    post_json(
+        api_client(agent),
+        f"/api/complaints/{assigned.tracking_number}/transitions",
+        {"action": "assign", "assignee": handler.username},
+    )
+    client = api_client(agent)
+    page = client.get("/api/complaints", {"page_size": 2, "page": 2}).json()
+    assert page["count"] == 6
+    assert len(page["results"]) == 2
+    mine = client.get("/api/complaints", {"assignee": handler.username}).json()
+    assert [r["tracking_number"] for r in mine["results"]] == [assigned.tracking_number]
+    text = client.get("/api/complaints", {"q": "手机信号"}).json()
+    assert text["count"] == 1
+    by_status = client.get("/api/complaints", {"status": ["assigned"]}).json()
+    assert by_status["count"] == 1
+    unassigned = client.get("/api/complaints", {"assignee": "none"}).json()
+    assert unassigned["count"] == 5
+
+
+def test_list_refuses_unknown_status_and_bad_pages(agent):
+    client = api_client(agent)
+    assert client.get("/api/complaints", {"status": ["lost"]}).status_code == 422
+    assert client.get("/api/complaints", {"page": 0}).status_code == 422
+    assert client.get("/api/complaints", {"page_size": 10_000}).status_code == 422
+
+
+def test_note_is_added_to_the_timeline(agent):
+    complaint = complaint_make(actor=agent)
+    client = api_client(agent)
+    response = post_json(
+        client,
+        f"/api/complaints/{complaint.tracking_number}/notes",
+        {"text": "已联系网络部核查基站告警。", "customer_visible": False},
+    )
+    assert response.status_code == 201
+    events = client.get(f"/api/complaints/{complaint.tracking_number}/events").json()
+    assert events[-1]["kind"] == "note"
+    assert events[-1]["note"] == "已联系网络部核查基站告警。"
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_attachment_upload_and_download(agent):
+    complaint = complaint_make(actor=agent)
+    client = api_client(agent)
+    upload = io.BytesIO(PNG)
+    upload.name = "bill.png"
+    response = client.post(
+        f"/api/complaints/{complaint.tracking_number}/attachments", {"file": upload}
+    )
+    assert response.status_code == 201, response.content
+    attachment = response.json()
+    assert attachment["content_type"] == "image/png"
+    assert attachment["size"] == len(PNG)
+    download = client.get(
+        f"/api/complaints/{complaint.tracking_number}/attachments/{attachment['id']}"
+    )
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PNG
+    assert complaint.events.filter(kind="attachment").count() == 1
+
+
+def test_attachment_of_a_forbidden_type_is_refused(agent):
+    complaint = complaint_make(actor=agent)
+    upload = io.BytesIO(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\xff\xff" + bytes(range(200)))
+    upload.name = "invoice.pdf.exe"
+    response = api_client(agent).post(
+        f"/api/complaints/{complaint.tracking_number}/attachments", {"file": upload}
+    )
+    assert response.status_code == 422
+    assert "not accepted" in response.json()["detail"]
+    assert complaint.attachments.count() == 0
+
+
+def test_attachment_over_the_size_limit_is_refused(agent):
+    complaint = complaint_make(actor=agent)
+    upload = io.BytesIO(PNG + b"\x00" * django_settings.ATTACHMENT_MAX_BYTES)
+    upload.name = "big.png"
+    response = api_client(agent).post(
+        f"/api/complaints/{complaint.tracking_number}/attachments", {"file": upload}
+    )
+    assert response.status_code == 422
+    assert "larger" in response.json()["detail"]
+
+
+def test_openapi_schema_and_docs_are_served(db):
+    schema = Client().get("/api/openapi.json")
+    assert schema.status_code == 200
+    document = schema.json()
+    assert document["openapi"].startswith("3.")
+    assert "/api/complaints/{tracking_number}/transitions" in document["paths"]
+    assert Client().get("/api/docs").status_code == 200
