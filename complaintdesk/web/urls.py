@@ -1,4 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from complaintdesk.web.views import actions, complaints, intake
 
 app_name = "web"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", complaints.complaint_list_view, name="home"),
+    path("complaints/", complaints.complaint_list_view, name="complaint_list"),
+    path("complaints/new/", intake.complaint_new_view, name="complaint_new"),
+    path(
+        "complaints/<str:tracking_number>/",
+        complaints.complaint_detail_view,
+        name="complaint_detail",
+    ),
+    path(
+        "complaints/<str:tracking_number>/activity/",
+        complaints.complaint_activity_view,
+        name="complaint_activity",
+    ),
+    path(
+        "complaints/<str:tracking_number>/attachments/",
+        complaints.complaint_attachments_view,
+        name="complaint_attachments",
+    ),
+    path(
+        "complaints/<str:tracking_number>/actions/<slug:action>/",
+        actions.complaint_action_view,
+        name="complaint_action",
+    ),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,239 @@
+"""Forms of the staff UI. They parse and check shapes; the rules stay in the domain services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from complaintdesk.accounts.models import User
+from complaintdesk.complaints.choices import (
+    OPEN_STATUSES,
+    Channel,
+    Demand,
+    RejectionReason,
+    Status,
+)
+from complaintdesk.complaints.errors import DomainError
+from complaintdesk.complaints.lifecycle import Transition
+from complaintdesk.complaints.selectors import ComplaintFilters
+from complaintdesk.intake.services import ComplaintDraft, CustomerDetails
+from complaintdesk.web.selectors import FilterOptions
+
+OPEN = "open"
+
+
+def _blank(label: Any) -> list[tuple[str, Any]]:
+    return [("", label)]
+
+
+class ComplaintFilterForm(forms.Form):
+    """The complaint list's filters, read from the query string."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Tracking number, subject or text"), "type": "search"}
+        ),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    nature = forms.ChoiceField(label=_("Nature"), required=False)
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=_blank(_("Any channel")) + Channel.choices
+    )
+    overdue = forms.BooleanField(label=_("Overdue"), required=False)
+    needs_triage = forms.BooleanField(label=_("Needs triage"), required=False)
+    crisis = forms.BooleanField(label=_("Crisis signals"), required=False)
+
+    def __init__(self, *args: Any, options: FilterOptions, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["status"].choices = [  # type: ignore[attr-defined]
+            ("", _("Any status")),
+            (OPEN, _("All open")),
+            *Status.choices,
+        ]
+        fields["category"].choices = _blank(_("Any category")) + [  # type: ignore[attr-defined]
+            (entry.key, entry.label) for entry in options.categories
+        ]
+        fields["nature"].choices = _blank(_("Any nature")) + [  # type: ignore[attr-defined]
+            (entry.key, entry.label) for entry in options.natures
+        ]
+        fields["department"].choices = _blank(_("Any department")) + [  # type: ignore[attr-defined]
+            (department.code, str(department)) for department in options.departments
+        ]
+        fields["assignee"].choices = [  # type: ignore[attr-defined]
+            ("", _("Anyone")),
+            ("none", _("Unassigned")),
+            *((user.username, str(user)) for user in options.assignees),
+        ]
+
+    def to_filters(self) -> ComplaintFilters:
+        """The selector's filters from the fields that are valid; an invalid one is ignored."""
+        data = self.cleaned_data if self.is_bound else {}
+        status = data.get("status", "")
+        statuses: list[str] | None
+        if status == OPEN:
+            statuses = [s for s in Status.values if s in OPEN_STATUSES]
+        else:
+            statuses = [status] if status else None
+        return ComplaintFilters(
+            status=statuses,
+            category=data.get("category", ""),
+            nature=data.get("nature", ""),
+            department=data.get("department", ""),
+            assignee=data.get("assignee", ""),
+            channel=data.get("channel", ""),
+            overdue=True if data.get("overdue") else None,
+            needs_triage=True if data.get("needs_triage") else None,
+            crisis=True if data.get("crisis") else None,
+            text=data.get("q", ""),
+        )
+
+
+class DomainErrorMixin:
+    """Shows a DomainError on the field it names, or above the form when it names none."""
+
+    # Domain field names (from services and the API) that differ from this form's names.
+    domain_fields: dict[str, str] = {}
+
+    def add_domain_error(self, exc: DomainError) -> None:
+        form: forms.Form = self  # type: ignore[assignment]
+        name = self.domain_fields.get(exc.field or "", exc.field or "")
+        form.add_error(name if name in form.fields else None, str(exc.message))
+
+
+class ComplaintCreateForm(DomainErrorMixin, forms.Form):
+    """Registration of a complaint by an agent, typically during the customer's call."""
+
+    domain_fields = {
+        "customer": "customer_name",
+        "customer.phone": "customer_phone",
+        "customer.email": "customer_email",
+        "customer.account_number": "customer_account",
+    }
+
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=Channel.choices, initial=Channel.HOTLINE
+    )
+    received_at = forms.DateTimeField(
+        label=_("Received"),
+        required=False,
+        help_text=_("Leave empty for now."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    customer_name = forms.CharField(label=_("Customer name"), required=False, max_length=200)
+    customer_phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+    customer_email = forms.EmailField(label=_("E-mail"), required=False)
+    customer_account = forms.CharField(label=_("Account number"), required=False, max_length=64)
+    subject = forms.CharField(
+        label=_("Subject"),
+        required=False,
+        max_length=300,
+        help_text=_("Optional: the first line of the description is used when empty."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What happened, in the customer's words; keep it factual."),
+    )
+    expected_resolution = forms.CharField(
+        label=_("Expected resolution"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    demands = forms.MultipleChoiceField(
+        label=_("Demands"),
+        required=False,
+        choices=Demand.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        keys = ("customer_name", "customer_phone", "customer_email", "customer_account")
+        if not any(data.get(key) for key in keys):
+            raise forms.ValidationError(
+                _("Say who is complaining: a name, phone, e-mail or account number.")
+            )
+        return data
+
+    def to_draft(self) -> ComplaintDraft:
+        data = self.cleaned_data
+        return ComplaintDraft(
+            channel=data["channel"],
+            subject=data["subject"],
+            description=data["description"],
+            expected_resolution=data["expected_resolution"],
+            demands=list(data["demands"]),
+            received_at=data["received_at"],
+            customer=CustomerDetails(
+                name=data["customer_name"],
+                phone=data["customer_phone"],
+                email=data["customer_email"],
+                account_number=data["customer_account"],
+            ),
+        )
+
+
+class NoteForm(DomainErrorMixin, forms.Form):
+    domain_fields = {"text": "text"}
+
+    text = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Write a note…")}),
+    )
+    customer_visible = forms.BooleanField(label=_("Visible to the customer"), required=False)
+
+
+class AttachmentForm(DomainErrorMixin, forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+class TransitionForm(DomainErrorMixin, forms.Form):
+    """The fields one lifecycle action needs: always a note, and the action's parameters."""
+
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self, *args: Any, transition: Transition, assignees: Any = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        note = self.fields["note"]
+        if transition.note_required:
+            # The lifecycle's own wording says what the note must contain.
+            note.required = True
+            note.help_text = transition.note_required
+        if transition.action == "assign":
+            self.fields["assignee"] = forms.ModelChoiceField(
+                label=_("Assign to"),
+                queryset=assignees if assignees is not None else User.objects.none(),
+                empty_label=_("Choose a staff member"),
+            )
+            self.fields["assignee"].label_from_instance = _staff_label  # type: ignore[attr-defined]
+        elif transition.action == "reject":
+            self.fields["reason"] = forms.ChoiceField(
+                label=_("Reason"), choices=_blank(_("Choose a reason")) + RejectionReason.choices
+            )
+        elif transition.action == "merge":
+            self.fields["into"] = forms.CharField(
+                label=_("Merge into tracking number"),
+                max_length=20,
+                widget=forms.TextInput(attrs={"placeholder": "XXXX-XXXX-X"}),
+            )
+        # Put the note last, after the action's own fields.
+        self.order_fields([name for name in self.fields if name != "note"] + ["note"])
+
+
+def _staff_label(user: User) -> str:
+    department = user.department.name if user.department else _("no department")
+    return f"{user} · {user.get_role_display()} · {department}"

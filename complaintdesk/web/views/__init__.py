@@ -1,0 +1,1 @@
+"""The staff web UI: thin views that parse, call one selector or service, and render."""

@@ -1,0 +1,39 @@
+"""Small helpers the views share: the acting user, htmx detection, domain error pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+
+from complaintdesk.accounts.models import User
+from complaintdesk.complaints.errors import DomainError
+
+
+def acting_user(request: HttpRequest) -> User:
+    user = request.user
+    # login_required has run; the custom user model is the only one there is.
+    assert isinstance(user, User)
+    return user
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """An htmx request that wants a fragment (a history restore needs the whole page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """A refused request as a readable page (or fragment) with the error's own status."""
+    template = "web/_error.html" if is_htmx(request) else "web/error.html"
+    return render(request, template, {"error": exc.message}, status=exc.status_code)
+
+
+def redirect_to(request: HttpRequest, url: str) -> HttpResponse:
+    """After a successful form post: htmx follows HX-Redirect, a plain browser a 303."""
+    if is_htmx(request):
+        response = HttpResponse()
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url, status=303)

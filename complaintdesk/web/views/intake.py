@@ -1,0 +1,59 @@
+"""Registering a new complaint from the staff UI (hotline, walk-in, letter…)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from complaintdesk.accounts.permissions import can_register_complaints
+from complaintdesk.complaints.errors import DomainError, NotAllowed
+from complaintdesk.intake.services import complaint_create
+from complaintdesk.web.forms import ComplaintCreateForm
+from complaintdesk.web.views.common import acting_user, error_page, redirect_to
+
+
+def spoken(tracking_number: str) -> str:
+    """The number grouped for reading aloud: K7M2-9XQ4-R → "K 7 M 2 · 9 X Q 4 · R"."""
+    return " · ".join(" ".join(group) for group in tracking_number.split("-"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_new_view(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    if not can_register_complaints(user):
+        return error_page(request, NotAllowed(_("Your role may not register complaints.")))
+    form = ComplaintCreateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                complaint = complaint_create(draft=form.to_draft(), actor=user).complaint
+            except DomainError as exc:
+                form.add_domain_error(exc)
+                status = exc.status_code
+            else:
+                message = _(
+                    "Complaint registered. Tracking number %(number)s — read it to the "
+                    "customer as: %(spoken)s."
+                ) % {
+                    "number": complaint.tracking_number,
+                    "spoken": spoken(complaint.tracking_number),
+                }
+                if complaint.resolution_due_at:
+                    due = timezone.localtime(complaint.resolution_due_at)
+                    message += " " + _("Expected handling by %(due)s.") % {
+                        "due": formats.date_format(due, "DATETIME_FORMAT")
+                    }
+                messages.success(request, message)
+                detail = reverse("web:complaint_detail", args=[complaint.tracking_number])
+                return redirect_to(request, detail)
+        else:
+            status = 422
+    return render(request, "web/complaints/new.html", {"form": form}, status=status)

@@ -1,0 +1,126 @@
+"""What templates show of a complaint: the API presenters' output plus display labels.
+
+Personal data (names, phones, free text) comes only from api/presenters.py, which masks it
+for roles that may not see it; the labels added here are codes, statuses and staff names.
+Templates get these dicts, never the model, so a template cannot print an unmasked field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from complaintdesk.accounts.models import User
+from complaintdesk.accounts.permissions import sees_personal_data
+from complaintdesk.api.presenters import complaint_out, complaint_summary, event_out
+from complaintdesk.complaints.choices import Demand, EventKind, Status, Visibility
+from complaintdesk.complaints.lifecycle import TRANSITIONS_BY_ACTION
+from complaintdesk.complaints.models import Attachment, Complaint, ComplaintEvent
+from complaintdesk.core.masking import mask_text
+from complaintdesk.triage.choices import CrisisSignal
+
+
+def _label(choices: type[Any], value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _labels(complaint: Complaint) -> dict[str, Any]:
+    category = complaint.content_category
+    nature = complaint.nature
+    return {
+        "status_label": complaint.get_status_display(),
+        "channel_label": complaint.get_channel_display(),
+        "category_label": f"{category.code} {category.label}" if category else "",
+        "nature_label": nature.label if nature else "",
+        "nature_key": nature.key if nature else "",
+        "department_name": str(complaint.department) if complaint.department else "",
+        "assignee_name": str(complaint.assignee) if complaint.assignee else "",
+    }
+
+
+def complaint_row(complaint: Complaint, user: User) -> dict[str, Any]:
+    """One line of the complaint list."""
+    return {**complaint_summary(complaint, user), **_labels(complaint)}
+
+
+def complaint_panel(complaint: Complaint, user: User) -> dict[str, Any]:
+    """Everything the detail page shows of the complaint itself."""
+    data = complaint_out(complaint, user)
+    entries = (
+        ("object", complaint.complaint_object),
+        ("department_class", complaint.handling_department_class),
+        ("time_limit", complaint.time_limit_class),
+    )
+    data.update(_labels(complaint))
+    data.update({f"{name}_label": entry.label if entry else "" for name, entry in entries})
+    data.update(
+        {
+            "customer_tier_label": complaint.customer.get_tier_display(),
+            "demand_labels": [_label(Demand, d) for d in complaint.demands],
+            "urgency_label": complaint.get_urgency_display(),
+            "importance_label": complaint.get_importance_display(),
+            "emotion_label": complaint.get_emotion_display(),
+            "motive_label": complaint.get_motive_display(),
+            "behaviour_label": complaint.get_behaviour_display(),
+            "crisis_labels": [_label(CrisisSignal, s) for s in complaint.crisis_signals],
+            "confidence_percent": (
+                round(complaint.triage_confidence * 100)
+                if complaint.triage_confidence is not None
+                else None
+            ),
+            "rejection_reason_label": complaint.get_rejection_reason_display(),
+            "sla_paused_at": complaint.sla_paused_at,
+            "first_responded_at": complaint.first_responded_at,
+            "resolved_at": complaint.resolved_at,
+            "closed_at": complaint.closed_at,
+            "external_body": complaint.external_body,
+            "external_deadline": complaint.external_deadline,
+            "is_report": complaint.is_report,
+            "abusive_language": complaint.abusive_language,
+            "repeat_count": complaint.repeat_count,
+            "order_reference": complaint.order_reference,
+            "product_reference": complaint.product_reference,
+            "actions": [
+                (action, TRANSITIONS_BY_ACTION[action].label) for action in data["allowed_actions"]
+            ],
+        }
+    )
+    return data
+
+
+def event_row(event: ComplaintEvent, user: User) -> dict[str, Any]:
+    """One entry of the timeline, with the note masked for those who may not read it."""
+    data = event_out(event, user)
+    after = event.after or {}
+    data.update(
+        {
+            "kind_label": _label(EventKind, event.kind),
+            "from_label": _label(Status, event.from_status) if event.from_status else "",
+            "to_label": _label(Status, event.to_status) if event.to_status else "",
+            "action_label": (
+                TRANSITIONS_BY_ACTION[after["action"]].label
+                if after.get("action") in TRANSITIONS_BY_ACTION
+                else ""
+            ),
+            "actor_name": str(event.actor) if event.actor else "",
+            "customer_visible": event.visibility == Visibility.CUSTOMER,
+            "assignee": after.get("assignee", ""),
+        }
+    )
+    return data
+
+
+def attachment_row(attachment: Attachment, user: User) -> dict[str, Any]:
+    personal = sees_personal_data(user)
+    return {
+        "id": attachment.pk,
+        # File names often carry the customer's name or number.
+        "name": attachment.original_name if personal else mask_text(attachment.original_name),
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "uploaded_at": attachment.uploaded_at,
+        "uploaded_by": str(attachment.uploaded_by) if attachment.uploaded_by else "",
+        "downloadable": personal,
+    }
