@@ -76,6 +76,9 @@ class Complaint(models.Model):
     )
     crisis_signals = models.JSONField(_("crisis signals"), default=list, blank=True)
     triage_confidence = models.FloatField(_("triage confidence"), null=True, blank=True)
+    # The last prediction as shown to agents: labels, confidences, explanations, guidance,
+    # model version. Kept so a correction can say what it corrected.
+    triage_result = models.JSONField(_("triage result"), default=dict, blank=True)
     needs_triage = models.BooleanField(_("needs manual triage"), default=False)
     abusive_language = models.BooleanField(_("abusive language"), default=False)
 

@@ -51,3 +51,68 @@ class TaxonomyEntry(models.Model):
     def label(self) -> str:
         language = get_language() or "en"
         return self.label_zh if language.startswith("zh") else self.label_en
+
+
+class TriageModelVersion(models.Model):
+    """A trained triage model on disk, with how it was made and how well it scored.
+
+    Exactly one version is active; a retrained one becomes active only when it is not worse
+    than the active one on the fixed evaluation set, and any earlier version can be restored.
+    """
+
+    version = models.CharField(_("version"), max_length=80, unique=True)
+    path = models.CharField(_("path"), max_length=500)
+    data_hash = models.CharField(_("training data hash"), max_length=64)
+    trained_at = models.DateTimeField(_("trained"))
+    example_count = models.PositiveIntegerField(_("training examples"), default=0)
+    correction_count = models.PositiveIntegerField(_("agent corrections used"), default=0)
+    scores = models.JSONField(_("evaluation scores"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=False)
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-trained_at"]
+        verbose_name = _("triage model version")
+        verbose_name_plural = _("triage model versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="triage_one_active_model",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class TriageCorrection(models.Model):
+    """An agent's verdict on one predicted label: accepted as is, or corrected.
+
+    Only the masked text is kept, so the training store holds no personal data.
+    """
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.PROTECT, related_name="triage_corrections"
+    )
+    head = models.CharField(_("label"), max_length=30)
+    predicted = models.JSONField(_("predicted"), null=True, blank=True)
+    corrected = models.JSONField(_("corrected"), null=True, blank=True)
+    accepted = models.BooleanField(_("accepted as predicted"), default=False)
+    industry = models.CharField(max_length=30, default="telecom")
+    masked_text = models.TextField(_("masked text"))
+    model_version = models.CharField(max_length=80, blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("triage correction")
+        verbose_name_plural = _("triage corrections")
+        indexes = [models.Index(fields=["created_at"], name="triage_correction_created")]
+
+    def __str__(self) -> str:
+        return f"{self.head}: {self.predicted} → {self.corrected}"
