@@ -452,13 +452,25 @@ class WorkingCalendar:
     def _local_year(self, instant: int) -> int:
         return _from_us(instant, self.zone).year
 
-    def _timeline_covering(self, *instants: int) -> _Timeline:
-        """A timeline whose years include every given instant."""
+    def _timeline_reaching(self, timeline: _Timeline, target: int) -> _Timeline:
+        """Extend ``timeline`` by whole years until its business time reaches ``target``."""
+        horizon = timeline.last_year + SEARCH_HORIZON_YEARS
+        while target > timeline.total:
+            if timeline.last_year >= horizon:
+                raise ValueError(
+                    f"calendar {self.name or self.time_zone} has too little working time: "
+                    f"the deadline lies more than {SEARCH_HORIZON_YEARS} years ahead"
+                )
+            # Extending forward keeps the running totals, so ``target`` stays valid.
+            timeline = self._build_timeline(timeline.first_year, timeline.last_year + 1)
+        return timeline
+
+    def _timeline_covering(self, earliest: int, latest: int) -> _Timeline:
+        """A timeline whose years include both instants (``earliest <= latest``)."""
         timeline = self._cache.timeline
-        if timeline is not None and all(timeline.lo <= t < timeline.hi for t in instants):
+        if timeline is not None and timeline.lo <= earliest and latest < timeline.hi:
             return timeline
-        years = [self._local_year(t) for t in instants]
-        first, last = min(years), max(years)
+        first, last = self._local_year(earliest), self._local_year(latest)
         if timeline is not None:
             first, last = min(first, timeline.first_year), max(last, timeline.last_year)
         return self._build_timeline(first, last)
@@ -478,6 +490,7 @@ def _normal_weekday_hours(weekly: WeeklyHours) -> DayHours:
 
 # -- conversions ------------------------------------------------------------------------
 
+_ZERO = timedelta(0)
 _MAX_US = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // _MICROSECOND
 
 
@@ -490,14 +503,18 @@ def _from_us(instant: int, zone: ZoneInfo) -> datetime:
 
 
 def _require_aware(moment: datetime, what: str) -> int:
+    try:
+        # Subtracting from an aware epoch is the cheapest check and conversion in one: it
+        # fails with TypeError for naive datetimes and for anything that is not a datetime.
+        return (moment - _EPOCH) // _MICROSECOND
+    except TypeError:
+        pass
     if not isinstance(moment, datetime):
         raise ValueError(f"{what} must be a datetime, not {type(moment).__name__}")
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(
-            f"{what} {moment.isoformat()} is a naive datetime; business time needs an aware "
-            "datetime (with a time zone or UTC offset)"
-        )
-    return _to_us(moment)
+    raise ValueError(
+        f"{what} {moment.isoformat()} is a naive datetime; business time needs an aware "
+        "datetime (with a time zone or UTC offset)"
+    )
 
 
 # -- the two core functions -------------------------------------------------------------
@@ -513,22 +530,17 @@ def add_business_time(calendar: WorkingCalendar, start: datetime, duration: time
     begin = _require_aware(start, "start")
     if not isinstance(duration, timedelta):
         raise ValueError(f"duration must be a timedelta, not {type(duration).__name__}")
-    if duration < timedelta(0):
-        raise ValueError(f"duration must not be negative, got {duration}")
     amount = duration // _MICROSECOND
-    if amount == 0 or calendar.always_open_exactly:
+    if amount <= 0:
+        if amount < 0:
+            raise ValueError(f"duration must not be negative, got {duration}")
+        return _from_us(begin, calendar.zone)
+    if calendar.always_open_exactly:
         return _from_us(begin + amount, calendar.zone)
-    timeline = calendar._timeline_covering(begin)
+    timeline = calendar._timeline_covering(begin, begin)
     target = timeline.business_before(begin) + amount
-    horizon = timeline.last_year + SEARCH_HORIZON_YEARS
-    while target > timeline.total:
-        if timeline.last_year >= horizon:
-            raise ValueError(
-                f"calendar {calendar.name or calendar.time_zone} has less than {duration} of "
-                f"working time in the {SEARCH_HORIZON_YEARS} years after {start.isoformat()}"
-            )
-        # Extending forward keeps the running totals, so ``target`` stays valid.
-        timeline = calendar._build_timeline(timeline.first_year, timeline.last_year + 1)
+    if target > timeline.total:
+        timeline = calendar._timeline_reaching(timeline, target)
     i = bisect_left(timeline.cum_end, target)
     return _from_us(timeline.starts[i] + target - timeline.cum[i], calendar.zone)
 
@@ -538,7 +550,7 @@ def business_time_between(calendar: WorkingCalendar, start: datetime, end: datet
     begin = _require_aware(start, "start")
     finish = _require_aware(end, "end")
     if finish <= begin:
-        return timedelta(0)
+        return _ZERO
     if calendar.always_open_exactly:
         return timedelta(microseconds=finish - begin)
     timeline = calendar._timeline_covering(begin, finish)
