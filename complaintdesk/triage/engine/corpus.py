@@ -1,0 +1,116 @@
+"""Training examples: the shipped corpus plus any extra labelled lines (agent corrections)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+LABEL_FIELDS: tuple[str, ...] = (
+    "category",
+    "subcategory",
+    "nature",
+    "emotion",
+    "motive",
+    "behaviour",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingExample:
+    """One labelled complaint text. A label left as None is unknown and not trained on;
+    ``crisis_signals`` None means unknown, an empty tuple means "no signal"."""
+
+    text: str
+    industry: str = "telecom"
+    id: str = ""
+    lang: str | None = None
+    category: str | None = None
+    subcategory: str | None = None
+    nature: str | None = None
+    emotion: str | None = None
+    motive: str | None = None
+    behaviour: str | None = None
+    crisis_signals: tuple[str, ...] | None = field(default=None)
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> TrainingExample:
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("record has no text")
+        signals = record.get("crisis_signals")
+        return cls(
+            text=text,
+            industry=str(record.get("industry") or "telecom"),
+            id=str(record.get("id") or ""),
+            lang=record.get("lang"),
+            crisis_signals=tuple(signals) if isinstance(signals, list) else None,
+            **{name: record.get(name) or None for name in LABEL_FIELDS},
+        )
+
+    def label(self, head: str) -> str | None:
+        value: str | None = getattr(self, head)
+        return value
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"{path}:{number}: not JSON ({error.msg})") from error
+            if not isinstance(record, dict):
+                raise ValueError(f"{path}:{number}: not a JSON object")
+            yield record
+
+
+def load_examples(path: Path) -> list[TrainingExample]:
+    examples = []
+    for number, record in enumerate(read_jsonl(path), start=1):
+        try:
+            examples.append(TrainingExample.from_record(record))
+        except ValueError as error:
+            raise ValueError(f"{path}: record {number}: {error}") from error
+    return examples
+
+
+def collect_training_examples(
+    extra: Path | Iterable[TrainingExample] | None = None,
+    corpus_dir: Path | None = None,
+) -> list[TrainingExample]:
+    """The shipped corpus (``triage/corpus/*.jsonl``) followed by ``extra`` examples.
+
+    ``extra`` is a JSON-lines file in the corpus format or examples built in code (the
+    agents' stored corrections). A later example with the same text overrides an earlier
+    one, so a correction replaces the corpus label instead of contradicting it.
+    """
+    examples: list[TrainingExample] = []
+    for path in sorted((corpus_dir or CORPUS_DIR).glob("*.jsonl")):
+        examples.extend(load_examples(path))
+    if isinstance(extra, Path):
+        examples.extend(load_examples(extra))
+    elif extra is not None:
+        examples.extend(extra)
+    latest_by_text = {example.text.strip(): example for example in examples}
+    return list(latest_by_text.values())
+
+
+def data_hash(examples: Sequence[TrainingExample]) -> str:
+    """SHA-256 over the examples in a canonical order: same data → same hash."""
+    digest = hashlib.sha256()
+    for line in sorted(json.dumps(asdict(example), ensure_ascii=False, sort_keys=True) for example in examples):
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def is_validation_text(text: str, share: int = 10) -> bool:
+    """The fixed validation slice: about 1/share of the texts, chosen by a hash of the text."""
+    return int(hashlib.sha1(text.strip().encode("utf-8")).hexdigest(), 16) % share == 0  # noqa: S324

@@ -1,0 +1,332 @@
+"""The trained triage model: linear heads over one shared feature matrix.
+
+Every head's coefficients are columns of one float32 matrix, so scoring a batch is a
+single sparse × dense product. Softmax heads (category per industry, subcategory, nature,
+emotion, motive, behaviour) and one sigmoid column per crisis signal are temperature-scaled
+on the validation slice, so their probabilities are calibrated confidences.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import scipy.sparse as sp
+
+from complaintdesk.triage.engine import pii
+from complaintdesk.triage.engine.features import AnalysedText, FeatureSpace, analyse
+from complaintdesk.triage.engine.labels import CRISIS_SIGNALS, SHARED_HEADS
+from complaintdesk.triage.engine.lexicon import Lexicon, load_lexicon
+from complaintdesk.triage.engine.results import TriageResult
+from complaintdesk.triage.engine.rules import RuleBasedTriager
+
+FORMAT_VERSION = 1
+_EXPLANATION_SIZE = 4
+
+
+@dataclass(slots=True)
+class Head:
+    """One prediction head: its labels and where its columns sit in the weight matrix."""
+
+    name: str
+    classes: tuple[str, ...]
+    start: int
+    kind: Literal["softmax", "sigmoid"]
+    temperature: float = 1.0
+
+    @property
+    def stop(self) -> int:
+        return self.start + (1 if self.kind == "sigmoid" else len(self.classes))
+
+
+@dataclass(slots=True)
+class Thresholds:
+    """Decision thresholds chosen on the validation slice at training time."""
+
+    crisis: float = 0.5
+    # Whether a crisis lexicon hit alone raises the signal (chosen on validation).
+    crisis_rules: bool = True
+    needs_triage: float = 0.5
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    exponent = np.exp(shifted)
+    result: np.ndarray = exponent / exponent.sum(axis=1, keepdims=True)
+    return result
+
+
+def sigmoid(scores: np.ndarray) -> np.ndarray:
+    result: np.ndarray = 1 / (1 + np.exp(-scores))
+    return result
+
+
+@dataclass(slots=True)
+class TriageModel:
+    """A versioned, trained triage model. Build with ``training.train_model``."""
+
+    features: FeatureSpace
+    weights: np.ndarray
+    bias: np.ndarray
+    heads: dict[str, Head]
+    thresholds: Thresholds
+    metadata: dict[str, Any]
+    lexicon: Lexicon = field(default_factory=load_lexicon)
+
+    @property
+    def version(self) -> str:
+        return str(self.metadata.get("version", ""))
+
+    @property
+    def industries(self) -> tuple[str, ...]:
+        return tuple(name.split(":", 1)[1] for name in self.heads if name.startswith("category:"))
+
+    def analyse(self, texts: Sequence[str]) -> list[AnalysedText]:
+        return [analyse(text, self.lexicon) for text in texts]
+
+    def scores(self, matrix: sp.csr_matrix) -> np.ndarray:
+        product = matrix @ self.weights
+        result: np.ndarray = np.asarray(product) + self.bias
+        return result
+
+    def probabilities(self, head: Head, scores: np.ndarray) -> np.ndarray:
+        block = scores[:, head.start : head.stop] / head.temperature
+        return sigmoid(block[:, 0]) if head.kind == "sigmoid" else softmax(block)
+
+    def predict(
+        self,
+        texts: Sequence[str],
+        industry: str | Sequence[str] = "telecom",
+        *,
+        explain: bool = True,
+    ) -> list[TriageResult]:
+        """Triage a batch of texts; ``industry`` is one preset or one per text."""
+        industries = [industry] * len(texts) if isinstance(industry, str) else list(industry)
+        if len(industries) != len(texts):
+            raise ValueError("give one industry, or one per text")
+        masked = [pii.mask(text) for text in texts]
+        analysed = self.analyse([item.masked_text for item in masked])
+        matrix = self.features.transform(analysed)
+        scores = self.scores(matrix)
+        probabilities = {name: self.probabilities(head, scores) for name, head in self.heads.items()}
+        rules = RuleBasedTriager(self.lexicon)
+        results = []
+        for row, (text_mask, item, row_industry) in enumerate(
+            zip(masked, analysed, industries, strict=True)
+        ):
+            result = self._result_for_row(
+                row, item, text_mask, row_industry, probabilities, rules, matrix if explain else None
+            )
+            results.append(result)
+        return results
+
+    def _result_for_row(
+        self,
+        row: int,
+        item: AnalysedText,
+        text_mask: pii.MaskResult,
+        industry: str,
+        probabilities: dict[str, np.ndarray],
+        rules: RuleBasedTriager,
+        matrix: sp.csr_matrix | None,
+    ) -> TriageResult:
+        confidences: dict[str, float] = {}
+        explanations: dict[str, list[str]] = {}
+        labels: dict[str, str] = {}
+        row_vector = matrix[row] if matrix is not None else None
+        for head_name in SHARED_HEADS:
+            head = self.heads[head_name]
+            label, confidence = self._best(head, probabilities[head_name][row])
+            labels[head_name] = label
+            confidences[head_name] = confidence
+            if row_vector is not None:
+                explanations[head_name] = self._explain(head, label, row_vector, item)
+        category_head = self.heads.get(f"category:{industry}")
+        if category_head is None:
+            # No training data for this preset yet: the lexicon decides.
+            fallback = rules.category(item, industry)
+            category, category_confidence = fallback
+            explanations["category"] = rules.category_explanation(item, industry, category)
+        else:
+            category, category_confidence = self._best(
+                category_head, probabilities[category_head.name][row]
+            )
+            if row_vector is not None:
+                explanations["category"] = self._explain(category_head, category, row_vector, item)
+        confidences["category"] = category_confidence
+        subcategory = self._subcategory(industry, category, probabilities, row, confidences)
+        signals, crisis_explanations = self._crisis(row, item, probabilities, confidences)
+        explanations["crisis"] = crisis_explanations
+        if signals and labels["nature"] == "general":
+            # The guide: exposure (media, regulator, legal, mass, safety) makes it major.
+            labels["nature"] = "major"
+            explanations["nature"] = ["crisis signal: " + ", ".join(signals)]
+        return TriageResult(
+            lang=item.language,
+            category=category,
+            category_confidence=round(category_confidence, 4),
+            subcategory=subcategory,
+            nature=labels["nature"],
+            emotion=labels["emotion"],
+            motive=labels["motive"],
+            behaviour=labels["behaviour"],
+            crisis=bool(signals),
+            crisis_signals=signals,
+            masked_text=text_mask.masked_text,
+            needs_triage=category_confidence < self.thresholds.needs_triage,
+            confidences={name: round(value, 4) for name, value in confidences.items()},
+            explanations=explanations,
+            personal_data=sorted({span.kind for span in text_mask.spans}),
+            model_version=self.version,
+        )
+
+    @staticmethod
+    def _best(head: Head, row_probabilities: np.ndarray) -> tuple[str, float]:
+        index = int(np.argmax(row_probabilities))
+        return head.classes[index], float(row_probabilities[index])
+
+    def _subcategory(
+        self,
+        industry: str,
+        category: str,
+        probabilities: dict[str, np.ndarray],
+        row: int,
+        confidences: dict[str, float],
+    ) -> str | None:
+        head = self.heads.get(f"subcategory:{industry}")
+        if head is None:
+            return None
+        allowed = [index for index, name in enumerate(head.classes) if name.startswith(category + ".")]
+        if not allowed:
+            return None
+        row_probabilities = probabilities[head.name][row]
+        best = max(allowed, key=lambda index: row_probabilities[index])
+        within = float(row_probabilities[best] / max(row_probabilities[allowed].sum(), 1e-9))
+        confidences["subcategory"] = round(within, 4)
+        return head.classes[best]
+
+    def _crisis(
+        self,
+        row: int,
+        item: AnalysedText,
+        probabilities: dict[str, np.ndarray],
+        confidences: dict[str, float],
+    ) -> tuple[list[str], list[str]]:
+        rule_terms: dict[str, list[str]] = {}
+        for hit in item.hits:
+            if hit.key.startswith("crisis."):
+                rule_terms.setdefault(hit.key.removeprefix("crisis."), []).append(hit.term)
+        signals: list[str] = []
+        explanations: list[str] = []
+        for signal in CRISIS_SIGNALS:
+            head = self.heads.get(f"crisis:{signal}")
+            probability = float(probabilities[head.name][row]) if head is not None else 0.0
+            confidences[f"crisis.{signal}"] = round(probability, 4)
+            by_rule = self.thresholds.crisis_rules and signal in rule_terms
+            if probability >= self.thresholds.crisis or by_rule:
+                signals.append(signal)
+                terms = rule_terms.get(signal)
+                if terms:
+                    explanations.append(f"{signal}: " + ", ".join(dict.fromkeys(terms)))
+                else:
+                    explanations.append(f"{signal}: model p={probability:.2f}")
+        return signals, explanations
+
+    def _explain(
+        self, head: Head, label: str, row_vector: sp.csr_matrix, item: AnalysedText
+    ) -> list[str]:
+        """The features that pushed this label up most, as readable terms and rules."""
+        if row_vector.nnz == 0:
+            return []
+        columns = row_vector.indices
+        block = self.weights[columns, head.start : head.stop]
+        index = head.classes.index(label)
+        # Relative to the other labels, so words common to every label do not show.
+        relative = block[:, index] - block.mean(axis=1) if head.kind == "softmax" else block[:, 0]
+        contribution = row_vector.data * relative
+        chosen: list[str] = []
+        for position in np.argsort(-contribution):
+            if contribution[position] <= 0 or len(chosen) >= _EXPLANATION_SIZE:
+                break
+            name = self.features.feature_name(int(columns[position]))
+            if name.startswith("lexicon:"):
+                key = name.removeprefix("lexicon:")
+                terms = dict.fromkeys(hit.term for hit in item.hits if hit.key == key)
+                name = f"{'/'.join(terms)} [{key}]"
+            elif len(name.strip()) < 2 or any(name in other or other in name for other in chosen):
+                # Single characters and overlapping n-grams say little to an agent.
+                continue
+            chosen.append(name)
+        return chosen
+
+    def save(self, directory: Path) -> None:
+        """Write ``weights.npz`` and ``metadata.json`` into ``directory``."""
+        directory.mkdir(parents=True, exist_ok=True)
+        words = sorted(self.features.word_ids, key=self.features.word_ids.__getitem__)
+        np.savez_compressed(
+            directory / "weights.npz",
+            # float16 on disk halves the size; scores are computed in float32.
+            weights=self.weights.astype(np.float16),
+            bias=self.bias.astype(np.float32),
+            char_vocabulary=self.features.char_vocabulary,
+            char_idf=self.features.char_idf,
+            word_vocabulary=self.features.word_vocabulary,
+            word_idf=self.features.word_idf,
+            words=np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
+        )
+        metadata = dict(self.metadata)
+        metadata["format"] = FORMAT_VERSION
+        metadata["heads"] = [asdict(head) for head in self.heads.values()]
+        metadata["thresholds"] = asdict(self.thresholds)
+        metadata["lexicon_keys"] = list(self.features.lexicon_keys)
+        metadata["feature_weights"] = {
+            "char": self.features.char_weight,
+            "word": self.features.word_weight,
+            "lexicon": self.features.lexicon_weight,
+            "shape": self.features.shape_weight,
+        }
+        (directory / "metadata.json").write_text(
+            json.dumps(metadata, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
+
+    @classmethod
+    def load(cls, directory: Path) -> TriageModel:
+        metadata = json.loads((directory / "metadata.json").read_text(encoding="utf-8"))
+        if metadata.get("format") != FORMAT_VERSION:
+            raise ValueError(f"{directory}: unsupported model format {metadata.get('format')!r}")
+        with np.load(directory / "weights.npz") as arrays:
+            words_blob = arrays["words"].tobytes().decode("utf-8")
+            feature_weights = metadata["feature_weights"]
+            features = FeatureSpace(
+                char_vocabulary=arrays["char_vocabulary"],
+                char_idf=arrays["char_idf"],
+                word_ids={word: index for index, word in enumerate(words_blob.split("\n"), start=1)}
+                if words_blob
+                else {},
+                word_vocabulary=arrays["word_vocabulary"],
+                word_idf=arrays["word_idf"],
+                lexicon_keys=tuple(metadata["lexicon_keys"]),
+                char_weight=feature_weights["char"],
+                word_weight=feature_weights["word"],
+                lexicon_weight=feature_weights["lexicon"],
+                shape_weight=feature_weights["shape"],
+            )
+            weights = arrays["weights"].astype(np.float32)
+            bias = arrays["bias"]
+        heads = {}
+        for raw in metadata["heads"]:
+            head = Head(**{**raw, "classes": tuple(raw["classes"])})
+            heads[head.name] = head
+        return cls(
+            features=features,
+            weights=weights,
+            bias=bias,
+            heads=heads,
+            thresholds=Thresholds(**metadata["thresholds"]),
+            metadata=metadata,
+        )

@@ -1,0 +1,213 @@
+"""Personal-data detection and masking.
+
+Masked text is what analysts, exports, logs and the training store see. Numbers are only
+masked when their shape (and checksum, for ID numbers and bank cards) says they are personal
+data; order and ticket numbers, amounts, dates and numbers the customer already masked
+(138****5678) are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+PiiKind = Literal["phone", "id_number", "bank_card", "email", "address"]
+
+MASK_TOKENS: dict[str, str] = {
+    "phone": "[PHONE]",
+    "id_number": "[ID_NUMBER]",
+    "bank_card": "[BANK_CARD]",
+    "email": "[EMAIL]",
+    "address": "[ADDRESS]",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PiiSpan:
+    """One item of personal data found in the original text (end exclusive)."""
+
+    kind: PiiKind
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class MaskResult:
+    masked_text: str
+    spans: tuple[PiiSpan, ...]
+
+
+# A digit run must not continue a code such as DD2026031512345678, #A12345 or 138****5678.
+_NUMBER_START = r"(?<![0-9A-Za-z*#._/\-])"
+_NUMBER_END = r"(?![0-9A-Za-z*]|[.\-/][0-9])"
+
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+# 18-character PRC resident ID, optionally grouped 6-8-4.
+_ID_NUMBER = re.compile(_NUMBER_START + r"(\d{6}[ ]?\d{8}[ ]?\d{3}[\dXx])" + r"(?![0-9A-Za-z*])")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK_CHARS = "10X98765432"
+
+# 15-19 digit cards, plain or in groups of four.
+_BANK_CARD = re.compile(
+    _NUMBER_START + r"(\d{4}(?:[ \-]?\d{4}){2}[ \-]?\d{3,4}(?:[ \-]?\d{1,3})?)" + _NUMBER_END
+)
+
+_PHONE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(_NUMBER_START + pattern + _NUMBER_END)
+    for pattern in (
+        # International with a country code: +44 20 7946 0958, 0086-138-1234-5678, +1 (415) 555-0123.
+        r"(?:\+|\b00)[1-9]\d{0,2}[ \-]?(?:\(\d{1,4}\)[ \-]?)?\d{1,4}(?:[ \-]?\d{2,5}){1,4}",
+        # Country code in brackets: (852) 9123 4567, (+86) 138 1234 5678.
+        r"\(\+?[1-9]\d{0,2}\)[ \-]?\d{1,4}(?:[ \-]?\d{2,5}){1,4}",
+        # Mainland mobile: 13812345678, 138 1234 5678, 138-1234-5678.
+        r"1[3-9]\d(?:[ \-]?\d{4}){2}",
+        # Landlines with a trunk zero: 010-12345678, (0755) 8123 4567, 02-2345-6789 (Taiwan),
+        # 020 7946 0958 (UK).
+        r"\(?0\d{1,3}\)?[ \-]?\d{3,4}[ \-]?\d{4}",
+        # Taiwan mobile 0912-345-678 and UK mobile 07700 900123.
+        r"09\d{2}[ \-]?\d{3}[ \-]?\d{3}",
+        r"07\d{3}[ \-]?\d{6}",
+        # North American (415) 555-0123, 415-555-0123, 415.555.0123.
+        r"\(?[2-9]\d{2}\)?[ \-.]\d{3}[ \-.]\d{4}",
+        # Hong Kong 8-digit local numbers when grouped 4-4: 9123 4567, 2345-6789.
+        r"[235679]\d{3}[ \-]\d{4}",
+    )
+)
+# Bare digit runs (e.g. a Hong Kong 91234567) count as phones only right after a phone word.
+_CUED_PHONE = re.compile(_NUMBER_START + r"(\d[\d \-]{5,14}\d)" + _NUMBER_END)
+_PHONE_CUE = re.compile(
+    r"(电话|電話|手机|手機|联系|聯繫|聯絡|联络|致电|致電|回电|回電|号码|號碼|tel|phone|mobile|"
+    r"call|whatsapp|wechat|微信|contact|number|no\.)[^0-9]{0,6}$",
+    re.IGNORECASE,
+)
+_REFERENCE_CUE = re.compile(
+    r"(订单|訂單|单号|單號|编号|編號|工单|工單|流水|运单|運單|快递|快遞|发票|發票|合同|合约号|"
+    r"账号|賬號|帳號|户号|戶號|order|ticket|tracking|invoice|ref|reference|case|account|"
+    r"contract|receipt|serial|imei|sn)[^0-9]{0,8}$",
+    re.IGNORECASE,
+)
+
+_CN_NUMERAL = r"[0-9一二三四五六七八九十百零〇两兩]+"
+_ROAD_NAME = r"[^\s\d,.;:!?()\[\]'\"在住于於到的是了我家址为為位从從往去来來和及与與向对對近靠離离"  \
+    r"，。；：！？、（）]{1,5}"
+_ZH_ADDRESS = re.compile(
+    _ROAD_NAME
+    + r"(?:路|街|大道|道|巷|弄|胡同|里)"
+    + r"(?:" + _CN_NUMERAL + r"(?:段|巷|弄))*"
+    + _CN_NUMERAL + r"[号號]"
+    + r"(?:之" + _CN_NUMERAL + r")?"
+    + r"(?:" + _CN_NUMERAL + r"[A-Za-z]?(?:栋|棟|幢|座|单元|單元|楼|樓|层|層|室|号楼|號樓|f|F))*"
+    + r"|"
+    # Estates without a street: XX小区3栋2单元501室, XX花园5座1203室.
+    + r"[^\s\d,.;:!?()在住于於到的是了我家址]{2,6}(?:小区|小區|花园|花園|新村|公寓|大厦|大廈|苑|邨|村)"
+    + r"(?:" + _CN_NUMERAL + r"[A-Za-z]?(?:栋|棟|幢|座|单元|單元|楼|樓|层|層|室|号楼|號樓|号|號)){2,}"
+)
+_EN_STREET_TYPES = (
+    r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|"
+    r"Terrace|Close|Crescent|Square|Sq|Parkway|Highway|Hwy"
+)
+_EN_ADDRESS = re.compile(
+    r"(?:(?:Flat|Apt|Apartment|Unit|Suite|Room)\.? ?[0-9A-Za-z]{1,5},? ?(?:\d{1,3}/F,? ?)?)?"
+    r"\b\d{1,5}[A-Za-z]?,? (?:[A-Z][A-Za-z'’\-]+ ){1,3}(?:" + _EN_STREET_TYPES + r")\b\.?"
+    r"(?:,? ?(?:Flat|Apt|Apartment|Unit|Suite)\.? ?[0-9A-Za-z]{1,5})?"
+)
+
+
+def _has_birth_date(digits: str) -> bool:
+    try:
+        birth = date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
+    except ValueError:
+        return False
+    return birth.year >= 1900
+
+
+def _id_number_is_valid(candidate: str) -> bool:
+    digits = candidate.replace(" ", "").upper()
+    if len(digits) != 18 or not digits[:17].isdigit() or not _has_birth_date(digits):
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(digits[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK_CHARS[total % 11] == digits[17]
+
+
+def _luhn_is_valid(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 1:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _digit_count(text: str) -> int:
+    return sum(char.isdigit() for char in text)
+
+
+def _is_reference_number(text: str, start: int) -> bool:
+    """True when the number follows an order/ticket/account word ("订单号:", "order #")."""
+    return _REFERENCE_CUE.search(text[max(0, start - 16) : start]) is not None
+
+
+def find_pii(text: str) -> list[PiiSpan]:
+    """All personal-data spans in ``text``, non-overlapping, in order of position."""
+    found: list[PiiSpan] = []
+    taken = bytearray(len(text) + 1)
+
+    def claim(kind: PiiKind, start: int, end: int) -> None:
+        if any(taken[start:end]):
+            return
+        taken[start:end] = b"\x01" * (end - start)
+        found.append(PiiSpan(kind, start, end))
+
+    for match in _EMAIL.finditer(text):
+        claim("email", match.start(), match.end())
+    for match in _ID_NUMBER.finditer(text):
+        if _id_number_is_valid(match.group(1)):
+            claim("id_number", match.start(1), match.end(1))
+    for match in _BANK_CARD.finditer(text):
+        digits = re.sub(r"\D", "", match.group(1))
+        # An 18-digit run shaped like an ID number is judged as one, never as a card.
+        if len(digits) == 18 and _has_birth_date(digits):
+            continue
+        if 15 <= len(digits) <= 19 and _luhn_is_valid(digits):
+            if not _is_reference_number(text, match.start(1)):
+                claim("bank_card", match.start(1), match.end(1))
+    _find_phones(text, claim)
+    for pattern in (_ZH_ADDRESS, _EN_ADDRESS):
+        for match in pattern.finditer(text):
+            claim("address", match.start(), match.end())
+    found.sort(key=lambda span: span.start)
+    return found
+
+
+def _find_phones(text: str, claim: Callable[[PiiKind, int, int], None]) -> None:
+    for pattern in _PHONE_PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.start(), match.end()
+            if not 7 <= _digit_count(match.group()) <= 15:
+                continue
+            if _is_reference_number(text, start) and not _PHONE_CUE.search(text[max(0, start - 12) : start]):
+                continue
+            claim("phone", start, end)
+    for match in _CUED_PHONE.finditer(text):
+        if _digit_count(match.group(1)) >= 7 and _PHONE_CUE.search(text[max(0, match.start() - 12) : match.start()]):
+            claim("phone", match.start(1), match.end(1))
+
+
+def mask(text: str) -> MaskResult:
+    """Replace every personal-data item with a token such as ``[PHONE]``."""
+    spans = find_pii(text)
+    if not spans:
+        return MaskResult(text, ())
+    parts: list[str] = []
+    cursor = 0
+    for span in spans:
+        parts.append(text[cursor : span.start])
+        parts.append(MASK_TOKENS[span.kind])
+        cursor = span.end
+    parts.append(text[cursor:])
+    return MaskResult("".join(parts), tuple(spans))

@@ -1,0 +1,117 @@
+"""Day-one triage from the lexicon alone, before any model is trained.
+
+Each head takes the label with the most cue hits; ties and texts without cues fall back to
+the most common label. Confidences are rough (a share of the hits) and mark uncertain
+results for the "needs triage" queue.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from complaintdesk.triage.engine import pii
+from complaintdesk.triage.engine.features import AnalysedText, analyse
+from complaintdesk.triage.engine.labels import CATEGORIES, CRISIS_SIGNALS
+from complaintdesk.triage.engine.lexicon import Lexicon, load_lexicon
+from complaintdesk.triage.engine.results import TriageResult
+
+RULES_VERSION = "rules"
+_NEEDS_TRIAGE_BELOW = 0.5
+
+
+def _pick(counts: Counter[str], prefix: str, labels: Sequence[str], default: str) -> tuple[str, float]:
+    scored = [(counts.get(f"{prefix}.{label}", 0), label) for label in labels]
+    total = sum(score for score, _ in scored)
+    if total == 0:
+        return default, 0.25
+    best_score = max(score for score, _ in scored)
+    # The earliest label in the list wins a tie: lists are ordered by how common they are.
+    label = next(label for score, label in scored if score == best_score)
+    return label, best_score / total
+
+
+class RuleBasedTriager:
+    """Triage by lexicon hits and the shape of the text."""
+
+    version = RULES_VERSION
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon()
+
+    def category(self, item: AnalysedText, industry: str) -> tuple[str, float]:
+        counts = Counter(hit.key for hit in item.hits)
+        labels = [label for label in CATEGORIES.get(industry, CATEGORIES["telecom"]) if label != "other"]
+        label, share = _pick(counts, f"category.{industry}", [*labels, "other"], "other")
+        return label, share * 0.6
+
+    def category_explanation(self, item: AnalysedText, industry: str, category: str) -> list[str]:
+        key = f"category.{industry}.{category}"
+        return [f"{hit.term} [{key}]" for hit in item.hits if hit.key == key][:4]
+
+    def predict(self, texts: Sequence[str], industry: str | Sequence[str] = "telecom") -> list[TriageResult]:
+        industries = [industry] * len(texts) if isinstance(industry, str) else list(industry)
+        results = []
+        for text, row_industry in zip(texts, industries, strict=True):
+            masked = pii.mask(text)
+            item = analyse(masked.masked_text, self.lexicon)
+            results.append(self._triage(item, masked, row_industry))
+        return results
+
+    def _triage(self, item: AnalysedText, masked: pii.MaskResult, industry: str) -> TriageResult:
+        counts = Counter(hit.key for hit in item.hits)
+        signals = [signal for signal in CRISIS_SIGNALS if counts.get(f"crisis.{signal}")]
+        category, category_confidence = self.category(item, industry)
+        exclamations = item.normalised.count("!")
+        if exclamations >= 2:
+            counts["emotion.anger"] += 1
+            counts["behaviour.angry"] += 1
+        if signals or counts.get("nature.major"):
+            nature = "major"
+        elif counts.get("nature.urgent"):
+            nature = "urgent"
+        else:
+            nature = "general"
+        emotion, emotion_confidence = _pick(
+            counts, "emotion", ("anger", "anxiety", "disappointment"), "neutral"
+        )
+        motive, motive_confidence = _pick(
+            counts, "motive", ("compensation", "improvement", "respect", "vent"), "improvement"
+        )
+        if signals or counts.get("behaviour.activist"):
+            behaviour, behaviour_confidence = "activist", 0.5
+        else:
+            length = len(item.normalised)
+            default = "talker" if length >= 200 else "passive" if length < 40 else "angry"
+            behaviour, behaviour_confidence = _pick(
+                counts, "behaviour", ("angry", "talker", "passive"), default
+            )
+        explanations = {
+            "category": self.category_explanation(item, industry, category),
+            "crisis": [
+                f"{signal}: " + ", ".join(hit.term for hit in item.hits if hit.key == f"crisis.{signal}")
+                for signal in signals
+            ],
+        }
+        return TriageResult(
+            lang=item.language,
+            category=category,
+            category_confidence=round(category_confidence, 4),
+            nature=nature,
+            emotion=emotion,
+            motive=motive,
+            behaviour=behaviour,
+            crisis=bool(signals),
+            crisis_signals=signals,
+            masked_text=masked.masked_text,
+            needs_triage=category_confidence < _NEEDS_TRIAGE_BELOW,
+            confidences={
+                "category": round(category_confidence, 4),
+                "emotion": round(emotion_confidence, 4),
+                "motive": round(motive_confidence, 4),
+                "behaviour": round(behaviour_confidence, 4),
+            },
+            explanations=explanations,
+            personal_data=sorted({span.kind for span in masked.spans}),
+            model_version=self.version,
+        )

@@ -1,0 +1,124 @@
+"""Text normalisation, language detection and tokenisation for triage features.
+
+Everything here is a pure function of the text. The normalised form feeds features, the
+lexicon and the duplicate detector only; the complaint's stored text is never changed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+import opencc
+import rjieba
+
+Language = Literal["zh-Hans", "zh-Hant", "en", "other"]
+
+# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space fold to ASCII with one
+# C-level translate; NFKC is only run when something else remains un-normalised.
+_FULL_WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULL_WIDTH_TABLE[0x3000] = 0x20
+# Chinese punctuation that NFKC keeps: fold it too, so "，" and "," give the same features.
+_FULL_WIDTH_TABLE.update(
+    {ord(a): ord(b) for a, b in zip("。、「」『』【】〔〕《》〈〉…—～·", ".,\"\"\"\"[]()<><>.-~.", strict=True)}
+)
+
+_T2S = opencc.OpenCC("t2s")
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_ENGLISH_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "the a an and or to of in on for is are was were my i you your it this that with not "
+    "have has had be been me we they but no at by from our will can would please".split()
+)
+_WHITESPACE = re.compile(r"\s+")
+_NOT_WORDS = frozenset(" \t\n,.;:!?()[]<>\"'-~/\\|@#$%^&*_+=`{}，。；：！？、")
+
+
+def fold_width(text: str) -> str:
+    """Fold full-width forms and compatibility characters (NFKC) to their plain form."""
+    folded = text.translate(_FULL_WIDTH_TABLE)
+    if unicodedata.is_normalized("NFKC", folded):
+        return folded
+    return unicodedata.normalize("NFKC", folded)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese with OpenCC ``t2s`` (for features only)."""
+    return _T2S.convert(text)
+
+
+def normalise_for_features(text: str) -> str:
+    """The single form every feature, lexicon rule and duplicate check sees.
+
+    NFKC + full-width folding, traditional → simplified, lower case, collapsed whitespace.
+    """
+    return normalise_and_detect(text)[0]
+
+
+def normalise_and_detect(text: str) -> tuple[str, Language]:
+    """:func:`normalise_for_features` and :func:`detect_language` sharing one t2s pass."""
+    folded = fold_width(text)
+    han_count = len(_HAN.findall(folded))
+    if han_count:
+        simplified = _T2S.convert(folded)
+        language = _chinese_variant(folded, simplified, han_count)
+    else:
+        simplified = folded
+        language = "other"
+    latin_letters = len(_LATIN_LETTER.findall(folded))
+    if len(_KANA_HANGUL.findall(folded)) > han_count / 4:
+        language = "other"
+    # A Chinese sentence may carry English product names; four letters weigh about one Han.
+    elif not han_count or han_count * 4 < latin_letters:
+        language = _latin_language(folded, latin_letters)
+    normalised = _WHITESPACE.sub(" ", simplified.lower()).strip()
+    return normalised, language
+
+
+def _chinese_variant(folded: str, simplified: str, han_count: int) -> Language:
+    """Traditional when a noticeable share of the Han characters change under t2s.
+
+    Simplified text keeps almost every character under t2s; traditional text of any length
+    changes several (about a quarter in running text).
+    """
+    if len(folded) == len(simplified):
+        changed = sum(1 for before, after in zip(folded, simplified, strict=True) if before != after)
+    else:
+        changed = sum(1 for char in _HAN.findall(folded) if _T2S.convert(char) != char)
+    return "zh-Hant" if changed and changed / han_count >= 0.04 else "zh-Hans"
+
+
+def _latin_language(folded: str, latin_letters: int) -> Language:
+    if latin_letters == 0:
+        return "other"
+    words = _ENGLISH_WORD.findall(folded.lower())
+    if not words:
+        return "other"
+    function_share = sum(word in _ENGLISH_FUNCTION_WORDS for word in words) / len(words)
+    # Short English complaints ("No signal again!!") may hold no function word at all.
+    if function_share >= 0.12 or len(words) <= 4:
+        return "en"
+    return "other"
+
+
+def detect_language(text: str) -> Language:
+    """Guess ``zh-Hans``, ``zh-Hant``, ``en`` or ``other`` from the script of the text.
+
+    Han text is traditional when enough of its characters change under OpenCC t2s; Latin
+    text counts as English when English function words occur in it.
+    """
+    return normalise_and_detect(text)[1]
+
+
+def tokenise(normalised: str) -> list[str]:
+    """Words of a normalised text: rjieba for Chinese, word tokens for Latin script.
+
+    rjieba splits Latin words on spaces and punctuation too, so one call serves both;
+    single punctuation and whitespace tokens are dropped (runs such as "!!!" are kept: they
+    carry tone).
+    """
+    return [token for token in rjieba.cut(normalised) if token not in _NOT_WORDS]

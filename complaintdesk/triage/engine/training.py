@@ -1,0 +1,295 @@
+"""Training: corpus examples → a versioned :class:`TriageModel`.
+
+The fixed validation slice (a hash of the text, about 10%) gives honest validation scores,
+the calibration temperatures and the crisis threshold; then the heads are refitted on all
+examples with the chosen settings.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+
+from complaintdesk.triage.engine import pii
+from complaintdesk.triage.engine.corpus import TrainingExample, data_hash, is_validation_text
+from complaintdesk.triage.engine.features import AnalysedText, FeatureSpace, analyse
+from complaintdesk.triage.engine.labels import CRISIS_SIGNALS, SHARED_HEADS
+from complaintdesk.triage.engine.lexicon import Lexicon, load_lexicon
+from complaintdesk.triage.engine.model import Head, Thresholds, TriageModel, sigmoid, softmax
+
+_C_GRID = (1.0, 4.0, 16.0)
+_DEFAULT_C = 4.0
+# Tuning C per head is cheap on the corpus and pointless on huge sets; skip it above this.
+_TUNE_BELOW = 20_000
+_MIN_VALIDATION_ROWS = 30
+_TEMPERATURES = np.geomspace(0.25, 4.0, 33)
+_CRISIS_RECALL = 0.95
+
+
+@dataclass(slots=True)
+class _HeadData:
+    name: str
+    kind: str
+    rows: np.ndarray  # example indices with a label for this head
+    targets: np.ndarray  # class index (softmax) or 0/1 (sigmoid)
+    classes: tuple[str, ...]
+
+
+def _head_data(examples: Sequence[TrainingExample]) -> list[_HeadData]:
+    heads: list[_HeadData] = []
+
+    def add_softmax(name: str, labels: list[str | None], allowed: Sequence[str] | None = None) -> None:
+        rows = [index for index, label in enumerate(labels) if label is not None]
+        present = sorted({labels[index] for index in rows if labels[index] is not None})
+        classes = tuple(label for label in allowed if label in present) if allowed else tuple(present)
+        rows = [index for index in rows if labels[index] in classes]
+        if len(classes) < 2:
+            return
+        position = {label: number for number, label in enumerate(classes)}
+        heads.append(
+            _HeadData(
+                name,
+                "softmax",
+                np.asarray(rows, dtype=np.int64),
+                np.asarray([position[labels[index]] for index in rows], dtype=np.int64),
+                classes,
+            )
+        )
+
+    for industry in sorted({example.industry for example in examples}):
+        in_industry = [example.industry == industry for example in examples]
+        add_softmax(
+            f"category:{industry}",
+            [ex.category if keep else None for ex, keep in zip(examples, in_industry, strict=True)],
+        )
+        add_softmax(
+            f"subcategory:{industry}",
+            [ex.subcategory if keep else None for ex, keep in zip(examples, in_industry, strict=True)],
+        )
+    for name, allowed in SHARED_HEADS.items():
+        add_softmax(name, [example.label(name) for example in examples], allowed)
+    known = np.asarray(
+        [index for index, example in enumerate(examples) if example.crisis_signals is not None],
+        dtype=np.int64,
+    )
+    for signal in CRISIS_SIGNALS:
+        targets = np.asarray(
+            [signal in (examples[index].crisis_signals or ()) for index in known], dtype=np.int64
+        )
+        if targets.sum() >= 2:
+            heads.append(_HeadData(f"crisis:{signal}", "sigmoid", known, targets, ("yes",)))
+    return heads
+
+
+def _fit_head(matrix: sp.csr_matrix, data: _HeadData, rows_mask: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients (features × columns) and intercepts of one head, fitted on ``rows_mask``."""
+    selected = rows_mask[data.rows]
+    x = matrix[data.rows[selected]]
+    y = data.targets[selected]
+    n_columns = 1 if data.kind == "sigmoid" else len(data.classes)
+    present = np.unique(y)
+    if len(present) < 2:
+        # Only one label seen in this slice: a constant head that always predicts it.
+        coefficients = np.zeros((matrix.shape[1], n_columns), dtype=np.float32)
+        intercepts = np.full(n_columns, -10.0, dtype=np.float32)
+        intercepts[0 if data.kind == "sigmoid" else present[0]] = 10.0 if data.kind == "softmax" or present[0] else -10.0
+        return coefficients, intercepts
+    classifier = LogisticRegression(C=c, max_iter=300, class_weight="balanced", tol=1e-3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        classifier.fit(x, y)
+    coefficients = np.zeros((matrix.shape[1], n_columns), dtype=np.float32)
+    intercepts = np.full(n_columns, -30.0, dtype=np.float32)
+    if data.kind == "sigmoid":
+        coefficients[:, 0] = classifier.coef_[0]
+        intercepts[0] = classifier.intercept_[0]
+    else:
+        # Labels missing from this slice keep a very low intercept and are never predicted.
+        for row, label in enumerate(classifier.classes_):
+            coefficients[:, label] = classifier.coef_[row]
+            intercepts[label] = classifier.intercept_[row]
+    return coefficients, intercepts
+
+
+def _probabilities(kind: str, scores: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    return sigmoid(scores[:, 0] / temperature) if kind == "sigmoid" else softmax(scores / temperature)
+
+
+def _fit_temperature(kind: str, scores: np.ndarray, targets: np.ndarray) -> float:
+    best, best_loss = 1.0, np.inf
+    for temperature in _TEMPERATURES:
+        probabilities = _probabilities(kind, scores, float(temperature))
+        if kind == "sigmoid":
+            chosen = np.where(targets == 1, probabilities, 1 - probabilities)
+        else:
+            chosen = probabilities[np.arange(len(targets)), targets]
+        loss = -np.mean(np.log(np.clip(chosen, 1e-9, 1)))
+        if loss < best_loss:
+            best, best_loss = float(temperature), loss
+    return best
+
+
+def _choose_crisis_threshold(
+    probabilities: np.ndarray, rule_hits: np.ndarray, truth: np.ndarray
+) -> tuple[Thresholds, dict[str, float]]:
+    """Threshold (and whether rules alone count) with recall ≥ 0.95 and the best precision.
+
+    Works on "any signal" per text; falls back to the highest recall reachable.
+    """
+    best: tuple[float, float, float, bool, float] | None = None  # (ok, f1, -threshold, rules, th)
+    report: dict[str, float] = {}
+    for use_rules in (True, False):
+        for threshold in np.round(np.arange(0.05, 0.96, 0.05), 2):
+            predicted = probabilities >= threshold
+            if use_rules:
+                predicted = predicted | rule_hits
+            true_positive = float(np.sum(predicted & truth))
+            precision = true_positive / max(float(predicted.sum()), 1.0)
+            recall = true_positive / max(float(truth.sum()), 1.0)
+            f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+            candidate = (float(recall >= _CRISIS_RECALL), f1 if recall >= _CRISIS_RECALL else recall, float(threshold), use_rules, float(threshold))
+            if best is None or candidate[:2] > best[:2]:
+                best = candidate
+                report = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+    assert best is not None
+    return Thresholds(crisis=best[4], crisis_rules=best[3]), report
+
+
+def _fit_all(
+    matrix: sp.csr_matrix,
+    heads: list[_HeadData],
+    rows_mask: np.ndarray,
+    c_by_head: dict[str, float],
+) -> tuple[np.ndarray, np.ndarray, dict[str, Head]]:
+    blocks: list[np.ndarray] = []
+    biases: list[np.ndarray] = []
+    placed: dict[str, Head] = {}
+    start = 0
+    for data in heads:
+        coefficients, intercepts = _fit_head(matrix, data, rows_mask, c_by_head[data.name])
+        blocks.append(coefficients)
+        biases.append(intercepts)
+        head = Head(data.name, data.classes, start, "sigmoid" if data.kind == "sigmoid" else "softmax")
+        placed[data.name] = head
+        start = head.stop
+    return np.hstack(blocks).astype(np.float32), np.concatenate(biases).astype(np.float32), placed
+
+
+def train_model(
+    examples: Sequence[TrainingExample],
+    *,
+    lexicon: Lexicon | None = None,
+    refit_on_all: bool = True,
+    tune: bool | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> TriageModel:
+    """Train every head on ``examples``; deterministic for the same examples."""
+    if not examples:
+        raise ValueError("no training examples")
+    say = progress or (lambda message: None)
+    lexicon = lexicon or load_lexicon()
+    started = datetime.now(tz=UTC)
+    say(f"analysing {len(examples)} texts")
+    analysed = [analyse(pii.mask(example.text).masked_text, lexicon) for example in examples]
+    validation = np.asarray([is_validation_text(example.text) for example in examples])
+    heads = _head_data(examples)
+    if not heads:
+        raise ValueError("the examples carry fewer than two labels for every head")
+    has_validation = int(validation.sum()) >= _MIN_VALIDATION_ROWS
+    tune = (len(examples) < _TUNE_BELOW) if tune is None else tune
+    c_by_head = {data.name: _DEFAULT_C for data in heads}
+    temperatures = {data.name: 1.0 for data in heads}
+    thresholds = Thresholds()
+    scores_report: dict[str, Any] = {}
+    if has_validation:
+        say(f"validating on {int(validation.sum())} held-out texts")
+        features = FeatureSpace.fit([a for a, v in zip(analysed, validation, strict=True) if not v], lexicon.keys)
+        matrix = features.transform(analysed)
+        c_by_head, temperatures, thresholds, scores_report = _validate(
+            matrix, heads, validation, analysed, c_by_head, tune
+        )
+    say("fitting on all examples" if refit_on_all or not has_validation else "fitting on the training part")
+    rows_for_final = np.ones(len(examples), dtype=bool) if refit_on_all or not has_validation else ~validation
+    features = FeatureSpace.fit(
+        [item for item, keep in zip(analysed, rows_for_final, strict=True) if keep], lexicon.keys
+    )
+    matrix = features.transform(analysed)
+    weights, bias, placed = _fit_all(matrix, heads, rows_for_final, c_by_head)
+    for name, head in placed.items():
+        head.temperature = temperatures[name]
+    hash_of_data = data_hash(examples)
+    metadata: dict[str, Any] = {
+        "version": f"{started:%Y%m%d}-{hash_of_data[:10]}",
+        "created": started.isoformat(timespec="seconds"),
+        "data_hash": hash_of_data,
+        "n_examples": len(examples),
+        "n_validation": int(validation.sum()) if has_validation else 0,
+        "validation_scores": scores_report,
+        "regularisation_c": c_by_head,
+        "label_sets": {head.name: list(head.classes) for head in placed.values()},
+        "lexicon_version": lexicon.version,
+        "n_features": features.n_features,
+    }
+    return TriageModel(features, weights, bias, placed, thresholds, metadata, lexicon)
+
+
+def _validate(
+    matrix: sp.csr_matrix,
+    heads: list[_HeadData],
+    validation: np.ndarray,
+    analysed: Sequence[AnalysedText],
+    c_by_head: dict[str, float],
+    tune: bool,
+) -> tuple[dict[str, float], dict[str, float], Thresholds, dict[str, Any]]:
+    training_rows = ~validation
+    chosen_c = dict(c_by_head)
+    temperatures: dict[str, float] = {}
+    report: dict[str, Any] = {}
+    crisis_probabilities: dict[str, np.ndarray] = {}
+    for data in heads:
+        val_rows = data.rows[validation[data.rows]]
+        val_targets = data.targets[validation[data.rows]]
+        if len(val_rows) == 0:
+            temperatures[data.name] = 1.0
+            continue
+        best: tuple[float, float, np.ndarray] | None = None
+        for c in _C_GRID if tune else (chosen_c[data.name],):
+            coefficients, intercepts = _fit_head(matrix, data, training_rows, c)
+            scores = np.asarray(matrix[val_rows] @ coefficients) + intercepts
+            predicted = (scores[:, 0] > 0).astype(np.int64) if data.kind == "sigmoid" else scores.argmax(axis=1)
+            score = float(f1_score(val_targets, predicted, average="macro", zero_division=0))
+            if best is None or score > best[0]:
+                best = (score, c, scores)
+        assert best is not None
+        score, chosen_c[data.name], scores = best
+        temperatures[data.name] = _fit_temperature(data.kind, scores, val_targets)
+        report[data.name] = {"macro_f1": round(score, 4), "n": len(val_rows), "c": chosen_c[data.name]}
+        if data.kind == "sigmoid":
+            full = np.zeros(len(validation))
+            full[val_rows] = _probabilities("sigmoid", scores, temperatures[data.name])
+            crisis_probabilities[data.name] = full
+    thresholds = Thresholds()
+    known_rows = next((data.rows for data in heads if data.kind == "sigmoid"), None)
+    if crisis_probabilities and known_rows is not None:
+        rows = known_rows[validation[known_rows]]
+        any_probability = np.max([values[rows] for values in crisis_probabilities.values()], axis=0)
+        rule_hits = np.asarray(
+            [any(hit.key.startswith("crisis.") for hit in analysed[row].hits) for row in rows]
+        )
+        truth = np.zeros(len(rows), dtype=bool)
+        for data in heads:
+            if data.kind == "sigmoid":
+                positive = set(data.rows[data.targets == 1].tolist())
+                truth |= np.asarray([row in positive for row in rows])
+        thresholds, crisis_report = _choose_crisis_threshold(any_probability, rule_hits, truth)
+        report["crisis"] = {**crisis_report, "threshold": thresholds.crisis, "rules": thresholds.crisis_rules}
+    return chosen_c, temperatures, thresholds, report
