@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
+from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import chinese_calendar
@@ -196,6 +197,7 @@ def normalise_holiday_region(region: str | None) -> str | None:
     return region
 
 
+@cache
 def chinese_calendar_years() -> range:
     """The years for which chinesecalendar knows the statutory holidays and make-up days."""
     years = [day.year for day in chinese_calendar_data.holidays]
@@ -303,7 +305,7 @@ class WorkingCalendar:
         setattr_(self, "holiday_region", normalise_holiday_region(self.holiday_region))
         setattr_(self, "closures", frozenset(self.closures))
         setattr_(self, "extra_working_days", frozenset(self.extra_working_days))
-        setattr_(self, "closure_reasons", dict(self.closure_reasons))
+        setattr_(self, "closure_reasons", MappingProxyType(dict(self.closure_reasons)))
         both = self.closures & self.extra_working_days
         if both:
             raise ValueError(
