@@ -118,7 +118,15 @@ class BusinessCalendar(models.Model):
             # Stored in canonical form so the admin and exports show one spelling.
             self.weekly_hours = format_weekly_hours(parse_weekly_hours(self.weekly_hours))
         except ValueError as exc:
-            raise ValidationError({"weekly_hours": str(exc)}) from exc
+            raise ValidationError(
+                {
+                    "weekly_hours": ValidationError(
+                        _("These weekly hours are not valid: %(problem)s"),
+                        code="invalid_weekly_hours",
+                        params={"problem": str(exc)},
+                    )
+                }
+            ) from exc
         # An invalid region is already reported by the field validator.
         with contextlib.suppress(ValueError):
             self.holiday_region = normalise_holiday_region(self.holiday_region) or ""
