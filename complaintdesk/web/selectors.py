@@ -30,6 +30,8 @@ def staff_assignable(*, actor: User) -> QuerySet[User]:
         .order_by("department__name", "role", "first_name", "username")
     )
     if role_of(actor) == Role.HANDLER:
+        if actor.department_id is None:
+            return queryset.none()
         queryset = queryset.filter(department_id=actor.department_id)
     return queryset
 
@@ -55,7 +57,8 @@ def filter_options(*, user: User) -> FilterOptions:
     entries = TaxonomyEntry.objects.active()
     departments = Department.objects.filter(is_active=True).order_by("name")
     if role_of(user) == Role.HANDLER:
-        departments = departments.filter(pk=user.department_id)
+        # A department handler sees only their own department's complaints.
+        departments = departments.filter(members=user)
     return FilterOptions(
         # Top-level content categories: the list selector matches their children too.
         categories=list(entries.of(Dimension.CONTENT).filter(parent__isnull=True)),

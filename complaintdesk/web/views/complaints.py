@@ -11,6 +11,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -61,7 +62,7 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
 
 def _quick_views(user: User) -> list[tuple[str, str]]:
     return [
-        (_("My complaints"), f"assignee={user.username}&status=open"),
+        (_("My complaints"), urlencode({"assignee": user.username, "status": "open"})),
         (_("Unassigned"), "assignee=none&status=open"),
         (_("Overdue"), "overdue=on"),
         (_("Needs triage"), "needs_triage=on&status=open"),
@@ -202,5 +203,5 @@ def _back_to_detail(
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect_to(request, reverse("web:complaint_detail", args=[complaint.tracking_number]))

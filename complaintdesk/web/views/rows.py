@@ -18,6 +18,17 @@ from complaintdesk.complaints.models import Attachment, Complaint, ComplaintEven
 from complaintdesk.core.masking import mask_text
 from complaintdesk.triage.choices import CrisisSignal
 
+# Side paths of the lifecycle; the first other allowed action is the one offered as primary.
+SIDE_ACTIONS = frozenset({"request_info", "reject_plan", "reopen", "reject", "merge"})
+
+
+def _actions(allowed: list[str]) -> list[dict[str, Any]]:
+    primary = next((a for a in allowed if a not in SIDE_ACTIONS), None)
+    return [
+        {"action": a, "label": TRANSITIONS_BY_ACTION[a].label, "primary": a == primary}
+        for a in allowed
+    ]
+
 
 def _label(choices: type[Any], value: str) -> str:
     try:
@@ -82,9 +93,7 @@ def complaint_panel(complaint: Complaint, user: User) -> dict[str, Any]:
             "repeat_count": complaint.repeat_count,
             "order_reference": complaint.order_reference,
             "product_reference": complaint.product_reference,
-            "actions": [
-                (action, TRANSITIONS_BY_ACTION[action].label) for action in data["allowed_actions"]
-            ],
+            "actions": _actions(data["allowed_actions"]),
         }
     )
     return data

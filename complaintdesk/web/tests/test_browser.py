@@ -1,0 +1,126 @@
+"""One walk through the staff UI in a real browser: log in, register, find, assign, start.
+
+Drives Debian's Chromium through Playwright (never a downloaded browser build). Set
+WEB_SCREENSHOTS=/some/dir to keep screenshots of the list and detail pages.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from complaintdesk.complaints.choices import Status
+from complaintdesk.complaints.models import Complaint
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's Chromium is not installed at "
+        "/usr/bin/chromium (apt-get install -y chromium)",
+    ),
+]
+
+
+@pytest.fixture
+def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    htmx = Path(settings.BASE_DIR) / "static" / "vendor" / "htmx.min.js"
+    assert htmx.exists(), "static/vendor/htmx.min.js is missing: run scripts/vendor-assets.sh"
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still synchronous, so Django's async-safety check does not apply to them.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB")
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def _screenshot(page: object, name: str) -> None:
+    directory = os.environ.get("WEB_SCREENSHOTS")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_agent_registers_finds_assigns_and_starts_a_complaint(
+    live_server, page, agent, handler
+) -> None:
+    from playwright.sync_api import expect
+
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/complaints/")
+    expect(page).to_have_url(re.compile(r"/login/"))
+    page.get_by_label("Username").fill("agent")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Complaints")).to_be_visible()
+
+    page.get_by_role("link", name="New complaint").click()
+    page.get_by_label("Channel").first.select_option("hotline")
+    page.get_by_label("Customer name").fill("陈先生")
+    page.get_by_label("Phone").fill("13700001234")
+    page.get_by_label("Subject").fill("Fibre down since Monday")
+    page.get_by_label("Description").fill("光纤从周一开始断网,报修两次无人上门。")
+    page.get_by_label("Repair").check()
+    page.get_by_role("button", name="Register complaint").click()
+
+    message = page.locator(".message-success")
+    expect(message).to_contain_text("Tracking number")
+    complaint = Complaint.objects.get(subject="Fibre down since Monday")
+    number = complaint.tracking_number
+    expect(message).to_contain_text(number)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Complaints").click()
+    # The search box filters the table through htmx and puts the query in the address bar.
+    page.locator("#id_q").fill(number)
+    expect(page).to_have_url(re.compile(r"q="))
+    row = page.locator("table.complaints tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Fibre down since Monday")
+    _screenshot(page, "list")
+
+    row.get_by_role("link", name=number).click()
+    expect(page.locator("h1")).to_contain_text(number)
+    expect(page.locator(".head-badges")).to_contain_text("Registered")
+
+    page.locator('[data-action="assign"]').click()
+    form = page.locator('[data-action-form="assign"]')
+    expect(form).to_be_visible()
+    form.get_by_label("Assign to").select_option(str(handler.pk))
+    form.get_by_role("button", name="Assign").click()
+    expect(page.locator(".head-badges")).to_contain_text("Assigned")
+    expect(page.locator(".message-success")).to_contain_text("now Assigned")
+
+    page.locator('[data-action="start"]').click()
+    form = page.locator('[data-action-form="start"]')
+    form.get_by_label("Note").fill("Engineer booked for tomorrow morning.")
+    form.get_by_role("button", name="Start handling").click()
+    expect(page.locator(".head-badges")).to_contain_text("In progress")
+    expect(page.locator("#activity")).to_contain_text("Engineer booked for tomorrow morning.")
+    _screenshot(page, "detail")
+
+    complaint.refresh_from_db()
+    assert complaint.status == Status.IN_PROGRESS
+    assert complaint.assignee == handler
+    assert complaint.demands == ["repair"]
