@@ -125,7 +125,7 @@ class ComplaintCreateForm(DomainErrorMixin, forms.Form):
     received_at = forms.DateTimeField(
         label=_("Received"),
         required=False,
-        help_text=_("Leave empty for now."),
+        help_text=_("Leave empty when the complaint is coming in now."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     customer_name = forms.CharField(label=_("Customer name"), required=False, max_length=200)

@@ -530,3 +530,48 @@ def test_analyst_may_not_register_complaints(analyst) -> None:
     )
     assert response.status_code == 403
     assert not Complaint.objects.exists()
+
+
+# Rules that cross panels -------------------------------------------------------------------
+
+
+def test_contact_history_shows_only_complaints_the_user_may_see(
+    agent, handler, other_department_handler
+) -> None:
+    ours = assigned_to(complaint_make(actor=agent), handler, agent)
+    same_department = assigned_to(complaint_make(actor=agent), handler, agent)
+    billing = assigned_to(complaint_make(actor=agent), other_department_handler, agent)
+    page = client_for(handler).get(detail_url(ours)).content.decode()
+    assert same_department.tracking_number in page
+    assert billing.tracking_number not in page
+    # An agent sees every department, so the billing complaint is in their history.
+    assert billing.tracking_number in client_for(agent).get(detail_url(ours)).content.decode()
+
+
+def test_analyst_reads_notes_with_phone_numbers_masked(agent, analyst) -> None:
+    complaint = complaint_make(actor=agent)
+    client_for(agent).post(
+        reverse("web:complaint_activity", args=[complaint.tracking_number]),
+        {"text": "Customer asks to be called on 13987654321 after six."},
+    )
+    page = client_for(analyst).get(detail_url(complaint)).content.decode()
+    assert "13987654321" not in page
+    assert "after six" in page
+
+
+def test_new_complaint_link_is_offered_only_to_roles_that_register(agent, analyst) -> None:
+    new = reverse("web:complaint_new")
+    assert f'href="{new}"' in client_for(agent).get(reverse("web:complaint_list")).content.decode()
+    analyst_page = client_for(analyst).get(reverse("web:complaint_list")).content.decode()
+    assert f'href="{new}"' not in analyst_page
+
+
+def test_note_without_javascript_lands_back_on_the_detail_page_with_a_message(agent) -> None:
+    complaint = complaint_make(actor=agent)
+    client = client_for(agent)
+    response = client.post(
+        reverse("web:complaint_activity", args=[complaint.tracking_number]), {"text": "Rang back."}
+    )
+    assert response.status_code == 303
+    assert response["Location"] == detail_url(complaint)
+    assert "Note added." in client.get(detail_url(complaint)).content.decode()
