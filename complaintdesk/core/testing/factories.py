@@ -28,6 +28,10 @@ def user_make(
     **extra: Any,
 ) -> User:
     username = username or f"{role}-{next(_counter)}"
+    if role == Role.ADMIN:
+        # Administrators configure the product in the Django admin.
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
     return User.objects.create_user(
         username=username,
         password="correct-horse-battery",  # noqa: S106 - test personas only

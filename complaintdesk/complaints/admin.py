@@ -1,0 +1,60 @@
+"""Complaints are read-only here: their status and timeline change through the lifecycle only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from complaintdesk.complaints.models import Attachment, Complaint, ComplaintEvent
+
+
+class ReadOnlyInline(admin.TabularInline[Any, Any]):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = ComplaintEvent
+    fields = ["created_at", "actor", "kind", "from_status", "to_status", "note", "visibility"]
+    readonly_fields = fields
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin[Complaint]):
+    list_display = [
+        "tracking_number",
+        "received_at",
+        "channel",
+        "status",
+        "department",
+        "assignee",
+        "resolution_due_at",
+    ]
+    list_filter = ["status", "channel", "department", "needs_triage"]
+    search_fields = ["tracking_number", "subject", "customer__name", "customer__primary_phone"]
+    list_select_related = ["department", "assignee"]
+    inlines = [EventInline, AttachmentInline]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in Complaint._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
