@@ -19,7 +19,7 @@ class StaffAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "department", "is_active"]
     list_filter = ["role", "department", "is_active", "is_available"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (
             _("Complaint handling"),
             {"fields": ("role", "department", "languages", "skills", "is_available")},

@@ -210,7 +210,7 @@ def upload_attachment(
     user = _user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     attachment = attachment_add(
-        complaint=complaint, upload=file.file, name=file.name or "attachment", actor=user
+        complaint=complaint, upload=file, name=file.name or "attachment", actor=user
     )
     return Status(201, attachment)
 

@@ -23,13 +23,13 @@ class ReadOnlyInline(admin.TabularInline[Any, Any]):
 
 class EventInline(ReadOnlyInline):
     model = ComplaintEvent
-    fields = ["created_at", "actor", "kind", "from_status", "to_status", "note", "visibility"]
+    fields = ("created_at", "actor", "kind", "from_status", "to_status", "note", "visibility")
     readonly_fields = fields
 
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
     readonly_fields = fields
 
 

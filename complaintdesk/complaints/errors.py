@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from django_stubs_ext import StrOrPromise
+
 
 class DomainError(Exception):
     """A request the rules refuse; `message` is written for the person who made it."""
 
     status_code = 400
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: StrOrPromise, field: str | None = None) -> None:
+        # Lazy translations are rendered now, in the language of the request that failed.
+        super().__init__(str(message))
+        self.message = str(message)
         self.field = field
 
 
@@ -35,7 +38,7 @@ class Conflict(DomainError):
 class TransitionNotAllowed(Conflict):
     """The action does not apply to the complaint's current status."""
 
-    def __init__(self, message: str, *, status: str, allowed_actions: list[str]) -> None:
+    def __init__(self, message: StrOrPromise, *, status: str, allowed_actions: list[str]) -> None:
         super().__init__(message)
         self.status = status
         self.allowed_actions = allowed_actions

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django_stubs_ext import StrOrPromise
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,7 @@ from complaintdesk.complaints.choices import (
 from complaintdesk.triage.choices import Behaviour, Dimension, Emotion, Motive
 
 
-def _taxonomy_fk(dimension: str, label: str) -> models.ForeignKey[Any, Any]:
+def _taxonomy_fk(dimension: str, label: StrOrPromise) -> models.ForeignKey[Any, Any]:
     return models.ForeignKey(
         "triage.TaxonomyEntry",
         verbose_name=label,
