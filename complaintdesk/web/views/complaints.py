@@ -24,7 +24,7 @@ from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaint_get, complaint_list, complaint_timeline
 from complaintdesk.complaints.services import attachment_add, complaint_add_note
 from complaintdesk.web.forms import AttachmentForm, ComplaintFilterForm, NoteForm
-from complaintdesk.web.selectors import customer_history, filter_options
+from complaintdesk.web.selectors import ASSIGNABLE_ROLES, customer_history, filter_options
 from complaintdesk.web.views.common import acting_user, error_page, is_htmx, redirect_to
 from complaintdesk.web.views.rows import (
     attachment_row,
@@ -53,19 +53,32 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": [complaint_row(c, user) for c in page.object_list],
-        "quick_views": _quick_views(user),
-        "active_query": request.GET.urlencode(),
+        "quick_views": _quick_views(user, request),
+        "filtered": bool(_current_filters(request)),
     }
-    template = "web/complaints/_results.html" if is_htmx(request) else "web/complaints/list.html"
-    return render(request, template, context)
+    if is_htmx(request):
+        # The quick views' highlight follows the filters, swapped out of band.
+        return render(request, "web/complaints/_results.html", {**context, "oob": True})
+    return render(request, "web/complaints/list.html", context)
 
 
-def _quick_views(user: User) -> list[tuple[str, str]]:
+def _current_filters(request: HttpRequest) -> dict[str, str]:
+    return {key: value for key, value in request.GET.items() if value and key != "page"}
+
+
+def _quick_views(user: User, request: HttpRequest) -> list[dict[str, Any]]:
+    """Saved filters offered as chips; a chip is active when the filters are exactly its own."""
+    views = [
+        (_("Unassigned"), {"assignee": "none", "status": "open"}),
+        (_("Overdue"), {"overdue": "on"}),
+        (_("Needs triage"), {"needs_triage": "on", "status": "open"}),
+    ]
+    if role_of(user) in ASSIGNABLE_ROLES:
+        views.insert(0, (_("My complaints"), {"assignee": user.username, "status": "open"}))
+    current = _current_filters(request)
     return [
-        (_("My complaints"), urlencode({"assignee": user.username, "status": "open"})),
-        (_("Unassigned"), "assignee=none&status=open"),
-        (_("Overdue"), "overdue=on"),
-        (_("Needs triage"), "needs_triage=on&status=open"),
+        {"label": label, "query": urlencode(query), "active": query == current}
+        for label, query in views
     ]
 
 
