@@ -584,3 +584,9 @@ def test_note_without_javascript_lands_back_on_the_detail_page_with_a_message(ag
     assert response.status_code == 303
     assert response["Location"] == detail_url(complaint)
     assert "Note added." in client.get(detail_url(complaint)).content.decode()
+
+
+def test_an_unknown_address_gets_the_sites_own_404_page(agent) -> None:
+    response = client_for(agent).get("/complaints/ABCD-EFGH-J/actions/explode/")
+    assert response.status_code == 404
+    assert "Back to the complaint list" in response.content.decode()

@@ -63,7 +63,9 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _current_filters(request: HttpRequest) -> dict[str, str]:
-    return {key: value for key, value in request.GET.items() if value and key != "page"}
+    return {
+        key: value for key in request.GET if key != "page" and (value := request.GET.get(key, ""))
+    }
 
 
 def _quick_views(user: User, request: HttpRequest) -> list[dict[str, Any]]:
