@@ -590,3 +590,19 @@ def test_an_unknown_address_gets_the_sites_own_404_page(agent) -> None:
     response = client_for(agent).get("/complaints/ABCD-EFGH-J/actions/explode/")
     assert response.status_code == 404
     assert "Back to the complaint list" in response.content.decode()
+
+
+def test_the_attachment_link_downloads_with_the_web_session(agent, analyst) -> None:
+    complaint = complaint_make(actor=agent)
+    client = client_for(agent)
+    client.post(
+        reverse("web:complaint_attachments", args=[complaint.tracking_number]),
+        {"file": SimpleUploadedFile("note.txt", b"meter photo to follow", "text/plain")},
+    )
+    attachment = complaint.attachments.get()
+    link = reverse("api:download_attachment", args=[complaint.tracking_number, attachment.pk])
+    response = client.get(link)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"meter photo to follow"
+    # Analysts see that a file exists but get no link: the API refuses them the content.
+    assert link not in client_for(analyst).get(detail_url(complaint)).content.decode()
