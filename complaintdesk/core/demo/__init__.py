@@ -1,0 +1,1 @@
+"""The demo telecom operator loaded by `complaintdesk demo`."""
