@@ -102,10 +102,7 @@ def complaint_detail_view(request: HttpRequest, tracking_number: str) -> HttpRes
     return render(request, "web/complaints/detail.html", context)
 
 
-def _may_write(user: User) -> bool:
-    return can_write_notes(user)
-
-
+# Which forms to show mirrors the services' own checks; the services still decide on post.
 def _may_upload(user: User) -> bool:
     return can_write_notes(user) and role_of(user) != Role.AUDITOR
 
@@ -117,9 +114,9 @@ def _activity_context(
         "tracking_number": complaint.tracking_number,
         "events": [event_row(e, user) for e in complaint_timeline(complaint=complaint)],
         "note_form": form or NoteForm(),
-        "may_write": _may_write(user),
+        "may_write": can_write_notes(user),
         # Auditors write internal notes only; the service refuses the other kind.
-        "may_write_to_customer": _may_write(user) and role_of(user) != Role.AUDITOR,
+        "may_write_to_customer": can_write_notes(user) and role_of(user) != Role.AUDITOR,
     }
 
 
