@@ -165,7 +165,6 @@ def _database() -> dict[str, Any]:
                     "PRAGMA busy_timeout=20000;"
                 ),
             },
-            "TEST": {"NAME": str(DATA_DIR / "test-complaintdesk.sqlite3")},
         }
     try:
         config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
