@@ -38,7 +38,12 @@ from complaintdesk.core.demo.planning import (
     pick_texts,
     plan_skeletons,
 )
-from complaintdesk.core.demo.texts import CorpusText, corpus_load, subject_from_text
+from complaintdesk.core.demo.texts import (
+    CorpusText,
+    corpus_load,
+    money_in_text,
+    subject_from_text,
+)
 from complaintdesk.core.demo.timeline import ASSIGNEE, Cast, schedule, story
 from complaintdesk.customers.models import Customer, CustomerTier
 from complaintdesk.intake.services import ComplaintDraft, CustomerDetails, complaint_create
@@ -99,8 +104,12 @@ def demo_load(
     seed: int = DEFAULT_SEED,
     password: str = DEFAULT_PASSWORD,
     progress: Progress | None = None,
+    corpus: dict[str, list[CorpusText]] | None = None,
 ) -> DemoReport:
-    """Load the demo operator once; a second call finds it and changes nothing."""
+    """Load the demo operator once; a second call finds it and changes nothing.
+
+    The complaint texts come from `corpus`, by default the telecom corpus shipped with triage.
+    """
     if demo_is_loaded():
         return DemoReport(False, staff_rows(), Complaint.objects.count(), Customer.objects.count())
     if User.objects.filter(username=ADMIN_USERNAME).exists():
@@ -108,7 +117,7 @@ def demo_load(
             "A user named 'admin' exists but was not created by the demo; the demo loads "
             "only into a database without one."
         )
-    corpus = corpus_load()
+    corpus = corpus if corpus is not None else corpus_load()
     if not any(corpus.values()):
         raise DemoConflict("The telecom complaint corpus (triage/corpus/telecom_*.jsonl) is empty.")
     now = clock.now()
@@ -195,7 +204,7 @@ def _plans(
             merge_into=plan.related,
             duplicate_of=plan.related,
         )
-        plan.received_at = schedule(plan.steps, plan.received_at, latest)
+        plan.received_at = schedule(plan.steps, plan.received_at, latest, zone)
     return sorted(plans, key=lambda plan: (plan.received_at, plan.index))
 
 
@@ -259,22 +268,27 @@ class _KeepUnknown(dict[str, str]):
 
 def _note_writer(rng: random.Random, plan: ComplaintPlan, cast: Cast) -> Callable[[str], str]:
     assert plan.text is not None and plan.customer is not None
-    text, customer = plan.text, plan.customer
-    currency = "HK$" if customer.hong_kong else "RMB "
+    text = plan.text
+    # One set of figures per complaint, so the plan and the result quote the same refund; the
+    # customer's own figure when they gave one.
+    currency, amount = money_in_text(text.text) or (
+        "HK$" if plan.customer.hong_kong else "RMB ",
+        str(rng.choice((18, 30, 45, 58, 79, 99, 128, 168, 199, 258, 320))),
+    )
     department = next(spec for spec in org.DEPARTMENTS if spec.code == _department_of(cast))
+    values = _KeepUnknown(
+        amount=amount,
+        cur=currency or ("HK$" if plan.customer.hong_kong else "RMB "),
+        credit=str(rng.choice((10, 20, 30, 50))),
+        gb=str(rng.choice((5, 10, 20))),
+        days=str(rng.choice((3, 5, 7))),
+        dept=department.name
+        if plan.language == "en"
+        else localise(department.name_zh, plan.language),
+    )
 
     def write(step: str) -> str:
         template = rng.choice(note_templates(step, plan.language, text.content_key))
-        values = _KeepUnknown(
-            amount=str(rng.choice((18, 30, 45, 58, 79, 99, 128, 168, 199, 258, 320))),
-            credit=str(rng.choice((10, 20, 30, 50))),
-            gb=str(rng.choice((5, 10, 20))),
-            days=str(rng.choice((3, 5, 7))),
-            cur=currency,
-            dept=department.name
-            if plan.language == "en"
-            else localise(department.name_zh, plan.language),
-        )
         return string.Formatter().vformat(template, (), values)
 
     return write

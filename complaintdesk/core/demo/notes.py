@@ -162,7 +162,7 @@ NOTES: dict[str, dict[str, Templates]] = {
             "*": (
                 "客户已补充材料,继续处理。",
                 "已收到客户上传的截图,材料齐全。",
-                "客户回电补充了详细地址和时间段,已记录。",
+                "客户回电补充了所需信息,已记录。",
             )
         },
         "en": {
@@ -259,10 +259,10 @@ NOTES: dict[str, dict[str, Templates]] = {
                 "处理方案:向客户书面致歉,赠送{credit}元话费;涉事员工接受服务规范再培训。",
                 "处理方案:由客服主管上门致歉,优化预约改约流程,赠送{gb}GB流量。",
             ),
-            "other": (
+            "other.privacy": (
                 "处理方案:法务部出具书面说明,向客户致歉并赠送{credit}元话费,对泄露渠道开展专项排查。",
-                "处理方案:按合同约定解除协议,不收取违约金,退还预存款余额{amount}元。",
             ),
+            "other": ("处理方案:按合同约定解除协议,不收取违约金,退还预存款余额{amount}元。",),
         },
         "en": {
             "billing": (
@@ -304,9 +304,11 @@ NOTES: dict[str, dict[str, Templates]] = {
                 "Plan: team lead to call and apologise, fix the rebooking process, {gb} GB data "
                 "credit.",
             ),
-            "other": (
+            "other.privacy": (
                 "Plan: legal to send a written explanation and apology with a {cur}{credit} "
                 "credit; investigate the leak source.",
+            ),
+            "other": (
                 "Plan: end the contract without penalty as its terms allow and refund the "
                 "prepaid balance of {cur}{amount}.",
             ),
@@ -369,8 +371,11 @@ NOTES: dict[str, dict[str, Templates]] = {
                 "已为您重新预约上门时间并确认到场,对此前爽约向您道歉,赠送{gb}GB流量。",
                 "已向您说明业务办理流程并协助您完成办理,今后会加强门店服务管理,感谢您的监督。",
             ),
-            "other": (
+            "other.privacy": (
                 "经排查,已对涉事合作渠道暂停合作并追责,您的号码已加入营销免打扰名单,赠送{credit}元话费致歉。",
+                "经排查内部系统未发现信息外泄记录,已为您免费开通骚扰电话拦截服务,并将相关号码标记拦截。",
+            ),
+            "other": (
                 "法务部已出具书面说明并寄送给您,合同已按约定解除,预存款余额{amount}元已退还。",
             ),
         },
@@ -425,9 +430,13 @@ NOTES: dict[str, dict[str, Templates]] = {
                 "We explained the process and completed the request with you; thank you for "
                 "helping us improve.",
             ),
-            "other": (
+            "other.privacy": (
                 "We suspended the partner channel involved and added your number to the "
                 "do-not-call list; a {cur}{credit} credit has been added with our apology.",
+                "Our audit found no export of your data from our systems; we have switched on "
+                "free nuisance-call blocking and blocked the numbers you reported.",
+            ),
+            "other": (
                 "Our legal team's written explanation is on its way; the contract is ended as "
                 "agreed and the prepaid balance of {cur}{amount} refunded.",
             ),

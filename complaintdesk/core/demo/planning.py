@@ -45,12 +45,13 @@ STATUS_BY_AGE: tuple[tuple[float, dict[str, float]], ...] = (
             S.REJECTED: 2, S.RESOLVED: 13}),
     (2, {S.REGISTERED: 8, S.ASSIGNED: 15, S.IN_PROGRESS: 30, S.AWAITING_INFO: 8,
          S.AWAITING_APPROVAL: 5, S.RESOLVED: 25, S.REJECTED: 3, S.MERGED: 3}),
-    (7, {S.IN_PROGRESS: 15, S.AWAITING_INFO: 8, S.AWAITING_APPROVAL: 6, S.EXECUTING: 8,
-         S.RESOLVED: 25, S.CLOSED: 30, S.REJECTED: 3, S.MERGED: 2, S.REOPENED: 3}),
-    (21, {S.IN_PROGRESS: 5, S.AWAITING_INFO: 3, S.AWAITING_APPROVAL: 1, S.EXECUTING: 4,
-          S.REOPENED: 3, S.RESOLVED: 8, S.CLOSED: 70, S.REJECTED: 3, S.MERGED: 2}),
-    (WINDOW_DAYS + 1, {S.IN_PROGRESS: 1, S.AWAITING_INFO: 0.5, S.EXECUTING: 1, S.REOPENED: 1,
-                       S.RESOLVED: 2, S.CLOSED: 89, S.REJECTED: 3.5, S.MERGED: 2}),
+    (7, {S.IN_PROGRESS: 19, S.AWAITING_INFO: 9, S.AWAITING_APPROVAL: 6, S.EXECUTING: 10,
+         S.RESOLVED: 24, S.CLOSED: 22, S.REJECTED: 3, S.MERGED: 3, S.REOPENED: 4}),
+    (21, {S.IN_PROGRESS: 8, S.AWAITING_INFO: 4, S.AWAITING_APPROVAL: 1, S.EXECUTING: 5,
+          S.REOPENED: 4, S.RESOLVED: 7, S.CLOSED: 64, S.REJECTED: 4, S.MERGED: 3}),
+    (WINDOW_DAYS + 1, {S.IN_PROGRESS: 1.5, S.AWAITING_INFO: 0.5, S.EXECUTING: 1,
+                       S.REOPENED: 1, S.RESOLVED: 0.5, S.CLOSED: 90, S.REJECTED: 3.5,
+                       S.MERGED: 2}),
 )  # fmt: skip
 # Where each status is plausible, in days of age, when one is forced in for variety.
 FORCED_AGE: dict[str, tuple[float, float]] = {
@@ -242,8 +243,9 @@ def pick_customers(
         count = max(1, round(len(group) * ratio))
         specs = customer_specs(rng, language, count, len(everyone) + 1, now)
         everyone += specs
-        # Everyone complains once; the rest go to a long tail of repeat complainers.
-        weights = [1 / (rank + 1) ** 0.9 for rank in range(count)]
+        # Everyone complains once; the rest go mostly to one in seven customers, a few of
+        # whom complain again and again.
+        weights = [4.0 if rank < 3 else 1.0 if rank < count // 7 else 0.04 for rank in range(count)]
         owners = list(range(count)) + rng.choices(range(count), weights, k=len(group) - count)
         rng.shuffle(owners)
         for plan, owner in zip(group, owners, strict=True):

@@ -104,3 +104,20 @@ def subject_from_text(text: str, language: str) -> str:
     if english and subject:
         subject = subject[0].upper() + subject[1:]
     return subject or text[:longest]
+
+
+_MONEY = re.compile(
+    r"(?P<cur>HK\$|NT\$|RMB ?|\$|¥|￥|£|€)\s?(?P<amount>\d[\d,]*(?:\.\d\d)?)"
+    r"|(?P<bare>\d+(?:\.\d\d)?) ?(?:元|块|蚊|圓)"
+)
+
+
+def money_in_text(text: str) -> tuple[str, str] | None:
+    """The first sum of money the customer mentions, as (currency sign, amount), if any."""
+    match = _MONEY.search(text)
+    if match is None:
+        return None
+    if match.group("bare"):
+        return "", match.group("bare")
+    currency = match.group("cur").replace("￥", "¥").replace("RMB", "RMB ").replace("  ", " ")
+    return currency, match.group("amount").removesuffix(".00")

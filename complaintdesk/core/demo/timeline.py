@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from complaintdesk.complaints.choices import RejectionReason, Status
 
@@ -22,6 +23,8 @@ HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 STAFFED_CHANNELS = frozenset({"hotline", "walk_in", "service_centre", "face_to_face"})
 EXTERNAL_CHANNELS = frozenset({"regulator", "consumer_association", "media", "manufacturer"})
+# Handling happens in the day shift (local time); only registration runs around the clock.
+WORKDAY_START, WORKDAY_END = 8, 22
 
 
 @dataclass
@@ -268,20 +271,40 @@ def _reopening(rng: random.Random, target: str, cast: Cast, write: NoteWriter) -
     return steps
 
 
-def schedule(steps: list[Step], received_at: datetime, latest: datetime) -> datetime:
-    """Give every step its instant, squeezed so the last one is no later than `latest`.
+def schedule(
+    steps: list[Step], received_at: datetime, latest: datetime, zone: ZoneInfo
+) -> datetime:
+    """Give every step its instant, no later than `latest`, staff work by day where it fits.
 
-    Returns the received time, moved earlier only if even a squeezed story would not fit.
+    Delays are squeezed as needed so the story ends before `latest`; a handling step that
+    would fall at night moves to the next morning when there is room. Returns the received
+    time, moved earlier only if even a squeezed story would not fit.
     """
-    minimum = 15.0  # seconds between two steps, so events never share an instant
-    total = sum(step.delay for step in steps)
-    room = (latest - received_at).total_seconds()
-    if room < minimum * len(steps):
-        received_at = latest - timedelta(seconds=minimum * (len(steps) + 1))
-        room = (latest - received_at).total_seconds()
-    scale = min(1.0, (room - minimum * len(steps)) / total) if total else 1.0
+    gap = 15.0  # seconds between two steps, so events never share an instant
+    if (latest - received_at).total_seconds() < gap * (len(steps) + 1):
+        received_at = latest - timedelta(seconds=gap * (len(steps) + 1))
     moment = received_at
-    for step in steps:
-        moment += timedelta(seconds=minimum + step.delay * scale)
+    remaining = sum(step.delay for step in steps)
+    for position, step in enumerate(steps):
+        after = len(steps) - position - 1  # steps still to place after this one
+        room = (latest - moment).total_seconds() - gap * (after + 1)
+        scale = min(1.0, room / remaining) if remaining > 0 else 1.0
+        remaining -= step.delay
+        moment += timedelta(seconds=gap + step.delay * scale)
+        # Registration happens whenever the complaint arrives: the contact centre never sleeps.
+        if step.action != "register":
+            moment = _by_day(moment, zone, latest - timedelta(seconds=gap * after), step.delay)
         step.at = moment
     return received_at
+
+
+def _by_day(moment: datetime, zone: ZoneInfo, limit: datetime, jitter: float) -> datetime:
+    local = moment.astimezone(zone)
+    if WORKDAY_START <= local.hour < WORKDAY_END:
+        return moment
+    morning = local.replace(hour=WORKDAY_START, minute=0, second=0, microsecond=0)
+    if local.hour >= WORKDAY_END:
+        morning += timedelta(days=1)
+    # Not everyone starts at eight sharp: spread by up to 90 minutes.
+    morning += timedelta(seconds=jitter % (90 * MINUTE))
+    return morning if morning <= limit else moment

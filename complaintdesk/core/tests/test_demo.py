@@ -1,0 +1,174 @@
+"""The demo operator: varied, consistent histories, working logins, and loaded only once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+
+from complaintdesk.accounts.choices import Role
+from complaintdesk.accounts.models import Department, User
+from complaintdesk.complaints.choices import EventKind, Status
+from complaintdesk.complaints.models import Complaint, ComplaintEvent
+from complaintdesk.core.demo.generator import DemoConflict, DemoReport, demo_load
+from complaintdesk.core.demo.texts import CorpusText, corpus_load, subject_from_text
+from complaintdesk.core.testing.factories import user_make
+from complaintdesk.customers.models import Customer
+
+PASSWORD = "demo-password-for-tests"
+COUNT = 60
+
+
+@pytest.fixture(scope="module")
+def corpus() -> dict[str, list[CorpusText]]:
+    # Read once: the shipped corpus may be edited while the suite runs.
+    return corpus_load()
+
+
+@pytest.fixture(scope="module")
+def demo(
+    django_db_setup: None, django_db_blocker: object, corpus: dict[str, list[CorpusText]]
+) -> Iterator[DemoReport]:
+    """One small demo for the whole module, rolled back at the end like any test's data."""
+    with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
+        yield demo_load(complaints=COUNT, seed=7, password=PASSWORD, corpus=corpus)
+        transaction.set_rollback(True)
+
+
+def _timeline(complaint: Complaint) -> list[ComplaintEvent]:
+    return list(complaint.events.order_by("created_at", "id"))
+
+
+def test_demo_creates_the_requested_complaints_across_statuses_channels_and_languages(
+    demo: DemoReport, db: None
+) -> None:
+    complaints = Complaint.objects.all()
+    assert demo.loaded
+    assert complaints.count() == COUNT
+    statuses = set(complaints.values_list("status", flat=True))
+    assert statuses == set(Status.values), f"missing: {set(Status.values) - statuses}"
+    assert len(set(complaints.values_list("channel", flat=True))) >= 5
+    assert set(complaints.values_list("language", flat=True)) == {"zh-Hans", "zh-Hant", "en"}
+    finished = complaints.filter(status__in=[Status.CLOSED, Status.RESOLVED]).count()
+    assert finished > COUNT / 2, "most demo complaints should be finished"
+
+
+def test_every_timeline_runs_forward_and_ends_in_the_complaints_status(
+    demo: DemoReport, db: None
+) -> None:
+    now = timezone.now()
+    for complaint in Complaint.objects.select_related("assignee"):
+        events = _timeline(complaint)
+        assert events[0].kind == EventKind.CREATED
+        assert events[0].created_at == complaint.received_at
+        assert now - timedelta(days=91) < complaint.received_at < now
+        times = [event.created_at for event in events]
+        assert times == sorted(times) and len(set(times)) == len(times), complaint
+        assert times[-1] <= now
+        transitions = [event for event in events if event.kind == EventKind.TRANSITION]
+        status = Status.RECEIVED.value
+        for event in transitions:
+            assert event.from_status == status, (complaint, event)
+            status = event.to_status
+        assert status == complaint.status, complaint
+
+
+def test_status_fields_agree_with_the_timeline(demo: DemoReport, db: None) -> None:
+    for complaint in Complaint.objects.select_related("assignee"):
+        transitions = [e for e in _timeline(complaint) if e.kind == EventKind.TRANSITION]
+        by_action: dict[str, list[ComplaintEvent]] = {}
+        for event in transitions:
+            by_action.setdefault(event.after["action"], []).append(event)
+        if complaint.status in {Status.RESOLVED, Status.CLOSED}:
+            assert complaint.resolved_at == by_action["resolve"][-1].created_at
+        else:
+            assert complaint.resolved_at is None
+        if complaint.status == Status.CLOSED:
+            assert complaint.closed_at == by_action["close"][-1].created_at
+        assigned = by_action.get("assign", [])
+        if assigned:
+            assert complaint.assignee is not None
+            assert complaint.assignee.username == assigned[-1].after["assignee"]
+            assert complaint.department_id == complaint.assignee.department_id
+        assert complaint.reopen_count == len(by_action.get("reopen", []))
+        if complaint.status == Status.MERGED:
+            assert complaint.merged_into is not None
+            assert complaint.merged_into.customer_id == complaint.customer_id
+            assert complaint.merged_into.received_at < complaint.received_at
+
+
+def test_plans_are_approved_by_someone_other_than_their_submitter(
+    demo: DemoReport, db: None
+) -> None:
+    approvals = ComplaintEvent.objects.filter(after__action="approve_plan")
+    assert approvals.exists()
+    for approval in approvals:
+        submitted = (
+            ComplaintEvent.objects.filter(
+                complaint_id=approval.complaint_id,
+                after__action="submit_plan",
+                created_at__lt=approval.created_at,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        assert submitted is not None
+        assert submitted.actor_id != approval.actor_id
+
+
+def test_texts_are_corpus_complaints_and_notes_are_filled_in(
+    demo: DemoReport, db: None, corpus: dict[str, list[CorpusText]]
+) -> None:
+    texts = {text.text for texts in corpus.values() for text in texts}
+    for complaint in Complaint.objects.all():
+        assert complaint.description in texts
+        assert complaint.subject
+        assert complaint.subject == subject_from_text(complaint.description, complaint.language)
+        assert "lorem" not in complaint.description.lower()
+        assert complaint.content_category_id is not None
+        assert complaint.nature_id is not None
+    notes = ComplaintEvent.objects.exclude(note="").values_list("note", flat=True)
+    assert notes
+    for note in notes:
+        assert not re.search(r"\{\w+\}", note), note
+    rejections = ComplaintEvent.objects.filter(after__action="reject")
+    assert all(event.note for event in rejections)
+
+
+def test_every_role_has_staff_and_they_log_in_with_the_demo_password(
+    demo: DemoReport, db: None
+) -> None:
+    assert {row.role for row in demo.staff} == {str(role.label) for role in Role}
+    assert Department.objects.filter(code__in=["customer-service", "legal"]).count() == 2
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.role == Role.ADMIN
+    assert Client().login(username="admin", password=PASSWORD)
+    assert not Client().login(username="admin", password="wrong-password")
+
+
+def test_running_the_demo_again_creates_nothing(demo: DemoReport, db: None) -> None:
+    models = (Complaint, ComplaintEvent, Customer, User, Department)
+    before = [model.objects.count() for model in models]
+    again = demo_load(complaints=COUNT, seed=8, password="another-password")
+    assert not again.loaded
+    assert [model.objects.count() for model in models] == before
+    assert Client().login(username="admin", password=PASSWORD)
+
+
+def test_demo_refuses_to_load_beside_an_admin_it_did_not_create(demo: DemoReport, db: None) -> None:
+    User.objects.filter(username="admin").update(username="demo-admin")
+    user_make(Role.ADMIN, username="admin")
+    with pytest.raises(DemoConflict):
+        demo_load(complaints=5)
+
+
+def test_subject_is_the_first_clause_without_the_agents_preamble() -> None:
+    text = "客户来电反映,家里宽带每晚八点后频繁掉线,重启光猫无效。"
+    assert subject_from_text(text, "zh-Hans") == "家里宽带每晚八点后频繁掉线"
+    english = "Caller states that the engineer never turned up, no text, no call."
+    assert subject_from_text(english, "en") == "The engineer never turned up"
