@@ -114,15 +114,14 @@ class TriageModel:
         scores = self.scores(matrix)
         probabilities = {name: self.probabilities(head, scores) for name, head in self.heads.items()}
         rules = RuleBasedTriager(self.lexicon)
-        results = []
-        for row, (text_mask, item, row_industry) in enumerate(
-            zip(masked, analysed, industries, strict=True)
-        ):
-            result = self._result_for_row(
+        return [
+            self._result_for_row(
                 row, item, text_mask, row_industry, probabilities, rules, matrix if explain else None
             )
-            results.append(result)
-        return results
+            for row, (text_mask, item, row_industry) in enumerate(
+                zip(masked, analysed, industries, strict=True)
+            )
+        ]
 
     def _result_for_row(
         self,
@@ -138,13 +137,14 @@ class TriageModel:
         explanations: dict[str, list[str]] = {}
         labels: dict[str, str] = {}
         row_vector = matrix[row] if matrix is not None else None
+        names = self.features.column_names(item) if matrix is not None else {}
         for head_name in SHARED_HEADS:
             head = self.heads[head_name]
             label, confidence = self._best(head, probabilities[head_name][row])
             labels[head_name] = label
             confidences[head_name] = confidence
             if row_vector is not None:
-                explanations[head_name] = self._explain(head, label, row_vector, item)
+                explanations[head_name] = self._explain(head, label, row_vector, item, names)
         category_head = self.heads.get(f"category:{industry}")
         if category_head is None:
             # No training data for this preset yet: the lexicon decides.
@@ -156,7 +156,9 @@ class TriageModel:
                 category_head, probabilities[category_head.name][row]
             )
             if row_vector is not None:
-                explanations["category"] = self._explain(category_head, category, row_vector, item)
+                explanations["category"] = self._explain(
+                    category_head, category, row_vector, item, names
+                )
         confidences["category"] = category_confidence
         subcategory = self._subcategory(industry, category, probabilities, row, confidences)
         signals, crisis_explanations = self._crisis(row, item, probabilities, confidences)
@@ -237,7 +239,12 @@ class TriageModel:
         return signals, explanations
 
     def _explain(
-        self, head: Head, label: str, row_vector: sp.csr_matrix, item: AnalysedText
+        self,
+        head: Head,
+        label: str,
+        row_vector: sp.csr_matrix,
+        item: AnalysedText,
+        names: dict[int, str],
     ) -> list[str]:
         """The features that pushed this label up most, as readable terms and rules."""
         if row_vector.nnz == 0:
@@ -252,7 +259,9 @@ class TriageModel:
         for position in np.argsort(-contribution):
             if contribution[position] <= 0 or len(chosen) >= _EXPLANATION_SIZE:
                 break
-            name = self.features.feature_name(int(columns[position]))
+            name = names.get(int(columns[position]), "")
+            if not name or name.startswith("shape:lang:"):
+                continue
             if name.startswith("lexicon:"):
                 key = name.removeprefix("lexicon:")
                 terms = dict.fromkeys(hit.term for hit in item.hits if hit.key == key)
@@ -266,17 +275,18 @@ class TriageModel:
     def save(self, directory: Path) -> None:
         """Write ``weights.npz`` and ``metadata.json`` into ``directory``."""
         directory.mkdir(parents=True, exist_ok=True)
-        words = sorted(self.features.word_ids, key=self.features.word_ids.__getitem__)
+        words = list(self.features.word_ids)
         np.savez_compressed(
             directory / "weights.npz",
             # float16 on disk halves the size; scores are computed in float32.
             weights=self.weights.astype(np.float16),
             bias=self.bias.astype(np.float32),
-            char_vocabulary=self.features.char_vocabulary,
+            char_buckets=self.features.char_buckets.astype(np.int32),
             char_idf=self.features.char_idf,
-            word_vocabulary=self.features.word_vocabulary,
+            word_buckets=self.features.word_buckets.astype(np.int32),
             word_idf=self.features.word_idf,
             words=np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
+            word_ids=np.asarray([self.features.word_ids[word] for word in words], dtype=np.int64),
         )
         metadata = dict(self.metadata)
         metadata["format"] = FORMAT_VERSION
@@ -301,14 +311,13 @@ class TriageModel:
             raise ValueError(f"{directory}: unsupported model format {metadata.get('format')!r}")
         with np.load(directory / "weights.npz") as arrays:
             words_blob = arrays["words"].tobytes().decode("utf-8")
+            words = words_blob.split("\n") if words_blob else []
             feature_weights = metadata["feature_weights"]
             features = FeatureSpace(
-                char_vocabulary=arrays["char_vocabulary"],
+                char_buckets=arrays["char_buckets"].astype(np.int64),
                 char_idf=arrays["char_idf"],
-                word_ids={word: index for index, word in enumerate(words_blob.split("\n"), start=1)}
-                if words_blob
-                else {},
-                word_vocabulary=arrays["word_vocabulary"],
+                word_ids=dict(zip(words, arrays["word_ids"].tolist(), strict=True)),
+                word_buckets=arrays["word_buckets"].astype(np.int64),
                 word_idf=arrays["word_idf"],
                 lexicon_keys=tuple(metadata["lexicon_keys"]),
                 char_weight=feature_weights["char"],

@@ -44,7 +44,7 @@ class MaskResult:
 _NUMBER_START = r"(?<![0-9A-Za-z*#._/\-])"
 _NUMBER_END = r"(?![0-9A-Za-z*]|[.\-/][0-9])"
 
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 # 18-character PRC resident ID, optionally grouped 6-8-4.
 _ID_NUMBER = re.compile(_NUMBER_START + r"(\d{6}[ ]?\d{8}[ ]?\d{3}[\dXx])" + r"(?![0-9A-Za-z*])")
@@ -92,7 +92,7 @@ _REFERENCE_CUE = re.compile(
 )
 
 _CN_NUMERAL = r"[0-9一二三四五六七八九十百零〇两兩]+"
-_ROAD_NAME = r"[^\s\d,.;:!?()\[\]'\"在住于於到的是了我家址为為位从從往去来來和及与與向对對近靠離离"  \
+_ROAD_NAME = r"[^\s\d,.;:!?()\[\]'\"在住于於到的是了我家址为為位从從往去来來和及与與向对對近靠離离市省区區县縣"  \
     r"，。；：！？、（）]{1,5}"
 _ZH_ADDRESS = re.compile(
     _ROAD_NAME
@@ -168,6 +168,8 @@ def find_pii(text: str) -> list[PiiSpan]:
     for match in _ID_NUMBER.finditer(text):
         if _id_number_is_valid(match.group(1)):
             claim("id_number", match.start(1), match.end(1))
+    # A number with a country prefix (+86…, 0086…) is a phone even if it passes Luhn.
+    _find_phones(text, claim, _PHONE_PATTERNS[:2], with_cues=False)
     for match in _BANK_CARD.finditer(text):
         digits = re.sub(r"\D", "", match.group(1))
         # An 18-digit run shaped like an ID number is judged as one, never as a card.
@@ -176,7 +178,7 @@ def find_pii(text: str) -> list[PiiSpan]:
         if 15 <= len(digits) <= 19 and _luhn_is_valid(digits):
             if not _is_reference_number(text, match.start(1)):
                 claim("bank_card", match.start(1), match.end(1))
-    _find_phones(text, claim)
+    _find_phones(text, claim, _PHONE_PATTERNS[2:], with_cues=True)
     for pattern in (_ZH_ADDRESS, _EN_ADDRESS):
         for match in pattern.finditer(text):
             claim("address", match.start(), match.end())
@@ -184,8 +186,14 @@ def find_pii(text: str) -> list[PiiSpan]:
     return found
 
 
-def _find_phones(text: str, claim: Callable[[PiiKind, int, int], None]) -> None:
-    for pattern in _PHONE_PATTERNS:
+def _find_phones(
+    text: str,
+    claim: Callable[[PiiKind, int, int], None],
+    patterns: tuple[re.Pattern[str], ...],
+    *,
+    with_cues: bool,
+) -> None:
+    for pattern in patterns:
         for match in pattern.finditer(text):
             start, end = match.start(), match.end()
             if not 7 <= _digit_count(match.group()) <= 15:
@@ -193,6 +201,8 @@ def _find_phones(text: str, claim: Callable[[PiiKind, int, int], None]) -> None:
             if _is_reference_number(text, start) and not _PHONE_CUE.search(text[max(0, start - 12) : start]):
                 continue
             claim("phone", start, end)
+    if not with_cues:
+        return
     for match in _CUED_PHONE.finditer(text):
         if _digit_count(match.group(1)) >= 7 and _PHONE_CUE.search(text[max(0, match.start() - 12) : match.start()]):
             claim("phone", match.start(1), match.end(1))

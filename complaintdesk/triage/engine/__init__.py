@@ -1,0 +1,41 @@
+"""Triage engine: classification, personal-data masking, duplicates and coping guidance.
+
+Django-free; the ``complaintdesk.triage`` app and the ``triage`` command call it through
+the functions re-exported here.
+"""
+
+from complaintdesk.triage.engine.api import (
+    SHIPPED_MODEL_DIR,
+    Triager,
+    detect_language,
+    evaluate,
+    load_model,
+    load_triager,
+    mask,
+    predict,
+    train,
+)
+from complaintdesk.triage.engine.corpus import TrainingExample, collect_training_examples
+from complaintdesk.triage.engine.dedupe import DuplicateDetector, SimilarComplaint
+from complaintdesk.triage.engine.guidance import guidance_for
+from complaintdesk.triage.engine.model import TriageModel
+from complaintdesk.triage.engine.results import TriageResult
+
+__all__ = [
+    "SHIPPED_MODEL_DIR",
+    "DuplicateDetector",
+    "SimilarComplaint",
+    "TrainingExample",
+    "TriageModel",
+    "TriageResult",
+    "Triager",
+    "collect_training_examples",
+    "detect_language",
+    "evaluate",
+    "guidance_for",
+    "load_model",
+    "load_triager",
+    "mask",
+    "predict",
+    "train",
+]

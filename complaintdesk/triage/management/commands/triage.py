@@ -1,0 +1,114 @@
+"""``complaintdesk triage train|evaluate|predict|dedupe`` — thin wrappers over the engine."""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import ArgumentParser
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from complaintdesk.triage.engine import (
+    DuplicateDetector,
+    collect_training_examples,
+    evaluate,
+    load_model,
+    load_triager,
+    train,
+)
+from complaintdesk.triage.engine.batch import dedupe_lines, predict_lines
+from complaintdesk.triage.engine.corpus import load_examples
+from complaintdesk.triage.engine.labels import INDUSTRIES
+
+
+class Command(BaseCommand):
+    help = "Train, evaluate and run the complaint triage model; find duplicate complaints."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        commands = parser.add_subparsers(dest="action", required=True)
+        train_parser = commands.add_parser("train", help="train a new model version")
+        train_parser.add_argument("--output", type=Path, help="model directory to write")
+        train_parser.add_argument("--corpus", type=Path, help="directory of corpus *.jsonl")
+        train_parser.add_argument("--extra", type=Path, help="extra labelled JSON lines")
+
+        evaluate_parser = commands.add_parser("evaluate", help="score a model on labelled lines")
+        evaluate_parser.add_argument("--data", type=Path, required=True)
+        evaluate_parser.add_argument("--model", type=Path)
+
+        predict_parser = commands.add_parser("predict", help="triage JSON lines")
+        predict_parser.add_argument("--input", type=Path)
+        predict_parser.add_argument("--output", type=Path)
+        predict_parser.add_argument("--model", type=Path)
+        predict_parser.add_argument("--industry", default="telecom", choices=INDUSTRIES)
+
+        dedupe_parser = commands.add_parser("dedupe", help="flag near-duplicate lines")
+        dedupe_parser.add_argument("--input", type=Path)
+        dedupe_parser.add_argument("--output", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "train":
+            self._train(options)
+        elif action == "evaluate":
+            self._evaluate(options)
+        else:
+            self._stream(action, options)
+
+    def _train(self, options: dict[str, Any]) -> None:
+        examples = collect_training_examples(extra=options["extra"], corpus_dir=options["corpus"])
+        model = train(examples, progress=lambda message: self.stderr.write(message))
+        metadata = model.metadata
+        output = options["output"] or Path(settings.TRIAGE_MODEL_DIR) / metadata["version"]
+        model.save(output)
+        self.stdout.write(f"model {metadata['version']} written to {output}")
+        self.stdout.write(f"created {metadata['created']}, data hash {metadata['data_hash']}")
+        self.stdout.write(f"{metadata['n_examples']} examples, {metadata['n_validation']} held out")
+        self.stdout.write(json.dumps(metadata["validation_scores"], indent=2, ensure_ascii=False))
+
+    def _evaluate(self, options: dict[str, Any]) -> None:
+        try:
+            examples = load_examples(options["data"])
+        except (OSError, ValueError) as error:
+            raise CommandError(str(error)) from error
+        model = load_model(options["model"]) if options["model"] else load_triager()
+        report = evaluate(model, examples)
+        self.stdout.write(f"model {model.version}, {len(examples)} examples")
+        for head, scores in report.items():
+            if head == "crisis":
+                for signal, figures in scores.items():
+                    self.stdout.write(
+                        f"crisis {signal:10} precision {figures['precision']:.3f} "
+                        f"recall {figures['recall']:.3f} f1 {figures['f1']:.3f} (n={figures['support']})"
+                    )
+                continue
+            self.stdout.write(
+                f"{head:22} macro-F1 {scores['macro_f1']:.3f}  accuracy {scores['accuracy']:.3f}"
+                f"  (n={scores['n']})"
+            )
+            self.stdout.write("  labels: " + " ".join(scores["labels"]))
+            for label, row in zip(scores["labels"], scores["confusion_matrix"], strict=True):
+                self.stdout.write(f"  {label:>16} " + " ".join(f"{count:4d}" for count in row))
+
+    def _stream(self, action: str, options: dict[str, Any]) -> None:
+        with ExitStack() as stack:
+            source: TextIO = (
+                stack.enter_context(options["input"].open(encoding="utf-8"))
+                if options["input"]
+                else sys.stdin
+            )
+            sink: TextIO = (
+                stack.enter_context(options["output"].open("w", encoding="utf-8"))
+                if options["output"]
+                else self.stdout
+            )
+            if action == "predict":
+                triager = load_model(options["model"]) if options["model"] else load_triager()
+                failures = predict_lines(source, sink, self.stderr, triager, options["industry"])
+            else:
+                failures = dedupe_lines(source, sink, self.stderr, DuplicateDetector())
+        if failures:
+            raise CommandError(f"{failures} input line(s) could not be processed")

