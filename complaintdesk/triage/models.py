@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,9 @@ class TaxonomyEntry(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
+    # Reporting groups, scheme → group: telecom ch.4 groups complaints as
+    # service/technical/policy and ch.6 as service/technical/charges ({"ch4": "policy", …}).
+    grouping = models.JSONField(_("grouping"), default=dict, blank=True)
 
     objects = TaxonomyEntryQuerySet.as_manager()
 
@@ -41,7 +45,12 @@ class TaxonomyEntry(models.Model):
         verbose_name_plural = _("taxonomy entries")
         constraints = [
             models.UniqueConstraint(fields=["dimension", "key"], name="taxonomy_unique_key"),
-            models.UniqueConstraint(fields=["dimension", "code"], name="taxonomy_unique_code"),
+            # A retired entry keeps its code on old complaints while an active one reuses it.
+            models.UniqueConstraint(
+                fields=["dimension", "code"],
+                condition=models.Q(is_active=True),
+                name="taxonomy_unique_active_code",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -51,6 +60,37 @@ class TaxonomyEntry(models.Model):
     def label(self) -> str:
         language = get_language() or "en"
         return self.label_zh if language.startswith("zh") else self.label_en
+
+    def clean(self) -> None:
+        if self.parent is None:
+            return
+        if self.parent.dimension != self.dimension:
+            raise ValidationError({"parent": _("The parent must belong to the same dimension.")})
+        node: TaxonomyEntry | None = self.parent
+        while node is not None:
+            if node.pk is not None and node.pk == self.pk:
+                raise ValidationError({"parent": _("An entry cannot sit under itself.")})
+            node = node.parent
+        if self.is_active and not self.parent.is_active:
+            raise ValidationError({"parent": _("An active entry cannot sit under a retired one.")})
+
+
+class OrganisationProfile(models.Model):
+    """The organisation's set-up choices; one row. Its industry decides which preset the
+    taxonomy came from and which category head triage uses."""
+
+    industry = models.CharField(_("industry"), max_length=30, default="telecom")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation profile")
+        verbose_name_plural = _("organisation profile")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="organisation_profile_single")
+        ]
+
+    def __str__(self) -> str:
+        return self.industry
 
 
 class TriageModelVersion(models.Model):

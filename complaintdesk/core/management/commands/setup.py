@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from complaintdesk.triage.taxonomy import available_presets, taxonomy_load_preset
+from complaintdesk.triage.taxonomy import available_presets, organisation_industry_set
 
 
 class Command(BaseCommand):
@@ -17,7 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            created = taxonomy_load_preset(options["industry"])
+            # Records the industry too, so triage uses that industry's category head.
+            created = organisation_industry_set(industry=options["industry"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"taxonomy preset {options['industry']!r} loaded ({created} new entries)")
