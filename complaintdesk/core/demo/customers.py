@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 from complaintdesk.core.demo import names
 from complaintdesk.customers.models import CustomerTier
 
-TIER_WEIGHTS = (
-    (CustomerTier.STANDARD, 78),
-    (CustomerTier.SILVER, 10),
-    (CustomerTier.GOLD, 8),
-    (CustomerTier.VIP, 4),
+TIERS: tuple[str, ...] = (
+    CustomerTier.STANDARD,
+    CustomerTier.SILVER,
+    CustomerTier.GOLD,
+    CustomerTier.VIP,
 )
+TIER_WEIGHTS: tuple[float, ...] = (78, 10, 8, 4)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,6 @@ def customer_specs(
 ) -> list[CustomerSpec]:
     """`count` distinct subscribers who write in `language`; serials keep accounts unique."""
     make = {"zh-Hans": _hans, "zh-Hant": _hant, "en": _english}[language]
-    tiers, weights = zip(*TIER_WEIGHTS, strict=True)
     specs = []
     for offset in range(count):
         serial = first_serial + offset
@@ -117,7 +117,7 @@ def customer_specs(
                 contract_id=f"HT{rng.randrange(2019, 2026)}{serial:07d}"
                 if rng.random() < 0.35
                 else "",
-                tier=rng.choices(tiers, weights)[0],
+                tier=rng.choices(TIERS, TIER_WEIGHTS)[0],
                 region=region,
                 language=language,
                 since=now - timedelta(days=rng.uniform(100, 3650)),

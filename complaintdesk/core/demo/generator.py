@@ -130,7 +130,7 @@ def demo_load(
         users = _staff(password, departments, now, rng)
         plans = _plans(rng, complaints, now, corpus, users)
         customers = _customers(plans)
-        _replay(plans, users, customers, progress)
+        _replay(rng, plans, users, progress)
         Group.objects.get_or_create(name=DEMO_GROUP)[0].user_set.add(*users.values())
     return DemoReport(True, staff_rows(), len(plans), len(customers))
 
@@ -194,6 +194,7 @@ def _plans(
     latest = now - timedelta(minutes=1)
     for plan in sorted(plans, key=lambda plan: plan.received_at):
         cast = _cast(rng, plan, users)
+        plan.intake_agent = cast.intake_agent
         plan.steps = story(
             rng=rng,
             target=plan.target,
@@ -370,15 +371,17 @@ def _demands(text: CorpusText, rng: random.Random) -> list[str]:
 
 
 def _levels(nature: str, tier: str, rng: random.Random) -> tuple[int, int]:
-    urgency = {
-        "urgent": rng.choice((Level.HIGH, Level.CRITICAL)),
-        "major": rng.choice((Level.MEDIUM, Level.HIGH)),
-    }.get(nature, rng.choice((Level.LOW, Level.MEDIUM, Level.MEDIUM)))
-    importance = Level.HIGH if nature == "major" else rng.choice((Level.LOW, Level.MEDIUM))
+    if nature == "urgent":
+        urgency = rng.choice((Level.HIGH, Level.CRITICAL))
+    elif nature == "major":
+        urgency = rng.choice((Level.MEDIUM, Level.HIGH))
+    else:
+        urgency = rng.choice((Level.LOW, Level.MEDIUM, Level.MEDIUM))
+    importance = int(Level.HIGH if nature == "major" else rng.choice((Level.LOW, Level.MEDIUM)))
     if tier in {CustomerTier.GOLD, CustomerTier.VIP}:
         # The rubric weighs the customer's value (SPEC §2.5).
-        importance = min(importance + 1, Level.CRITICAL)
-    return int(urgency), int(importance)
+        importance = min(importance + 1, int(Level.CRITICAL))
+    return int(urgency), importance
 
 
 def _channel_reference(plan: ComplaintPlan, rng: random.Random) -> str:
@@ -434,32 +437,35 @@ def _draft(plan: ComplaintPlan, rng: random.Random) -> ComplaintDraft:
 
 def _date_text(moment: datetime, language: str) -> str:
     local = timezone.localtime(moment)
-    return f"{local:%-d %b}" if language == "en" else f"{local.month}月{local.day}日"
+    return f"{local.day} {local:%b}" if language == "en" else f"{local.month}月{local.day}日"
 
 
 def _replay(
+    rng: random.Random,
     plans: list[ComplaintPlan],
     users: dict[str, User],
-    customers: list[CustomerSpec],
     progress: Progress | None,
 ) -> None:
-    rng = random.Random(len(plans))  # noqa: S311 - reproducible demo data, not secrets
     by_id = {user.pk: user for user in users.values()}
     created: dict[int, Complaint] = {}
     for done, plan in enumerate(plans, start=1):
         draft = _draft(plan, rng)
-        agent = users[plan.steps[0].actor] if plan.steps else _any_agent(users)
         with clock.travel_to(plan.received_at):
-            complaint = complaint_create(draft=draft, actor=agent, register=False).complaint
+            complaint = complaint_create(
+                draft=draft, actor=users[plan.intake_agent], register=False
+            ).complaint
         for step in plan.steps:
             assert step.at is not None
-            related = created.get(step.params.get("into") or step.params.get("duplicate_of") or -1)
+            related_index = step.params.get("into", step.params.get("duplicate_of"))
+            related = created.get(related_index) if related_index is not None else None
             note = (
                 step.note.replace("{number}", complaint.tracking_number)
                 .replace("{ref}", related.tracking_number if related else "")
                 .replace("{date}", _date_text(step.at, plan.language))
             )
-            actor = by_id[complaint.assignee_id] if step.actor == ASSIGNEE else users[step.actor]
+            actor = (
+                users[step.actor] if step.actor != ASSIGNEE else by_id[complaint.assignee_id or 0]
+            )
             with clock.travel_to(step.at):
                 complaint = _run(complaint, step.action, actor, note, step.params, users, related)
         created[plan.index] = complaint
@@ -492,7 +498,3 @@ def _run(
     return complaint_transition(
         complaint=complaint, action=action, actor=actor, note=note, params=arguments
     )
-
-
-def _any_agent(users: dict[str, User]) -> User:
-    return next(user for user in users.values() if user.role == Role.AGENT)

@@ -82,6 +82,7 @@ class ComplaintPlan:
     customer: CustomerSpec | None = None
     incident: bool = False
     related: int | None = None  # the complaint a merged or duplicate one repeats
+    intake_agent: str = ""
     steps: list[Step] = field(default_factory=list)
 
 
@@ -94,6 +95,7 @@ def _status_for_age(rng: random.Random, age_days: float) -> str:
 
 
 def _local_time(rng: random.Random, day: datetime, channel: str, zone: ZoneInfo) -> datetime:
+    hours: tuple[int, ...]
     if channel in STAFFED_CHANNELS:
         hours = _CALL_HOURS
     elif channel in {"letter", "regulator", "consumer_association", "media", "manufacturer"}:
@@ -245,7 +247,7 @@ def pick_customers(
         everyone += specs
         # Everyone complains once; the rest go mostly to one in seven customers, a few of
         # whom complain again and again.
-        weights = [4.0 if rank < 3 else 1.0 if rank < count // 7 else 0.04 for rank in range(count)]
+        weights = [2.5 if rank < 3 else 1.0 if rank < count // 7 else 0.04 for rank in range(count)]
         owners = list(range(count)) + rng.choices(range(count), weights, k=len(group) - count)
         rng.shuffle(owners)
         for plan, owner in zip(group, owners, strict=True):

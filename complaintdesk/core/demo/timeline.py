@@ -305,6 +305,6 @@ def _by_day(moment: datetime, zone: ZoneInfo, limit: datetime, jitter: float) ->
     morning = local.replace(hour=WORKDAY_START, minute=0, second=0, microsecond=0)
     if local.hour >= WORKDAY_END:
         morning += timedelta(days=1)
-    # Not everyone starts at eight sharp: spread by up to 90 minutes.
-    morning += timedelta(seconds=jitter % (90 * MINUTE))
+    # The night's work is picked up over the morning, not all at eight sharp.
+    morning += timedelta(seconds=jitter % (3 * HOUR))
     return morning if morning <= limit else moment
