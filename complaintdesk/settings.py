@@ -105,7 +105,9 @@ INSTALLED_APPS = [
     "complaintdesk.calendars",
     "complaintdesk.triage",
     "complaintdesk.complaints",
+    "complaintdesk.routing",
     "complaintdesk.intake",
+    "complaintdesk.notifications",
     "complaintdesk.api",
     "complaintdesk.web",
 ]
@@ -248,6 +250,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "complaints@example.com")
 TRIAGE_MODEL_DIR = Path(env_str("TRIAGE_MODEL_DIR", str(DATA_DIR / "triage-models")))
 TRIAGE_ENABLED = env_bool("TRIAGE_ENABLED", True)
 
+# Time limits: warn the assignee once this share of the resolution time is used.
+SLA_WARNING_PERCENT = env_int("SLA_WARNING_PERCENT", 80, minimum=1)
 API_PAGE_SIZE_MAX = env_int("API_PAGE_SIZE_MAX", 200, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True

@@ -111,3 +111,15 @@ class EventKind(models.TextChoices):
     SLA_BREACHED = "sla_breached", _("Time limit breached")
     ESCALATED = "escalated", _("Escalated")
     MESSAGE = "message", _("Message to the customer")
+    MANAGEMENT_NOTIFIED = "management_notified", _("Management notified")
+    RESPONSIBILITY = "responsibility", _("Responsibility determination")
+    PLAN = "plan", _("Handling plan")
+    COMPENSATION = "compensation", _("Compensation")
+    CARE = "care", _("Customer care")
+
+
+class TimeBasis(models.TextChoices):
+    """How a time limit is counted: in the department's working hours or around the clock."""
+
+    BUSINESS = "business", _("Business hours")
+    CALENDAR = "calendar", _("Calendar hours")

@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import role_of
-from complaintdesk.complaints import sla
+from complaintdesk.complaints import escalation, sla
 from complaintdesk.complaints.choices import (
+    FINISHED_STATUSES,
     EventKind,
     RejectionReason,
     Status,
@@ -40,6 +41,8 @@ ALL_STAFF_ACTING = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.AD
 FRONT_LINE = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
 HANDLING = frozenset({Role.HANDLER, Role.SUPERVISOR, Role.ADMIN})
 MANAGING = frozenset({Role.SUPERVISOR, Role.ADMIN})
+# The system itself (routing, sweeps) acts with actor=None, and may take only these actions.
+SYSTEM_ACTIONS = frozenset({"assign"})
 
 MERGEABLE = frozenset(
     {S.RECEIVED, S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_INFO, S.REOPENED}
@@ -51,7 +54,7 @@ class TransitionRequest:
     """What an actor asks for: the action, a note, and the action's own parameters."""
 
     complaint: Complaint
-    actor: User
+    actor: User | None  # None: the system
     note: str
     params: Mapping[str, Any]
     now: datetime
@@ -82,8 +85,10 @@ def _guard_assignee_given(request: TransitionRequest) -> None:
         raise InvalidInput(_("Choose an active staff member to assign."), field="assignee")
     if role_of(assignee) not in {Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}:
         raise InvalidInput(_("This staff member's role cannot handle complaints."), "assignee")
-    actor_role = role_of(request.actor)
-    if actor_role == Role.HANDLER and assignee.department_id != request.actor.department_id:
+    actor = request.actor
+    if role_of(actor) == Role.HANDLER and assignee.department_id != getattr(
+        actor, "department_id", None
+    ):
         raise NotAllowed(_("A department handler can assign only within their department."))
 
 
@@ -99,7 +104,7 @@ def _guard_approver_is_not_submitter(request: TransitionRequest) -> None:
         .values_list("actor_id", flat=True)
         .first()
     )
-    if submitter_id is not None and submitter_id == request.actor.pk:
+    if submitter_id is not None and submitter_id == getattr(request.actor, "pk", None):
         raise NotAllowed(
             _("A plan must be approved by someone other than the person who submitted it.")
         )
@@ -184,10 +189,15 @@ def transitions_from(status: str) -> list[Transition]:
     return [t for t in TRANSITIONS if status in t.sources]
 
 
-def allowed_actions(complaint: Complaint, actor: User) -> list[str]:
+def _may_take(transition: Transition, actor: User | None) -> bool:
+    if actor is None:
+        return transition.action in SYSTEM_ACTIONS
+    return role_of(actor) in transition.roles
+
+
+def allowed_actions(complaint: Complaint, actor: User | None) -> list[str]:
     """The actions this actor may try now (guards that need parameters are checked later)."""
-    role = role_of(actor)
-    return [t.action for t in transitions_from(complaint.status) if role in t.roles]
+    return [t.action for t in transitions_from(complaint.status) if _may_take(t, actor)]
 
 
 def _apply_side_effects(transition: Transition, request: TransitionRequest) -> dict[str, Any]:
@@ -197,12 +207,16 @@ def _apply_side_effects(transition: Transition, request: TransitionRequest) -> d
     match transition.action:
         case "register":
             complaint.registered_at = now
+            sla.start_clock(complaint, now)
         case "assign":
             assignee: User = params["assignee"]
             recorded["assignee"] = assignee.username
             complaint.assignee = assignee
-            if assignee.department_id is not None:
+            complaint.needs_assignment = False
+            if assignee.department_id not in {None, complaint.department_id}:
                 complaint.department_id = assignee.department_id
+                # Another department: its calendar and rules time the complaint now.
+                sla.recompute_clock(complaint, now)
         case "request_info":
             complaint.status_before_pause = complaint.status
             sla.pause_clock(complaint, now)
@@ -211,7 +225,6 @@ def _apply_side_effects(transition: Transition, request: TransitionRequest) -> d
             complaint.status_before_pause = ""
         case "resolve":
             complaint.resolved_at = now
-            sla.record_first_response(complaint, now)
         case "close":
             complaint.closed_at = now
         case "reopen":
@@ -226,6 +239,11 @@ def _apply_side_effects(transition: Transition, request: TransitionRequest) -> d
             target: Complaint = params["into"]
             complaint.merged_into = target
             recorded["into"] = target.tracking_number
+    if transition.customer_visible and transition.action != "register":
+        # The acknowledgement at registration is automatic; the first real answer counts.
+        sla.record_first_response(complaint, now)
+    if transition.target in FINISHED_STATUSES:
+        sla.stop_clock(complaint, now)
     return recorded
 
 
@@ -240,11 +258,14 @@ def complaint_transition(
     *,
     complaint: Complaint,
     action: str,
-    actor: User,
+    actor: User | None,
     note: str = "",
     params: Mapping[str, Any] | None = None,
 ) -> Complaint:
-    """Run one lifecycle action on a complaint, or raise a DomainError that says why not."""
+    """Run one lifecycle action on a complaint, or raise a DomainError that says why not.
+
+    `actor=None` is the system (routing); it may take only the SYSTEM_ACTIONS.
+    """
     transition = TRANSITIONS_BY_ACTION.get(action)
     if transition is None:
         known = ", ".join(TRANSITIONS_BY_ACTION)
@@ -263,7 +284,7 @@ def complaint_transition(
                 status=locked.status,
                 allowed_actions=allowed_actions(locked, actor),
             )
-        if role_of(actor) not in transition.roles:
+        if not _may_take(transition, actor):
             raise NotAllowed(
                 _("Your role may not %(action)s complaints.") % {"action": transition.label}
             )
@@ -290,5 +311,7 @@ def complaint_transition(
             note=note,
             visibility=Visibility.CUSTOMER if transition.customer_visible else Visibility.INTERNAL,
         )
+        if action == "register":
+            escalation.notify_management_of_serious(complaint=locked, now=request.now)
     complaint.refresh_from_db()
     return complaint

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
-from django_stubs_ext import StrOrPromise
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from complaintdesk.complaints.choices import (
     OPEN_STATUSES,
@@ -15,8 +17,10 @@ from complaintdesk.complaints.choices import (
     Level,
     RejectionReason,
     Status,
+    TimeBasis,
     Visibility,
 )
+from complaintdesk.customers.models import CustomerTier
 from complaintdesk.triage.choices import Behaviour, Dimension, Emotion, Motive
 
 
@@ -30,6 +34,89 @@ def _taxonomy_fk(dimension: str, label: StrOrPromise) -> models.ForeignKey[Any, 
         related_name="+",
         limit_choices_to={"dimension": dimension},
     )
+
+
+class SlaPolicy(models.Model):
+    """A time-limit rule (时限规则): how soon its complaints get a first response and a result.
+
+    Its conditions (nature, content category, channel, customer tier) are each blank for
+    "any". Of the active rules that match a complaint the most specific one wins — a
+    second-level category counts double — and `priority` breaks ties, higher first.
+    Each limit is counted in business hours of the department's calendar or in calendar
+    hours, as the rule says. sla.py applies the rules; nothing else reads them.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    nature_key = models.CharField(
+        _("nature"), max_length=60, blank=True, help_text=_("Nature key, e.g. major; blank: any.")
+    )
+    category_key = models.CharField(
+        _("content category"),
+        max_length=60,
+        blank=True,
+        help_text=_("Content key, top level (network) or second level (network.speed)."),
+    )
+    channel = models.CharField(_("channel"), max_length=30, choices=Channel.choices, blank=True)
+    customer_tier = models.CharField(
+        _("customer tier"), max_length=20, choices=CustomerTier.choices, blank=True
+    )
+    first_response_minutes = models.PositiveIntegerField(
+        _("first response within (minutes)"), validators=[MinValueValidator(1)]
+    )
+    first_response_basis = models.CharField(
+        _("first response counted in"),
+        max_length=10,
+        choices=TimeBasis.choices,
+        default=TimeBasis.BUSINESS,
+    )
+    resolution_minutes = models.PositiveIntegerField(
+        _("resolution within (minutes)"), validators=[MinValueValidator(1)]
+    )
+    resolution_basis = models.CharField(
+        _("resolution counted in"),
+        max_length=10,
+        choices=TimeBasis.choices,
+        default=TimeBasis.BUSINESS,
+    )
+    time_limit_key = models.CharField(
+        _("time limit class"),
+        max_length=60,
+        blank=True,
+        help_text=_("Time-limit taxonomy key recorded on the complaint, e.g. within_24h."),
+    )
+    priority = models.IntegerField(
+        _("priority"), default=100, help_text=_("Breaks ties between equally specific rules.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    description = models.TextField(_("description"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-priority", "name", "id"]
+        verbose_name = _("time-limit policy")
+        verbose_name_plural = _("time-limit policies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def specificity(self) -> int:
+        second_level = "." in self.category_key
+        return (
+            bool(self.nature_key)
+            + bool(self.channel)
+            + bool(self.customer_tier)
+            + (2 if second_level else int(bool(self.category_key)))
+        )
+
+    def matches(self, *, nature: str, categories: tuple[str, ...], channel: str, tier: str) -> bool:
+        """Whether a complaint with these keys falls under this rule (blank conditions match)."""
+        return (
+            (not self.nature_key or self.nature_key == nature)
+            and (not self.category_key or self.category_key in categories)
+            and (not self.channel or self.channel == channel)
+            and (not self.customer_tier or self.customer_tier == tier)
+        )
 
 
 class Complaint(models.Model):
@@ -112,6 +199,29 @@ class Complaint(models.Model):
     sla_warned_at = models.DateTimeField(null=True, blank=True)
     sla_breached_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The running SLA clock (complaints/sla.py): which rule, which calendar, the limits
+    # as they were when the clock started, and the paused time that moves the due times.
+    sla_policy = models.ForeignKey(
+        SlaPolicy,
+        verbose_name=_("time-limit policy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sla_calendar = models.CharField(_("business calendar"), max_length=60, blank=True)
+    sla_terms = models.JSONField(_("time-limit terms"), default=dict, blank=True)
+    sla_started_at = models.DateTimeField(_("time limit counted from"), null=True, blank=True)
+    sla_paused_business = models.DurationField(default=timedelta(0))
+    sla_paused_wall = models.DurationField(default=timedelta(0))
+    sla_warn_at = models.DateTimeField(
+        _("time limit warning at"), null=True, blank=True, db_index=True
+    )
+    # When the escalation sweep must next look at this complaint; empty when there is
+    # nothing left to warn or escalate, so the sweep is a range scan over a few rows.
+    sla_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Routing found nobody available: the complaint waits in its department's queue.
+    needs_assignment = models.BooleanField(_("waiting in the department queue"), default=False)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 

@@ -37,6 +37,7 @@ from complaintdesk.core.ids import generate_tracking_number
 from complaintdesk.customers.models import Customer, CustomerTier
 from complaintdesk.customers.services import customer_find_or_create
 from complaintdesk.intake.models import IdempotencyRecord
+from complaintdesk.routing.services import complaint_route
 from complaintdesk.triage.choices import Dimension
 from complaintdesk.triage.models import TaxonomyEntry
 
@@ -249,6 +250,9 @@ def complaint_create(
         if replay is None:
             raise
         return IntakeResult(complaint=replay, created=False)
+    if register:
+        # After the commit: a routing failure must never lose the complaint.
+        complaint_route(complaint=complaint)
     complaint.refresh_from_db()
     return IntakeResult(complaint=complaint, created=True)
 

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from complaintdesk.accounts.choices import Role
+
+
+def _share_field(label: Any, help_text: Any) -> models.FloatField[Any, Any]:
+    return models.FloatField(
+        label,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=help_text,
+    )
+
+
+class RoutingRule(models.Model):
+    """A routing rule (流转规则): complaints that meet all its conditions go to its department.
+
+    Rules are tried in `order` (then by id); the first active rule whose department is
+    active and whose conditions all hold decides. An empty condition matches anything;
+    list conditions match when any listed value does. Within the department the complaint
+    goes to an available staff member with the skill and language it needs (routing/services.py).
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    order = models.PositiveIntegerField(_("order"), default=100, db_index=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    category_key = models.CharField(
+        _("content category"),
+        max_length=60,
+        blank=True,
+        help_text=_("Content key; a top-level key also matches its second-level categories."),
+    )
+    nature_key = models.CharField(_("nature"), max_length=60, blank=True)
+    object_key = models.CharField(_("object"), max_length=60, blank=True)
+    channels = models.JSONField(
+        _("channels"), default=list, blank=True, help_text=_('Any of these, e.g. ["regulator"].')
+    )
+    customer_tiers = models.JSONField(
+        _("customer tiers"), default=list, blank=True, help_text=_('Any of these, e.g. ["vip"].')
+    )
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, help_text=_("zh or en; blank: any language.")
+    )
+    keywords = models.JSONField(
+        _("keywords"),
+        default=list,
+        blank=True,
+        help_text=_("Any of these words in the subject or description (case does not matter)."),
+    )
+    confidence_below = _share_field(
+        _("triage confidence below"), _("Matches when triage was less sure than this (0-1).")
+    )
+    confidence_at_least = _share_field(
+        _("triage confidence at least"), _("Matches when triage was at least this sure (0-1).")
+    )
+
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("target department"),
+        on_delete=models.PROTECT,
+        related_name="routing_rules",
+    )
+    skill = models.CharField(
+        _("required skill"),
+        max_length=60,
+        blank=True,
+        help_text=_("Skill the assignee needs; blank: the complaint's category; *: none."),
+    )
+    queue_role = models.CharField(
+        _("queue"),
+        max_length=20,
+        blank=True,
+        choices=[(Role.SUPERVISOR, _("Supervisors")), (Role.HANDLER, _("Handlers"))],
+        help_text=_("Only staff of this role take these complaints; blank: handlers and agents."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,232 @@
+"""Routing (流转): which department and which person take a newly registered complaint.
+
+`complaint_route` runs right after registration. The ordered rules are tried; the first
+that matches names the department, and optionally a skill or a queue (e.g. supervisors).
+Within the department the complaint goes to the available staff member (active, marked
+available, a handler or agent unless the rule names the queue) who has the skill — the
+complaint's content category unless the rule says otherwise — and speaks the complaint's
+language, with the fewest open complaints weighted by urgency. The assignment itself is the
+lifecycle's "assign" action, taken by the system.
+
+Nobody available: the complaint waits in the department queue (registered, department set,
+no assignee) with `needs_assignment` set. Every decision is a ROUTED event that names the
+rule that fired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from complaintdesk.accounts.choices import Role
+from complaintdesk.accounts.models import Department, User
+from complaintdesk.complaints import sla
+from complaintdesk.complaints.choices import OPEN_STATUSES, EventKind, Status
+from complaintdesk.complaints.events import event_record
+from complaintdesk.complaints.lifecycle import complaint_transition
+from complaintdesk.complaints.models import Complaint
+from complaintdesk.core import clock
+from complaintdesk.routing.models import RoutingRule
+
+ANY_SKILL = "*"
+DEFAULT_QUEUE_ROLES = (Role.HANDLER, Role.AGENT)
+
+
+@dataclass(frozen=True)
+class RoutingFacts:
+    """What routing rules look at, read once from the complaint."""
+
+    categories: tuple[str, ...]
+    nature: str
+    complaint_object: str
+    channel: str
+    tier: str
+    language: str
+    text: str
+    confidence: float | None
+
+    @classmethod
+    def of(cls, complaint: Complaint) -> RoutingFacts:
+        category = complaint.content_category
+        categories: tuple[str, ...] = ()
+        if category is not None:
+            categories = (category.key,) + ((category.parent.key,) if category.parent else ())
+        return cls(
+            categories=categories,
+            nature=complaint.nature.key if complaint.nature else "",
+            complaint_object=complaint.complaint_object.key if complaint.complaint_object else "",
+            channel=complaint.channel,
+            tier=complaint.customer.tier,
+            language=language_of(complaint.language),
+            text=f"{complaint.subject}\n{complaint.description}".casefold(),
+            confidence=complaint.triage_confidence,
+        )
+
+
+def language_of(code: str) -> str:
+    """The spoken language staff are matched on: zh-Hans, zh-Hant, zh-HK → zh; en-GB → en."""
+    return (code or "zh").replace("_", "-").split("-")[0].lower()
+
+
+def rule_matches(rule: RoutingRule, facts: RoutingFacts) -> bool:
+    if rule.category_key and rule.category_key not in facts.categories:
+        return False
+    if rule.nature_key and rule.nature_key != facts.nature:
+        return False
+    if rule.object_key and rule.object_key != facts.complaint_object:
+        return False
+    if rule.channels and facts.channel not in rule.channels:
+        return False
+    if rule.customer_tiers and facts.tier not in rule.customer_tiers:
+        return False
+    if rule.language and language_of(rule.language) != facts.language:
+        return False
+    if rule.keywords and not any(str(w).casefold() in facts.text for w in rule.keywords if w):
+        return False
+    # Without a triage confidence the confidence conditions cannot hold.
+    if rule.confidence_below is not None and not (
+        facts.confidence is not None and facts.confidence < rule.confidence_below
+    ):
+        return False
+    return rule.confidence_at_least is None or (
+        facts.confidence is not None and facts.confidence >= rule.confidence_at_least
+    )
+
+
+def rule_for(facts: RoutingFacts, rules: list[RoutingRule]) -> RoutingRule | None:
+    return next((rule for rule in rules if rule_matches(rule, facts)), None)
+
+
+def _has_skill(skills: list[Any], needed: str) -> bool:
+    if not needed or needed == ANY_SKILL:
+        return True
+    for skill in map(str, skills):
+        # "network" covers "network.speed"; "network.speed" will do for a plain "network".
+        if skill == needed or needed.startswith(f"{skill}.") or skill.startswith(f"{needed}."):
+            return True
+    return False
+
+
+def needed_skill(rule: RoutingRule, facts: RoutingFacts) -> str:
+    return rule.skill or (facts.categories[0] if facts.categories else "")
+
+
+def candidates(rule: RoutingRule, facts: RoutingFacts) -> list[tuple[User, int]]:
+    """Who in the rule's department could take the complaint, with their load, least first.
+
+    The load is the sum of the urgency levels (1 low … 4 critical) of their open complaints.
+    """
+    roles = (rule.queue_role,) if rule.queue_role else DEFAULT_QUEUE_ROLES
+    staff = (
+        User.objects.filter(
+            department_id=rule.department_id, is_active=True, is_available=True, role__in=roles
+        )
+        .annotate(
+            load=Coalesce(
+                Sum(
+                    "assigned_complaints__urgency",
+                    filter=Q(assigned_complaints__status__in=OPEN_STATUSES),
+                ),
+                0,
+            )
+        )
+        .order_by("load", "username")
+    )
+    skill = needed_skill(rule, facts)
+    return [
+        (user, int(user.load))  # type: ignore[attr-defined]
+        for user in staff
+        if _has_skill(user.skills or [], skill)
+        and facts.language in [language_of(str(code)) for code in user.languages or []]
+    ]
+
+
+@dataclass(frozen=True)
+class RoutingDecision:
+    rule: RoutingRule | None
+    department: Department | None
+    assignee: User | None
+
+    @property
+    def queued(self) -> bool:
+        return self.assignee is None
+
+
+def _active_rules() -> list[RoutingRule]:
+    return list(
+        RoutingRule.objects.filter(is_active=True, department__is_active=True)
+        .select_related("department")
+        .order_by("order", "id")
+    )
+
+
+def complaint_route(*, complaint: Complaint) -> RoutingDecision | None:
+    """Route a registered, unassigned complaint; None when there is nothing to decide.
+
+    Nothing is decided when no routing rule is configured, or when the complaint is no
+    longer registered and waiting (someone was quicker).
+    """
+    rules = _active_rules()
+    if not rules:
+        return None
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if locked.status != Status.REGISTERED or locked.assignee_id is not None:
+            return None
+        now = clock.now()
+        facts = RoutingFacts.of(locked)
+        rule = rule_for(facts, rules)
+        if rule is None:
+            locked.needs_assignment = True
+            locked.save(update_fields=["needs_assignment", "updated_at"])
+            event_record(
+                complaint=locked,
+                actor=None,
+                kind=EventKind.ROUTED,
+                after={"rule": None, "department": None, "assignee": None, "queued": True},
+                note=_("No routing rule matched; the complaint waits for manual routing."),
+            )
+            return RoutingDecision(rule=None, department=None, assignee=None)
+        department = rule.department
+        if locked.department_id != department.pk:
+            locked.department = department
+            # The department's calendar times the complaint from registration on.
+            sla.recompute_clock(locked, now)
+        found = candidates(rule, facts)
+        chosen, load = found[0] if found else (None, 0)
+        locked.needs_assignment = chosen is None
+        locked.save()
+        after: dict[str, Any] = {
+            "rule": rule.name,
+            "rule_id": rule.pk,
+            "department": department.code,
+            "queue": rule.queue_role or "",
+            "skill": needed_skill(rule, facts),
+            "language": facts.language,
+            "assignee": chosen.username if chosen else None,
+            "assignee_load": load if chosen else None,
+            "queued": chosen is None,
+        }
+        if chosen is None:
+            note = _(
+                "Routed to %(department)s by rule “%(rule)s”. Nobody with the skill and "
+                "language is available: the complaint waits in the department queue."
+            ) % {"department": department.name, "rule": rule.name}
+        else:
+            note = _("Routed to %(department)s by rule “%(rule)s”, assigned to %(user)s.") % {
+                "department": department.name,
+                "rule": rule.name,
+                "user": chosen.username,
+            }
+        event_record(complaint=locked, actor=None, kind=EventKind.ROUTED, after=after, note=note)
+        if chosen is not None:
+            complaint_transition(
+                complaint=locked, action="assign", actor=None, params={"assignee": chosen}
+            )
+    complaint.refresh_from_db()
+    return RoutingDecision(rule=rule, department=department, assignee=chosen)
