@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from complaintdesk.complaints.errors import InvalidInput
+from complaintdesk.complaints.errors import Conflict, InvalidInput
 from complaintdesk.triage.choices import Dimension
 from complaintdesk.triage.models import OrganisationProfile, TaxonomyEntry
 
@@ -43,7 +43,9 @@ MAX_ENTRIES = 5000
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_ENTRY_FIELDS = frozenset({"key", "code", "en", "zh", "grouping", "active", "children", "parent"})
+_ENTRY_FIELDS = frozenset(
+    {"key", "code", "en", "zh", "grouping", "active", "children", "parent", "order"}
+)
 _FILE_FIELDS = frozenset({"format", "version", "preset", "label_en", "label_zh", "dimensions"})
 _MAX_LENGTH = {
     "key": TaxonomyEntry._meta.get_field("key").max_length or 60,
@@ -157,7 +159,21 @@ def taxonomy_entry_reactivate(*, entry: TaxonomyEntry) -> int:
         ids.append(node.pk)
         node = node.parent
     with transaction.atomic():
-        count = TaxonomyEntry.objects.filter(pk__in=ids, is_active=False).update(is_active=True)
+        waking = TaxonomyEntry.objects.filter(pk__in=ids, is_active=False)
+        for sleeper in waking:
+            holder = (
+                TaxonomyEntry.objects.active()
+                .of(sleeper.dimension)
+                .filter(code=sleeper.code)
+                .exclude(pk__in=ids)
+                .first()
+            )
+            if holder is not None:
+                raise Conflict(
+                    _("%(entry)s cannot come back: its code is now used by %(holder)s.")
+                    % {"entry": sleeper.key, "holder": holder.key}
+                )
+        count = waking.update(is_active=True)
     entry.is_active = True
     return count
 
@@ -165,19 +181,27 @@ def taxonomy_entry_reactivate(*, entry: TaxonomyEntry) -> int:
 # ---- export ---------------------------------------------------------------------------------
 
 
-def _node(entry: TaxonomyEntry, children: dict[int | None, list[TaxonomyEntry]]) -> dict[str, Any]:
+def _node(
+    entry: TaxonomyEntry, position: int, children: dict[int | None, list[TaxonomyEntry]]
+) -> dict[str, Any]:
     node: dict[str, Any] = {
         "key": entry.key,
         "code": entry.code,
         "en": entry.label_en,
         "zh": entry.label_zh,
     }
+    # Import numbers siblings by position; say the order only where it differs from that.
+    if entry.sort_order != position:
+        node["order"] = entry.sort_order
     if entry.grouping:
         node["grouping"] = dict(entry.grouping)
     if not entry.is_active:
         node["active"] = False
     if children.get(entry.pk):
-        node["children"] = [_node(child, children) for child in children[entry.pk]]
+        node["children"] = [
+            _node(child, position, children)
+            for position, child in enumerate(children[entry.pk], start=1)
+        ]
     return node
 
 
@@ -191,7 +215,10 @@ def taxonomy_export(dimension: str | None = None) -> dict[str, Any]:
         parent = entry.parent_id if entry.parent_id in present else None
         by_dimension.setdefault(entry.dimension, {}).setdefault(parent, []).append(entry)
     dimensions = {
-        value: [_node(root, by_dimension[value]) for root in by_dimension[value].get(None, [])]
+        value: [
+            _node(root, position, by_dimension[value])
+            for position, root in enumerate(by_dimension[value].get(None, []), start=1)
+        ]
         for value in Dimension.values
         if value in by_dimension
     }
@@ -393,7 +420,7 @@ class _Reader:
             grouping=dict(raw.get("grouping") or {}),
             active=raw.get("active"),
             parent=parent,
-            sort_order=position,
+            sort_order=raw.get("order", position),
             where=where,
         )
         seen = self.items[dimension]
@@ -441,6 +468,11 @@ class _Reader:
             self.problems.append(
                 _("%(where)s: grouping must map scheme names to group names.") % {"where": where}
             )
+        order = raw.get("order", 0)
+        if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order < 2**31:
+            self.problems.append(
+                _("%(where)s: order must be a whole number from 0.") % {"where": where}
+            )
         if "active" in raw and not isinstance(raw["active"], bool):
             self.problems.append(_("%(where)s: active must be true or false.") % {"where": where})
         if "children" in raw and not isinstance(raw["children"], list | None):
@@ -484,6 +516,21 @@ def _final_state(
         state = active.get(chain[-1], True)
         for node in chain:
             active.setdefault(node, state)
+    # Retiring an entry retires what sits under it, as in the admin, unless the file says
+    # otherwise (and that is then reported as a problem).
+    explicit = {key for key, item in items.items() if item.active is not None}
+    for _round in range(len(active)):
+        falling = [
+            key
+            for key, is_active in active.items()
+            if is_active
+            and key not in explicit
+            and parents.get(key) is not None
+            and not active.get(str(parents[key]), True)
+        ]
+        if not falling:
+            break
+        active.update(dict.fromkeys(falling, False))
     return _Final(parents, codes, active)
 
 
@@ -512,7 +559,8 @@ def _check_dimension(
             node = parents[node]
     # Codes are unique among active entries; a retired entry may keep a code now reused.
     owners: dict[str, str] = {}
-    for key in [*items, *(key for key in existing if key not in items)]:
+    # Entries the file leaves alone come first, so a clash is reported at the file's entry.
+    for key in [*(key for key in existing if key not in items), *items]:
         code = final.codes[key]
         if not final.active[key]:
             continue
