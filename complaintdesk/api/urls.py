@@ -15,6 +15,7 @@ from complaintdesk.accounts.permissions import role_of
 from complaintdesk.api.auth import SessionAuth, TokenAuth
 from complaintdesk.api.complaints import router as complaints_router
 from complaintdesk.api.schemas import MeOut
+from complaintdesk.api.taxonomy import router as taxonomy_router
 from complaintdesk.complaints.errors import DomainError, TransitionNotAllowed
 
 api = NinjaAPI(
@@ -87,3 +88,4 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 api.add_router("/", complaints_router)
+api.add_router("/", taxonomy_router)
