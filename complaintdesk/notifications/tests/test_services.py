@@ -1,0 +1,265 @@
+"""Sending notices: language, channel and fallbacks, quiet hours, the SMS log, retries,
+the first-response clock and the lifecycle's own notices."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import datetime, timedelta
+
+import pytest
+from django.core import mail
+
+from complaintdesk.complaints.choices import EventKind, Visibility
+from complaintdesk.complaints.errors import InvalidInput, NotAllowed
+from complaintdesk.complaints.lifecycle import complaint_transition
+from complaintdesk.core import clock
+from complaintdesk.notifications import services
+from complaintdesk.notifications.choices import NoticeChannel, NoticePurpose, NoticeStatus
+from complaintdesk.notifications.models import Notice
+from complaintdesk.notifications.providers import TransientDeliveryError
+from complaintdesk.notifications.services import (
+    notice_deliver,
+    notice_record_status,
+    notice_send,
+    notices_send_due,
+)
+from complaintdesk.notifications.tasks import deliver_notice
+from complaintdesk.notifications.tests.helpers import DAYTIME, SHANGHAI, complaint_for_customer
+
+pytestmark = pytest.mark.django_db
+
+
+def _progress(complaint, actor, at=DAYTIME, **kwargs):
+    with clock.travel_to(at):
+        return notice_send(
+            complaint=complaint,
+            purpose=NoticePurpose.PROGRESS,
+            actor=actor,
+            context={"note": "The technician will visit tomorrow morning."},
+            **kwargs,
+        )
+
+
+def test_registration_sends_the_acknowledgement_with_the_tracking_number(agent):
+    complaint = complaint_for_customer(actor=agent)
+    notice = complaint.notices.get()
+    assert notice.purpose == NoticePurpose.ACKNOWLEDGEMENT
+    assert notice.channel == NoticeChannel.SMS
+    assert notice.language == "zh-hans"
+    assert complaint.tracking_number in notice.body
+    assert "受理" in notice.body
+    event = complaint.events.get(kind=EventKind.MESSAGE)
+    assert event.visibility == Visibility.CUSTOMER
+    assert event.after["notice"] == notice.pk
+    assert event.after["status"] == NoticeStatus.QUEUED
+
+
+def test_the_customers_language_wins_over_the_complaints(agent):
+    complaint = complaint_for_customer(actor=agent, preferred_language="en")
+    notice = complaint.notices.get()
+    assert notice.language == "en"
+    assert "we have registered your complaint" in notice.body
+    assert "Expect a result by 17 March 2026, 09:30." in notice.body
+
+
+def test_an_unknown_customer_language_falls_back_to_the_complaints(agent):
+    complaint = complaint_for_customer(actor=agent, preferred_language="fr")
+    assert complaint.notices.get().language == "zh-hans"
+
+
+def test_delivery_is_enqueued_only_when_the_transaction_commits(
+    agent, django_capture_on_commit_callbacks
+):
+    complaint = complaint_for_customer(actor=agent)
+    with django_capture_on_commit_callbacks() as callbacks:
+        notice = _progress(complaint, agent)
+    assert len(callbacks) == 1
+    assert notice.status == NoticeStatus.QUEUED
+
+
+def test_the_default_sms_provider_logs_and_says_logged_never_delivered(agent, caplog):
+    complaint = complaint_for_customer(actor=agent)
+    notice = complaint.notices.get()
+    with clock.travel_to(DAYTIME), caplog.at_level(logging.INFO, "complaintdesk.notifications"):
+        result = deliver_notice.call(notice.pk)
+    notice.refresh_from_db()
+    assert result == "logged"
+    assert notice.status == NoticeStatus.LOGGED
+    assert notice.sent_at is not None
+    assert "logged only" in caplog.text
+    assert "13812345678" not in caplog.text  # the phone number is masked in the log
+
+
+def test_running_the_task_again_does_not_send_again(agent, caplog):
+    complaint = complaint_for_customer(actor=agent)
+    notice = complaint.notices.get()
+    with clock.travel_to(DAYTIME), caplog.at_level(logging.INFO, "complaintdesk.notifications"):
+        deliver_notice.call(notice.pk)
+        deliver_notice.call(notice.pk)
+    assert caplog.text.count("logged only") == 1
+    notice.refresh_from_db()
+    assert notice.attempts == 1
+
+
+def test_an_sms_in_quiet_hours_waits_until_morning(agent):
+    complaint = complaint_for_customer(actor=agent)
+    late = datetime(2026, 3, 10, 22, 15, tzinfo=SHANGHAI)
+    notice = _progress(complaint, agent, at=late)
+    with clock.travel_to(late):
+        assert notice.not_before == datetime(2026, 3, 11, 8, 0, tzinfo=SHANGHAI)
+        notice_deliver(notice_id=notice.pk)
+        notice.refresh_from_db()
+        assert notice.status == NoticeStatus.QUEUED
+        assert notice.attempts == 0
+    event = complaint.events.filter(kind=EventKind.MESSAGE).last()
+    assert event.after["not_before"].startswith("2026-03-11T08:00")
+    with clock.travel_to(datetime(2026, 3, 11, 8, 1, tzinfo=SHANGHAI)):
+        notices_send_due()
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.LOGGED
+
+
+def test_email_is_not_held_back_by_quiet_hours(agent):
+    complaint = complaint_for_customer(
+        actor=agent, preferred_channel="email", primary_email="li@example.com"
+    )
+    notice = _progress(complaint, agent, at=datetime(2026, 3, 10, 23, 0, tzinfo=SHANGHAI))
+    assert notice.channel == NoticeChannel.EMAIL
+    assert notice.not_before is None
+
+
+def test_an_opted_out_channel_falls_back_and_the_event_says_so(agent):
+    complaint = complaint_for_customer(
+        actor=agent, primary_email="li@example.com", opted_out_channels=["sms"]
+    )
+    notice = complaint.notices.get()
+    assert notice.channel == NoticeChannel.EMAIL
+    assert notice.recipient == "li@example.com"
+    assert notice.requested_channel == "sms"
+    event = complaint.events.get(kind=EventKind.MESSAGE)
+    assert "opted out of SMS" in event.after["fallback"]
+    assert "opted out of SMS" in event.note
+
+
+def test_opted_out_of_everything_goes_to_the_portal_inbox(agent):
+    complaint = complaint_for_customer(
+        actor=agent, primary_email="li@example.com", opted_out_channels=["sms", "email"]
+    )
+    notice = complaint.notices.get()
+    assert notice.channel == NoticeChannel.PORTAL
+    assert notice.status == NoticeStatus.PUBLISHED
+
+
+def test_a_progress_message_stops_the_first_response_clock_the_acknowledgement_does_not(agent):
+    complaint = complaint_for_customer(actor=agent)
+    ack = complaint.notices.get()
+    with clock.travel_to(DAYTIME):
+        notice_deliver(notice_id=ack.pk)
+    complaint.refresh_from_db()
+    assert complaint.first_responded_at is None
+    progress = _progress(complaint, agent)
+    later = DAYTIME + timedelta(minutes=20)
+    with clock.travel_to(later):
+        notice_deliver(notice_id=progress.pk)
+    complaint.refresh_from_db()
+    assert complaint.first_responded_at == later
+
+
+def test_asking_for_information_sends_what_is_needed(agent):
+    complaint = complaint_for_customer(actor=agent)
+    complaint_transition(
+        complaint=complaint,
+        action="request_info",
+        actor=agent,
+        note="Please send a photo of the router's lights to the service address.",
+    )
+    notice = complaint.notices.get(purpose=NoticePurpose.INFO_NEEDED)
+    assert "photo of the router" in notice.body
+
+
+def test_a_required_detail_missing_is_refused(agent):
+    complaint = complaint_for_customer(actor=agent)
+    with pytest.raises(InvalidInput) as caught:
+        notice_send(complaint=complaint, purpose=NoticePurpose.SURVEY, actor=agent)
+    assert caught.value.field == "link"
+    with pytest.raises(InvalidInput):
+        notice_send(complaint=complaint, purpose="progress", actor=agent, context={"nota": "typo"})
+
+
+def test_survey_link_and_amount_are_rendered(agent):
+    complaint = complaint_for_customer(actor=agent, preferred_language="en")
+    notice = notice_send(
+        complaint=complaint,
+        purpose=NoticePurpose.COMPENSATION_OFFER,
+        context={"link": "https://cx.example.com/consent/abc", "amount": 50},
+    )
+    assert "https://cx.example.com/consent/abc" in notice.body
+    assert "¥50.00" in notice.body
+
+
+def test_analysts_and_auditors_cannot_send(agent, analyst, auditor):
+    complaint = complaint_for_customer(actor=agent)
+    for user in (analyst, auditor):
+        with pytest.raises(NotAllowed):
+            _progress(complaint, user)
+
+
+def test_a_transient_failure_is_retried_later_then_given_up(agent, monkeypatch):
+    complaint = complaint_for_customer(actor=agent)
+    notice = complaint.notices.get()
+
+    def refuse(notice):
+        raise TransientDeliveryError("gateway busy")
+
+    monkeypatch.setattr(services, "sms_send", refuse)
+    with clock.travel_to(DAYTIME):
+        notice_deliver(notice_id=notice.pk)
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.QUEUED
+    assert notice.not_before == DAYTIME + timedelta(minutes=1)
+    assert notice.last_error == "gateway busy"
+    moment = DAYTIME
+    for _attempt in range(10):
+        moment += timedelta(hours=2)
+        with clock.travel_to(moment):
+            notice_deliver(notice_id=notice.pk)
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.FAILED
+    assert notice.attempts == 6
+    failure = complaint.events.filter(kind=EventKind.MESSAGE).last()
+    assert failure.visibility == Visibility.INTERNAL
+    assert "could not be delivered" in failure.note
+
+
+def test_an_smtp_server_refusing_the_address_fails_at_once(agent, monkeypatch):
+    complaint = complaint_for_customer(
+        actor=agent, preferred_channel="email", primary_email="nobody@example.com"
+    )
+    notice = complaint.notices.get()
+
+    def refused(self, *args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({"nobody@example.com": (550, b"no such user")})
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refused)
+    notice_deliver(notice_id=notice.pk)
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.FAILED
+    assert notice.attempts == 1
+    assert len(mail.outbox) == 0
+
+
+def test_a_later_delivery_report_is_recorded_on_the_notice(agent):
+    complaint = complaint_for_customer(actor=agent)
+    notice = complaint.notices.get()
+    with clock.travel_to(DAYTIME):
+        notice_deliver(notice_id=notice.pk)
+    notice = notice_record_status(notice=Notice.objects.get(pk=notice.pk), status="delivered")
+    assert notice.status == NoticeStatus.DELIVERED
+    assert [entry["status"] for entry in notice.status_log] == [
+        "queued",
+        "logged",
+        "delivered",
+    ]
+    with pytest.raises(InvalidInput):
+        notice_record_status(notice=notice, status="queued")
