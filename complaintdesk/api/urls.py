@@ -88,4 +88,5 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 api.add_router("/", complaints_router)
+api.add_router("/", "complaintdesk.api.notifications.router")
 api.add_router("/", taxonomy_router)

@@ -35,6 +35,7 @@ from complaintdesk.complaints.errors import InvalidInput, NotAllowed, Transition
 from complaintdesk.complaints.events import event_record
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core import clock
+from complaintdesk.notifications.services import notice_for_transition
 
 S = Status
 ALL_STAFF_ACTING = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN})
@@ -311,6 +312,8 @@ def complaint_transition(
             note=note,
             visibility=Visibility.CUSTOMER if transition.customer_visible else Visibility.INTERNAL,
         )
+        # Acknowledgement, information needed, result: the customer is told in this step.
+        notice_for_transition(complaint=locked, action=action, actor=actor, note=note)
         if action == "register":
             escalation.notify_management_of_serious(complaint=locked, now=request.now)
     complaint.refresh_from_db()

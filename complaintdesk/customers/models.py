@@ -27,6 +27,8 @@ class Customer(models.Model):
     )
     preferred_language = models.CharField(_("preferred language"), max_length=10, default="zh-hans")
     preferred_channel = models.CharField(_("preferred channel"), max_length=20, default="sms")
+    # Channels the customer asked not to be contacted on ("sms", "email"); notices fall back.
+    opted_out_channels = models.JSONField(_("opted out of"), default=list, blank=True)
     region = models.CharField(_("region"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
