@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "complaintdesk.complaints",
     "complaintdesk.routing",
     "complaintdesk.intake",
+    "complaintdesk.handling",
+    "complaintdesk.remedies",
     "complaintdesk.notifications",
     "complaintdesk.api",
     "complaintdesk.web",

@@ -6,6 +6,7 @@ from complaintdesk.api.urls import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("", include("complaintdesk.remedies.urls")),
     path("", include("complaintdesk.notifications.urls")),
     path("", include("complaintdesk.web.urls")),
 ]

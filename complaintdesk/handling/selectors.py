@@ -1,0 +1,119 @@
+"""Reads of determinations and plans, restricted to the complaints the user may see."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from complaintdesk.accounts.models import User
+from complaintdesk.complaints.errors import InvalidInput, NotFound
+from complaintdesk.complaints.models import Complaint
+from complaintdesk.complaints.selectors import complaints_visible_to
+from complaintdesk.handling.choices import DeterminationStatus
+from complaintdesk.handling.models import (
+    Determination,
+    ExecutionStep,
+    HandlingPlan,
+    RectificationAction,
+)
+
+
+def determinations_visible_to(user: User) -> QuerySet[Determination]:
+    return Determination.objects.filter(complaint__in=complaints_visible_to(user))
+
+
+def determination_get(*, user: User, complaint: Complaint, determination_id: int) -> Determination:
+    found = determinations_visible_to(user).filter(complaint=complaint, pk=determination_id).first()
+    if found is None:
+        raise NotFound(_("No determination %(id)d on this complaint.") % {"id": determination_id})
+    return found
+
+
+def determinations_of(*, user: User, complaint: Complaint) -> QuerySet[Determination]:
+    return (
+        determinations_visible_to(user)
+        .filter(complaint=complaint)
+        .select_related("proposed_by", "reviewed_by", "communicated_by", "finalised_by")
+        .prefetch_related(
+            "accountability_items__department",
+            "accountability_items__staff",
+            "rectification_actions__owner",
+            "evidence_notes",
+            "evidence_attachments",
+            "staff_involved",
+        )
+        .order_by("proposed_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class DeterminationPeriod:
+    """Final determinations of a period, with counts by party and by reason."""
+
+    determinations: list[Determination]
+    by_party: dict[str, int]
+    by_reason: dict[str, int]
+
+
+def determinations_for_period(
+    *, user: User, date_from: datetime, date_to: datetime, department: str = ""
+) -> DeterminationPeriod:
+    """Determinations made final in [date_from, date_to), for the periodic analysis."""
+    if date_to <= date_from:
+        raise InvalidInput(_("The period ends before it starts."), field="date_to")
+    queryset = determinations_visible_to(user).filter(
+        status=DeterminationStatus.FINAL, finalised_at__gte=date_from, finalised_at__lt=date_to
+    )
+    if department:
+        queryset = queryset.filter(complaint__department__code=department)
+    rows = list(
+        queryset.select_related("complaint", "complaint__department").order_by("finalised_at", "id")
+    )
+    return DeterminationPeriod(
+        determinations=rows,
+        by_party=dict(Counter(d.party for d in rows)),
+        by_reason=dict(Counter(d.reason for d in rows)),
+    )
+
+
+def rectification_get(*, user: User, complaint: Complaint, action_id: int) -> RectificationAction:
+    found = RectificationAction.objects.filter(
+        determination__complaint=complaint,
+        determination__complaint__in=complaints_visible_to(user),
+        pk=action_id,
+    ).first()
+    if found is None:
+        raise NotFound(_("No rectification action %(id)d on this complaint.") % {"id": action_id})
+    return found
+
+
+def plans_of(*, user: User, complaint: Complaint) -> QuerySet[HandlingPlan]:
+    return (
+        HandlingPlan.objects.filter(complaint=complaint, complaint__in=complaints_visible_to(user))
+        .select_related("responsible_department", "responsible_person", "submitted_by")
+        .prefetch_related(
+            "collaborating_departments",
+            "approval_steps__approver",
+            "execution_steps__done_by",
+            "compensation_items",
+        )
+        .order_by("version")
+    )
+
+
+def plan_get(*, user: User, complaint: Complaint, plan_id: int) -> HandlingPlan:
+    found = plans_of(user=user, complaint=complaint).filter(pk=plan_id).first()
+    if found is None:
+        raise NotFound(_("No handling plan %(id)d on this complaint.") % {"id": plan_id})
+    return found
+
+
+def execution_step_get(*, plan: HandlingPlan, step_id: int) -> ExecutionStep:
+    found = plan.execution_steps.filter(pk=step_id).first()
+    if found is None:
+        raise NotFound(_("No step %(id)d in this plan.") % {"id": step_id})
+    return found

@@ -1,0 +1,700 @@
+"""Compensation and care (SPEC §10): propose items under a policy clause, approve them
+within the actor's authority and the month's budget, offer them for the customer's
+consent, fulfil and confirm them; schedule and record care actions.
+
+Budgets are charged at approval under a row lock (`select_for_update`), so two approvals
+at once queue on the budget row and the second sees what the first committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaintdesk.accounts.choices import Role
+from complaintdesk.accounts.models import Department, User
+from complaintdesk.accounts.permissions import role_of
+from complaintdesk.complaints.choices import FINISHED_STATUSES, EventKind, Visibility
+from complaintdesk.complaints.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from complaintdesk.complaints.events import event_record
+from complaintdesk.complaints.models import Complaint
+from complaintdesk.core import clock
+from complaintdesk.handling.authority import authority_require, money, required_levels
+from complaintdesk.handling.choices import AuthorityLevel, PlanStatus
+from complaintdesk.handling.models import HandlingPlan
+from complaintdesk.remedies.choices import (
+    CareEffect,
+    CareKind,
+    CareStatus,
+    CompensationForm,
+    ConfirmationMethod,
+    ConsentDecision,
+    ConsentMethod,
+    ItemStatus,
+)
+from complaintdesk.remedies.models import (
+    CareAction,
+    CompensationBudget,
+    CompensationItem,
+    CompensationOffer,
+    PolicyClause,
+)
+
+ACTING = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN})
+OFFER_VALID_DAYS = 7
+
+
+def _require_actor(actor: User, complaint: Complaint) -> None:
+    if role_of(actor) not in ACTING:
+        raise NotAllowed(_("Your role may not handle compensation or care."))
+    if role_of(actor) == Role.HANDLER and complaint.department_id != actor.department_id:
+        raise NotAllowed(_("This complaint is handled by another department."))
+
+
+def _record(
+    complaint: Complaint,
+    actor: User | None,
+    kind: str,
+    step: str,
+    note: str = "",
+    visibility: str = Visibility.INTERNAL,
+    **after: Any,
+) -> None:
+    event_record(
+        complaint=complaint,
+        actor=actor,
+        kind=kind,
+        after={"step": step, **after},
+        note=note,
+        visibility=visibility,
+    )
+
+
+def _item_summary(item: CompensationItem) -> dict[str, Any]:
+    return {
+        "item": item.pk,
+        "form": item.form,
+        "amount": str(item.amount),
+        "currency": item.currency,
+    }
+
+
+def _month_of(moment: datetime) -> date:
+    return timezone.localdate(moment).replace(day=1)
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# Compensation items ---------------------------------------------------------------------
+
+
+def compensation_propose(
+    *,
+    complaint: Complaint,
+    actor: User,
+    form: str,
+    amount: Decimal,
+    policy_clause: PolicyClause,
+    currency: str = "CNY",
+    assessed_loss: Decimal | None = None,
+    description: str = "",
+    quantity: Decimal | None = None,
+    unit: str = "",
+    plan: HandlingPlan | None = None,
+    department: Department | None = None,
+) -> CompensationItem:
+    """Propose one compensation item, justified by a policy clause, alone or in a draft plan."""
+    _require_actor(actor, complaint)
+    if form not in CompensationForm.values:
+        raise InvalidInput(
+            _("Unknown compensation form %(form)s; use one of: %(known)s.")
+            % {"form": form, "known": ", ".join(CompensationForm.values)},
+            field="form",
+        )
+    try:
+        amount = Decimal(amount).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise InvalidInput(_("The amount is not a number."), field="amount") from exc
+    if amount < 0:
+        raise InvalidInput(_("The amount cannot be negative."), field="amount")
+    currency = (currency or "").upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise InvalidInput(_("Use a three-letter ISO 4217 currency code."), field="currency")
+    if not policy_clause.is_active:
+        raise InvalidInput(
+            _("Policy clause %(code)s is no longer in force.") % {"code": policy_clause.code},
+            field="policy_clause",
+        )
+    if policy_clause.max_amount is not None and (
+        currency != policy_clause.currency or amount > policy_clause.max_amount
+    ):
+        raise InvalidInput(
+            _("Policy clause %(code)s allows at most %(max)s per item.")
+            % {
+                "code": policy_clause.code,
+                "max": money(policy_clause.max_amount, policy_clause.currency),
+            },
+            field="amount",
+        )
+    if assessed_loss is not None and assessed_loss < 0:
+        raise InvalidInput(_("The assessed loss cannot be negative."), field="assessed_loss")
+    charged_to = department or complaint.department
+    if charged_to is None:
+        raise InvalidInput(
+            _("Route the complaint to a department, or name the department to charge."),
+            field="department",
+        )
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if locked.status in FINISHED_STATUSES:
+            raise Conflict(_("A finished complaint gets no new compensation; reopen it first."))
+        if plan is not None:
+            plan = HandlingPlan.objects.select_for_update().get(pk=plan.pk)
+            if plan.complaint_id != locked.pk:
+                raise InvalidInput(_("That plan belongs to another complaint."), field="plan")
+            if plan.status != PlanStatus.DRAFT:
+                raise Conflict(_("Compensation is added to a plan while it is a draft."))
+        item = CompensationItem.objects.create(
+            complaint=locked,
+            plan=plan,
+            department=charged_to,
+            form=form,
+            description=description.strip(),
+            quantity=quantity,
+            unit=unit.strip(),
+            amount=amount,
+            currency=currency,
+            assessed_loss=assessed_loss,
+            policy_clause=policy_clause,
+            proposed_by=actor,
+            created_at=clock.now(),
+        )
+        _record(
+            locked,
+            actor,
+            EventKind.COMPENSATION,
+            "proposed",
+            item.description,
+            clause=policy_clause.code,
+            plan=plan.pk if plan else None,
+            **_item_summary(item),
+        )
+    return item
+
+
+def _charge(
+    item: CompensationItem, budgets: dict[tuple[int, date, str], CompensationBudget], now: datetime
+) -> None:
+    """Charge the item to its budget (already locked in `budgets`), or refuse clearly."""
+    if item.amount == 0:
+        return
+    month = _month_of(now)
+    budget = budgets.get((item.department_id, month, item.currency))
+    if budget is None:
+        raise Conflict(
+            _(
+                "There is no %(currency)s compensation budget for %(department)s in "
+                "%(month)s; an administrator must set one first."
+            )
+            % {
+                "currency": item.currency,
+                "department": item.department,
+                "month": f"{month:%Y-%m}",
+            }
+        )
+    if budget.committed + item.amount > budget.amount:
+        raise Conflict(
+            _(
+                "The compensation budget of %(department)s for %(month)s would be overdrawn: "
+                "%(remaining)s left, %(amount)s asked."
+            )
+            % {
+                "department": item.department,
+                "month": f"{month:%Y-%m}",
+                "remaining": money(budget.remaining, budget.currency),
+                "amount": money(item.amount, item.currency),
+            }
+        )
+    budget.committed += item.amount
+    item.budget = budget
+
+
+def _lock_budgets(
+    items: list[CompensationItem], now: datetime
+) -> dict[tuple[int, date, str], CompensationBudget]:
+    month = _month_of(now)
+    keys = sorted({(i.department_id, i.currency) for i in items if i.amount})
+    budgets: dict[tuple[int, date, str], CompensationBudget] = {}
+    # One row at a time in a fixed order, so two approvals never wait on each other crosswise.
+    for department_id, currency in keys:
+        budget = (
+            CompensationBudget.objects.select_for_update()
+            .filter(department_id=department_id, month=month, currency=currency)
+            .first()
+        )
+        if budget is not None:
+            budgets[(department_id, month, currency)] = budget
+    return budgets
+
+
+def _approve_locked(items: list[CompensationItem], actor: User, now: datetime) -> None:
+    budgets = _lock_budgets(items, now)
+    for item in items:
+        _charge(item, budgets, now)
+    for budget in budgets.values():
+        budget.save(update_fields=["committed"])
+    for item in items:
+        item.status, item.approved_by, item.approved_at = ItemStatus.APPROVED, actor, now
+        item.save(update_fields=["status", "approved_by", "approved_at", "budget"])
+        _record(
+            item.complaint,
+            actor,
+            EventKind.COMPENSATION,
+            "approved",
+            budget=item.budget_id,
+            **_item_summary(item),
+        )
+
+
+def compensation_approve(*, item: CompensationItem, actor: User) -> CompensationItem:
+    """Approve an item outside a plan, within the actor's authority and the month's budget.
+
+    An item in a plan is approved with the plan (handling.plans.plan_approve).
+    """
+    with transaction.atomic():
+        locked = (
+            CompensationItem.objects.select_for_update()
+            .select_related("complaint__nature", "department")
+            .get(pk=item.pk)
+        )
+        _require_actor(actor, locked.complaint)
+        if locked.plan_id is not None:
+            raise Conflict(_("This item is part of a handling plan; it is approved with the plan."))
+        if locked.status != ItemStatus.PROPOSED:
+            raise Conflict(_("Only a proposed item can be approved."))
+        amounts = {locked.currency: locked.amount}
+        # Only the levels the rules ask for: the "every plan needs a supervisor" default is
+        # about plans, not about goodwill within an agent's own authority.
+        steps = required_levels(complaint=locked.complaint, amounts=amounts)
+        needed = max((s.level for s in steps), default=AuthorityLevel.NONE)
+        authority_require(user=actor, level=needed, amounts=amounts, what=_("This compensation"))
+        _approve_locked([locked], actor, clock.now())
+    return locked
+
+
+def compensation_commit_for_plan(*, plan: HandlingPlan, actor: User) -> list[CompensationItem]:
+    """Approve a plan's proposed items and charge them to the budgets; all or none.
+
+    Called by plan_approve inside its transaction, after the approver's authority passed.
+    """
+    items = list(
+        plan.compensation_items.select_for_update()  # type: ignore[attr-defined]
+        .select_related("complaint", "department")
+        .filter(status=ItemStatus.PROPOSED)
+        .order_by("pk")
+    )
+    _approve_locked(items, actor, clock.now())
+    return items
+
+
+def _release(item: CompensationItem) -> None:
+    if item.budget_id is None or item.amount == 0:
+        return
+    budget = CompensationBudget.objects.select_for_update().get(pk=item.budget_id)
+    budget.committed -= item.amount
+    budget.save(update_fields=["committed"])
+
+
+def compensation_cancel(*, item: CompensationItem, actor: User, reason: str) -> CompensationItem:
+    """Withdraw an item not yet fulfilled; its budget commitment is released."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why the compensation is withdrawn."), field="reason")
+    with transaction.atomic():
+        locked = (
+            CompensationItem.objects.select_for_update().select_related("complaint").get(pk=item.pk)
+        )
+        _require_actor(actor, locked.complaint)
+        if locked.status not in {ItemStatus.PROPOSED, ItemStatus.APPROVED, ItemStatus.OFFERED}:
+            raise Conflict(
+                _("Compensation that is %(status)s cannot be withdrawn.")
+                % {"status": locked.get_status_display()}
+            )
+        if locked.status == ItemStatus.PROPOSED and locked.plan_id is not None:
+            plan_status = locked.plan.status if locked.plan else ""
+            if plan_status != PlanStatus.DRAFT:
+                raise Conflict(_("Change the plan's compensation by revising the plan."))
+        _release(locked)
+        locked.status = ItemStatus.CANCELLED
+        locked.save(update_fields=["status"])
+        _record(
+            locked.complaint,
+            actor,
+            EventKind.COMPENSATION,
+            "cancelled",
+            reason,
+            **_item_summary(locked),
+        )
+    return locked
+
+
+# Consent ------------------------------------------------------------------------------------
+
+
+def _notify_offer(*, complaint: Complaint, actor: User, link: str, total: str) -> None:
+    try:
+        from complaintdesk.notifications.services import notice_send
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("complaintdesk.notifications"):
+            raise
+        raise Conflict(
+            _(
+                "Customer notices are not available in this installation; make the offer by "
+                "phone or in person and record the customer's answer."
+            )
+        ) from exc
+    notice_send(
+        complaint=complaint,
+        purpose="compensation_offer",
+        actor=actor,
+        context={"link": link, "amount": total},
+    )
+
+
+def compensation_offer(
+    *,
+    complaint: Complaint,
+    actor: User,
+    base_url: str,
+    send_notice: bool = True,
+    valid_days: int = OFFER_VALID_DAYS,
+) -> tuple[CompensationOffer, str]:
+    """Offer every approved, not yet offered item to the customer in one offer.
+
+    Returns the offer and the consent link (single use, expiring), which the notice
+    carries when `send_notice`; without it the agent reads the offer out and records the
+    answer with `offer_record_consent`.
+    """
+    _require_actor(actor, complaint)
+    if not 1 <= valid_days <= 60:
+        raise InvalidInput(_("The link is valid for 1 to 60 days."), field="valid_days")
+    raw = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        items = list(
+            locked.compensation_items.select_for_update()
+            .filter(status=ItemStatus.APPROVED, offer__isnull=True)
+            .order_by("pk")
+        )
+        if not items:
+            raise Conflict(_("There is no approved compensation waiting to be offered."))
+        now = clock.now()
+        offer = CompensationOffer.objects.create(
+            complaint=locked,
+            token_hash=token_hash(raw),
+            expires_at=now + timedelta(days=valid_days),
+            created_by=actor,
+            created_at=now,
+        )
+        for item in items:
+            item.offer, item.status = offer, ItemStatus.OFFERED
+            item.save(update_fields=["offer", "status"])
+        link = base_url.rstrip("/") + reverse("remedies:consent", args=[raw])
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        for item in items:
+            totals[item.currency] += item.amount
+        total = ", ".join(money(a, c) for c, a in sorted(totals.items()))
+        _record(
+            locked,
+            actor,
+            EventKind.COMPENSATION,
+            "offered",
+            offer=offer.pk,
+            items=[i.pk for i in items],
+            total=total,
+            expires_at=offer.expires_at.isoformat(),
+            notice=send_notice,
+        )
+        if send_notice:
+            _notify_offer(complaint=locked, actor=actor, link=link, total=total)
+    return offer, link
+
+
+def _decide(
+    offer: CompensationOffer,
+    *,
+    decision: str,
+    method: str,
+    actor: User | None,
+    note: str,
+    now: datetime,
+) -> None:
+    """Apply the customer's answer to a locked, still open offer."""
+    items = list(offer.items.select_for_update().select_related("complaint").order_by("pk"))
+    for item in items:
+        if decision == ConsentDecision.ACCEPTED:
+            item.status = ItemStatus.ACCEPTED
+        else:
+            _release(item)
+            item.status = ItemStatus.DECLINED
+        item.save(update_fields=["status"])
+    offer.decision, offer.method, offer.decided_at = decision, method, now
+    offer.recorded_by, offer.note = actor, note
+    offer.save()
+    _record(
+        offer.complaint,
+        actor,
+        EventKind.COMPENSATION,
+        f"consent_{decision}",
+        note,
+        visibility=Visibility.CUSTOMER,
+        offer=offer.pk,
+        method=method,
+        items=[i.pk for i in items],
+    )
+
+
+def offer_by_token(raw: str) -> CompensationOffer:
+    """The offer a consent link points to, or NotFound."""
+    offer = (
+        CompensationOffer.objects.select_related("complaint")
+        .filter(token_hash=token_hash(raw or ""))
+        .first()
+    )
+    if offer is None:
+        raise NotFound(_("This link is not valid."))
+    return offer
+
+
+def offer_decide_by_link(*, token: str, decision: str, note: str = "") -> CompensationOffer:
+    """The customer's answer through the link in the notice: once, and before it expires."""
+    if decision not in ConsentDecision.values:
+        raise InvalidInput(_("Accept or decline the offer."), field="decision")
+    offer = offer_by_token(token)
+    with transaction.atomic():
+        locked = (
+            CompensationOffer.objects.select_for_update()
+            .select_related("complaint")
+            .get(pk=offer.pk)
+        )
+        now = clock.now()
+        if locked.decided_at is not None:
+            raise Conflict(_("This offer has already been answered; the link works only once."))
+        if locked.expires_at <= now:
+            raise Conflict(
+                _("This link has expired. Please contact us and we will make the offer again.")
+            )
+        _decide(
+            locked,
+            decision=decision,
+            method=ConsentMethod.LINK,
+            actor=None,
+            note=(note or "").strip()[:2000],
+            now=now,
+        )
+    return locked
+
+
+def offer_record_consent(
+    *, offer: CompensationOffer, actor: User, decision: str, method: str, note: str
+) -> CompensationOffer:
+    """An agent records the customer's answer and how it was obtained."""
+    if decision not in ConsentDecision.values:
+        raise InvalidInput(_("Record whether the customer accepted or declined."), "decision")
+    if method not in ConsentMethod.values or method == ConsentMethod.LINK:
+        known = ", ".join(m for m in ConsentMethod.values if m != ConsentMethod.LINK)
+        raise InvalidInput(
+            _("Say how the consent was obtained: one of %(known)s.") % {"known": known},
+            field="method",
+        )
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput(
+            _("Note what the customer said, and when and where it was said."), field="note"
+        )
+    with transaction.atomic():
+        locked = (
+            CompensationOffer.objects.select_for_update()
+            .select_related("complaint")
+            .get(pk=offer.pk)
+        )
+        _require_actor(actor, locked.complaint)
+        if locked.decided_at is not None:
+            raise Conflict(_("This offer has already been answered."))
+        _decide(locked, decision=decision, method=method, actor=actor, note=note, now=clock.now())
+    return locked
+
+
+# Fulfilment ----------------------------------------------------------------------------
+
+
+def compensation_fulfil(
+    *, item: CompensationItem, actor: User, reference: str, note: str = ""
+) -> CompensationItem:
+    """Record that the accepted compensation was carried out (credit posted, gift sent…)."""
+    reference = (reference or "").strip()
+    if not reference:
+        raise InvalidInput(
+            _("Give the reference of the fulfilment (billing adjustment, order, courier…)."),
+            field="reference",
+        )
+    with transaction.atomic():
+        locked = (
+            CompensationItem.objects.select_for_update().select_related("complaint").get(pk=item.pk)
+        )
+        _require_actor(actor, locked.complaint)
+        if locked.status != ItemStatus.ACCEPTED:
+            raise Conflict(_("Only compensation the customer accepted is fulfilled."))
+        locked.status = ItemStatus.FULFILLED
+        locked.fulfilled_by, locked.fulfilled_at = actor, clock.now()
+        locked.fulfilment_reference = reference
+        locked.save()
+        _record(
+            locked.complaint,
+            actor,
+            EventKind.COMPENSATION,
+            "fulfilled",
+            note.strip(),
+            reference=reference,
+            **_item_summary(locked),
+        )
+    return locked
+
+
+def compensation_confirm(
+    *, item: CompensationItem, actor: User, method: str, effect_note: str = ""
+) -> CompensationItem:
+    """Confirm the fulfilment was delivered (supervision), with its effect and any problems.
+
+    Someone other than the person who fulfilled it confirms, unless the customer did.
+    """
+    if method not in ConfirmationMethod.values:
+        raise InvalidInput(
+            _("Say how the delivery was confirmed: one of %(known)s.")
+            % {"known": ", ".join(ConfirmationMethod.values)},
+            field="method",
+        )
+    with transaction.atomic():
+        locked = (
+            CompensationItem.objects.select_for_update().select_related("complaint").get(pk=item.pk)
+        )
+        _require_actor(actor, locked.complaint)
+        if locked.status != ItemStatus.FULFILLED:
+            raise Conflict(_("Only fulfilled compensation can be confirmed."))
+        if method != ConfirmationMethod.CUSTOMER and locked.fulfilled_by_id == actor.pk:
+            raise NotAllowed(
+                _("Someone other than the person who fulfilled it checks the delivery.")
+            )
+        locked.status = ItemStatus.CONFIRMED
+        locked.confirmed_by, locked.confirmed_at = actor, clock.now()
+        locked.confirmation_method = method
+        locked.effect_note = (effect_note or "").strip()
+        locked.save()
+        _record(
+            locked.complaint,
+            actor,
+            EventKind.COMPENSATION,
+            "confirmed",
+            locked.effect_note,
+            method=method,
+            **_item_summary(locked),
+        )
+    return locked
+
+
+# Care ---------------------------------------------------------------------------------------
+
+
+def care_schedule(
+    *,
+    complaint: Complaint,
+    actor: User,
+    kind: str,
+    scheduled_for: datetime,
+    purpose: str,
+    assignee: User | None = None,
+) -> CareAction:
+    """Plan a care action for the customer (call, visit, SMS, web reply)."""
+    _require_actor(actor, complaint)
+    if kind not in CareKind.values:
+        raise InvalidInput(
+            _("The care action must be one of: %(known)s.") % {"known": ", ".join(CareKind.values)},
+            field="kind",
+        )
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise InvalidInput(_("Say what the care action is for."), field="purpose")
+    if timezone.is_naive(scheduled_for):
+        raise InvalidInput(_("Give the time with its time zone."), field="scheduled_for")
+    assignee = assignee or actor
+    if not assignee.is_active or role_of(assignee) not in ACTING:
+        raise InvalidInput(_("Choose an active staff member who handles complaints."), "assignee")
+    with transaction.atomic():
+        action = CareAction.objects.create(
+            complaint=complaint,
+            kind=kind,
+            purpose=purpose,
+            scheduled_for=scheduled_for,
+            assignee=assignee,
+            created_by=actor,
+            created_at=clock.now(),
+        )
+        _record(
+            complaint,
+            actor,
+            EventKind.CARE,
+            "scheduled",
+            purpose,
+            care=action.pk,
+            care_kind=kind,
+            scheduled_for=scheduled_for.isoformat(),
+            assignee=assignee.username,
+        )
+    return action
+
+
+def care_record(
+    *, action: CareAction, actor: User, outcome: str, effect: str, done: bool = True
+) -> CareAction:
+    """Record a care action as done with its outcome and effect, or as cancelled."""
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise InvalidInput(_("Write the outcome of the care action."), field="outcome")
+    if done and effect not in CareEffect.values:
+        raise InvalidInput(
+            _("The effect must be one of: %(known)s.") % {"known": ", ".join(CareEffect.values)},
+            field="effect",
+        )
+    with transaction.atomic():
+        locked = (
+            CareAction.objects.select_for_update().select_related("complaint").get(pk=action.pk)
+        )
+        _require_actor(actor, locked.complaint)
+        if locked.status != CareStatus.SCHEDULED:
+            raise Conflict(_("This care action has already been recorded."))
+        locked.status = CareStatus.DONE if done else CareStatus.CANCELLED
+        locked.outcome, locked.effect = outcome, effect if done else ""
+        locked.done_at, locked.done_by = clock.now(), actor
+        locked.save()
+        _record(
+            locked.complaint,
+            actor,
+            EventKind.CARE,
+            "done" if done else "cancelled",
+            outcome,
+            care=locked.pk,
+            care_kind=locked.kind,
+            effect=locked.effect,
+        )
+    return locked
