@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from complaintdesk.accounts.models import User
@@ -9,6 +10,7 @@ from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.complaints.choices import OPEN_STATUSES
 from complaintdesk.complaints.lifecycle import allowed_actions
 from complaintdesk.complaints.models import Complaint, ComplaintEvent
+from complaintdesk.complaints.sla import sla_state
 from complaintdesk.core import clock
 from complaintdesk.core.masking import mask_email, mask_name, mask_phone, mask_text
 from complaintdesk.triage.models import TaxonomyEntry
@@ -74,6 +76,7 @@ def complaint_out(complaint: Complaint, user: User) -> dict[str, Any]:
         "resolution_due_at": complaint.resolution_due_at,
         "sla_paused": complaint.sla_paused_at is not None,
         "overdue": is_overdue(complaint),
+        "sla": asdict(sla_state(complaint, clock.now())),
         "duplicate_of": complaint.duplicate_of.tracking_number if complaint.duplicate_of else None,
         "merged_into": complaint.merged_into.tracking_number if complaint.merged_into else None,
         "reopen_count": complaint.reopen_count,

@@ -55,6 +55,25 @@ class CustomerOut(Schema):
     tier: str
 
 
+class SlaOut(Schema):
+    """The live time-limit state; minutes left are business minutes of the complaint's calendar."""
+
+    policy: str
+    calendar: str
+    first_response_due_at: datetime | None
+    first_responded_at: datetime | None
+    first_response_breached: bool
+    resolution_due_at: datetime | None
+    warn_at: datetime | None
+    business_minutes_left: int | None
+    share_used: float | None
+    paused: bool
+    paused_since: datetime | None
+    warned: bool
+    breached: bool
+    escalated: bool
+
+
 class ComplaintOut(Schema):
     tracking_number: str
     status: str
@@ -85,6 +104,7 @@ class ComplaintOut(Schema):
     resolution_due_at: datetime | None
     sla_paused: bool
     overdue: bool
+    sla: SlaOut
     duplicate_of: str | None
     merged_into: str | None
     reopen_count: int

@@ -14,7 +14,9 @@ from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import role_of
 from complaintdesk.api.auth import SessionAuth, TokenAuth
 from complaintdesk.api.complaints import router as complaints_router
+from complaintdesk.api.routing import router as routing_router
 from complaintdesk.api.schemas import MeOut
+from complaintdesk.api.sla import router as sla_router
 from complaintdesk.api.taxonomy import router as taxonomy_router
 from complaintdesk.complaints.errors import DomainError, TransitionNotAllowed
 
@@ -87,6 +89,9 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+# Before the complaints router: /complaints/at-risk must not be read as a tracking number.
+api.add_router("/", sla_router)
 api.add_router("/", complaints_router)
+api.add_router("/", routing_router)
 api.add_router("/", "complaintdesk.api.notifications.router")
 api.add_router("/", taxonomy_router)

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from complaintdesk.complaints.models import Attachment, Complaint, ComplaintEvent
+from complaintdesk.complaints.models import Attachment, Complaint, ComplaintEvent, SlaPolicy
 
 
 class ReadOnlyInline(admin.TabularInline[Any, Any]):
@@ -58,3 +58,22 @@ class ComplaintAdmin(admin.ModelAdmin[Complaint]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
+    list_display = [
+        "name",
+        "nature_key",
+        "category_key",
+        "channel",
+        "customer_tier",
+        "first_response_minutes",
+        "first_response_basis",
+        "resolution_minutes",
+        "resolution_basis",
+        "priority",
+        "is_active",
+    ]
+    list_filter = ["is_active", "resolution_basis", "channel", "customer_tier"]
+    search_fields = ["name", "nature_key", "category_key"]

@@ -135,5 +135,22 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
     return queryset.order_by("-received_at", "-id")
 
 
+def complaint_at_risk_list(
+    *, user: User, overdue_only: bool = False, now: datetime | None = None
+) -> QuerySet[Complaint]:
+    """Open complaints past the time-limit warning share or overdue, the most pressing first.
+
+    `sla_warn_at` is set only while a clock runs (not paused, not finished), so the filter
+    is one index range scan however many complaints are open.
+    """
+    now = now or clock.now()
+    queryset = complaints_visible_to(user).filter(sla_warn_at__lte=now)
+    if overdue_only:
+        queryset = queryset.filter(resolution_due_at__lte=now)
+    return queryset.select_related(
+        "customer", "department", "assignee", "content_category", "nature"
+    ).order_by("resolution_due_at", "id")
+
+
 def complaint_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
     return complaint.events.select_related("actor").order_by("created_at", "id")

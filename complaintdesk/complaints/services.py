@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import can_write_notes, role_of
+from complaintdesk.complaints import sla
 from complaintdesk.complaints.choices import (
     FINISHED_STATUSES,
     Demand,
@@ -48,6 +49,11 @@ def complaint_add_note(
     if customer_visible and role_of(actor) == Role.AUDITOR:
         raise NotAllowed(_("Quality auditors write internal notes only."))
     with transaction.atomic():
+        if customer_visible:
+            # A message to the customer is the first response if none was given yet.
+            Complaint.objects.filter(
+                pk=complaint.pk, first_responded_at=None, registered_at__isnull=False
+            ).update(first_responded_at=clock.now())
         return event_record(
             complaint=complaint,
             actor=actor,
@@ -79,9 +85,12 @@ def complaint_reassign(
             raise NotAllowed(_("A department handler reassigns only within their department."))
         before = {"assignee": locked.assignee.username if locked.assignee else None}
         locked.assignee = assignee
-        if assignee.department_id is not None:
+        locked.needs_assignment = False
+        if assignee.department_id not in {None, locked.department_id}:
             locked.department_id = assignee.department_id
-        locked.save(update_fields=["assignee", "department", "updated_at"])
+            # Another department: its calendar and rules time the complaint now.
+            sla.recompute_clock(locked, clock.now())
+        locked.save()
         event_record(
             complaint=locked,
             actor=actor,

@@ -26,12 +26,20 @@ from django.utils.translation import gettext as _
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import Department, User
 from complaintdesk.complaints import sla
-from complaintdesk.complaints.choices import OPEN_STATUSES, EventKind, Status
+from complaintdesk.complaints.choices import OPEN_STATUSES, Channel, EventKind, Status
+from complaintdesk.complaints.errors import InvalidInput
 from complaintdesk.complaints.events import event_record
 from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint
+from complaintdesk.complaints.sla_policies import (
+    check_taxonomy_keys,
+    require_administrator,
+    validated_save,
+)
 from complaintdesk.core import clock
+from complaintdesk.customers.models import CustomerTier
 from complaintdesk.routing.models import RoutingRule
+from complaintdesk.triage.choices import Dimension
 
 ANY_SKILL = "*"
 DEFAULT_QUEUE_ROLES = (Role.HANDLER, Role.AGENT)
@@ -230,3 +238,70 @@ def complaint_route(*, complaint: Complaint) -> RoutingDecision | None:
             )
     complaint.refresh_from_db()
     return RoutingDecision(rule=rule, department=department, assignee=chosen)
+
+
+# -- the rule table (administrators only) ----------------------------------------------------
+
+RULE_FIELDS = (
+    "name",
+    "order",
+    "is_active",
+    "category_key",
+    "nature_key",
+    "object_key",
+    "channels",
+    "customer_tiers",
+    "language",
+    "keywords",
+    "confidence_below",
+    "confidence_at_least",
+    "department",
+    "skill",
+    "queue_role",
+    "description",
+)
+_RULE_TAXONOMY_KEYS = {
+    "category_key": Dimension.CONTENT,
+    "nature_key": Dimension.NATURE,
+    "object_key": Dimension.OBJECT,
+}
+
+
+def _rule_values(values: dict[str, Any]) -> dict[str, Any]:
+    values = dict(values)
+    check_taxonomy_keys(values, _RULE_TAXONOMY_KEYS)
+    for name, known in (("channels", Channel.values), ("customer_tiers", CustomerTier.values)):
+        unknown = [v for v in values.get(name) or [] if v not in known]
+        if unknown:
+            raise InvalidInput(
+                _("Unknown value %(value)s; use any of: %(known)s.")
+                % {"value": unknown[0], "known": ", ".join(known)},
+                field=name,
+            )
+    if "department" in values:
+        code = values.pop("department")
+        department = Department.objects.filter(code=code).first()
+        if department is None:
+            raise InvalidInput(_("No department %(code)s.") % {"code": code}, field="department")
+        values["department"] = department
+    return values
+
+
+def routing_rule_create(*, actor: User, values: dict[str, Any]) -> RoutingRule:
+    require_administrator(actor)
+    rule = RoutingRule()
+    with transaction.atomic():
+        validated_save(rule, _rule_values(values), RULE_FIELDS)
+    return rule
+
+
+def routing_rule_update(*, actor: User, rule: RoutingRule, values: dict[str, Any]) -> RoutingRule:
+    require_administrator(actor)
+    with transaction.atomic():
+        validated_save(rule, _rule_values(values), RULE_FIELDS)
+    return rule
+
+
+def routing_rule_delete(*, actor: User, rule: RoutingRule) -> None:
+    require_administrator(actor)
+    rule.delete()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from complaintdesk.routing.defaults import routing_rules_load_defaults
 from complaintdesk.triage.taxonomy import available_presets, organisation_industry_set
 
 
@@ -22,3 +23,8 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"taxonomy preset {options['industry']!r} loaded ({created} new entries)")
+        rules = routing_rules_load_defaults(options["industry"])
+        self.stdout.write(f"routing rules: {len(rules.created)} new, {len(rules.kept)} kept")
+        for name, code in rules.skipped:
+            # Departments may be created later; running set-up again adds these rules.
+            self.stdout.write(f"  skipped {name!r}: no department {code!r} yet")

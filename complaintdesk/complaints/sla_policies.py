@@ -1,0 +1,92 @@
+"""Writing the time-limit policy table (administrators only); sla.py applies it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from complaintdesk.accounts.choices import Role
+from complaintdesk.accounts.models import User
+from complaintdesk.accounts.permissions import role_of
+from complaintdesk.complaints.errors import InvalidInput, NotAllowed
+from complaintdesk.complaints.models import SlaPolicy
+from complaintdesk.triage.choices import Dimension
+from complaintdesk.triage.models import TaxonomyEntry
+
+POLICY_FIELDS = (
+    "name",
+    "nature_key",
+    "category_key",
+    "channel",
+    "customer_tier",
+    "first_response_minutes",
+    "first_response_basis",
+    "resolution_minutes",
+    "resolution_basis",
+    "time_limit_key",
+    "priority",
+    "is_active",
+    "description",
+)
+_TAXONOMY_KEYS = {
+    "nature_key": Dimension.NATURE,
+    "category_key": Dimension.CONTENT,
+    "time_limit_key": Dimension.TIME_LIMIT,
+}
+
+
+def require_administrator(actor: User) -> None:
+    if role_of(actor) != Role.ADMIN:
+        raise NotAllowed(_("Only administrators may change time limits and routing rules."))
+
+
+def validated_save(instance: Any, values: dict[str, Any], fields: tuple[str, ...]) -> None:
+    """Set the given fields, run the model's validation and save; errors name the field."""
+    for name, value in values.items():
+        if name in fields:
+            setattr(instance, name, value)
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        name, messages = next(iter(exc.message_dict.items()))
+        raise InvalidInput(
+            _("%(field)s: %(message)s") % {"field": name, "message": " ".join(messages)},
+            field=name,
+        ) from exc
+    instance.save()
+
+
+def check_taxonomy_keys(values: dict[str, Any], keys: dict[str, str]) -> None:
+    for name, dimension in keys.items():
+        key = values.get(name)
+        if key and not TaxonomyEntry.objects.filter(dimension=dimension, key=key).exists():
+            raise InvalidInput(
+                _("Unknown %(dimension)s key %(key)s.") % {"dimension": dimension, "key": key},
+                field=name,
+            )
+
+
+def sla_policy_create(*, actor: User, values: dict[str, Any]) -> SlaPolicy:
+    require_administrator(actor)
+    check_taxonomy_keys(values, _TAXONOMY_KEYS)
+    policy = SlaPolicy()
+    with transaction.atomic():
+        validated_save(policy, values, POLICY_FIELDS)
+    return policy
+
+
+def sla_policy_update(*, actor: User, policy: SlaPolicy, values: dict[str, Any]) -> SlaPolicy:
+    """Change a rule; complaints already registered keep the terms they started with."""
+    require_administrator(actor)
+    check_taxonomy_keys(values, _TAXONOMY_KEYS)
+    with transaction.atomic():
+        validated_save(policy, values, POLICY_FIELDS)
+    return policy
+
+
+def sla_policy_delete(*, actor: User, policy: SlaPolicy) -> None:
+    require_administrator(actor)
+    policy.delete()
