@@ -18,6 +18,7 @@ from complaintdesk.api.routing import router as routing_router
 from complaintdesk.api.schemas import MeOut
 from complaintdesk.api.sla import router as sla_router
 from complaintdesk.api.taxonomy import router as taxonomy_router
+from complaintdesk.api.triage import router as triage_router
 from complaintdesk.complaints.errors import DomainError, TransitionNotAllowed
 
 api = NinjaAPI(
@@ -92,6 +93,9 @@ def me(request: HttpRequest) -> dict[str, Any]:
 # Before the complaints router: /complaints/at-risk must not be read as a tracking number.
 api.add_router("/", sla_router)
 api.add_router("/", complaints_router)
-api.add_router("/", routing_router)
 api.add_router("/", "complaintdesk.api.notifications.router")
+api.add_router("/", routing_router)
 api.add_router("/", taxonomy_router)
+api.add_router("/", triage_router)
+api.add_router("/", "complaintdesk.api.handling.router")
+api.add_router("/", "complaintdesk.api.remedies.router")

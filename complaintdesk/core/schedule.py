@@ -20,4 +20,5 @@ SCHEDULE: tuple[PeriodicTask, ...] = (
     PeriodicTask("complaintdesk.core.tasks.prune_finished_task_results", 6 * 3600),
     PeriodicTask("complaintdesk.notifications.tasks.send_due_notices", 60),
     PeriodicTask("complaintdesk.complaints.tasks.sla_sweep_task", 60),
+    PeriodicTask("complaintdesk.triage.tasks.retrain_triage_model", 24 * 3600),
 )

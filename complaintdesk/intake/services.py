@@ -40,6 +40,7 @@ from complaintdesk.intake.models import IdempotencyRecord
 from complaintdesk.routing.services import complaint_route
 from complaintdesk.triage.choices import Dimension
 from complaintdesk.triage.models import TaxonomyEntry
+from complaintdesk.triage.services import complaint_triage
 
 SUBJECT_MAX = 300
 DESCRIPTION_MAX = 20_000
@@ -235,6 +236,8 @@ def complaint_create(
         with transaction.atomic():
             customer = customer_find_or_create(details=draft.customer)
             complaint = _store(draft, actor, customer)
+            # Triage before registration, so routing and time limits see category and nature.
+            complaint_triage(complaint=complaint, actor=None)
             if idempotency_key:
                 IdempotencyRecord.objects.create(
                     user=actor,

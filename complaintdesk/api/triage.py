@@ -1,0 +1,113 @@
+"""Triage endpoints: live prediction while typing, agents' review, model versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from complaintdesk.accounts.choices import Role
+from complaintdesk.accounts.models import User
+from complaintdesk.accounts.permissions import role_of
+from complaintdesk.api.complaints import ERRORS
+from complaintdesk.api.presenters import complaint_out
+from complaintdesk.api.schemas import ComplaintOut
+from complaintdesk.complaints.errors import NotAllowed
+from complaintdesk.complaints.selectors import complaint_get
+from complaintdesk.triage.models import TriageModelVersion
+from complaintdesk.triage.services import complaint_triage_review, triage_text
+from complaintdesk.triage.versions import triage_model_activate
+
+router = Router(tags=["triage"])
+
+
+class PredictIn(Schema):
+    text: str = Field(..., min_length=1, max_length=20000)
+    industry: str | None = Field(None, description="telecom, ecommerce or automotive")
+
+
+class PredictOut(Schema):
+    lang: str
+    category: str
+    subcategory: str | None
+    category_confidence: float
+    needs_triage: bool
+    nature: str
+    emotion: str
+    motive: str
+    behaviour: str
+    crisis: bool
+    crisis_signals: list[str]
+    masked_text: str
+    confidences: dict[str, float]
+    explanations: dict[str, list[str]]
+    guidance: dict[str, Any] | None
+    model_version: str
+
+
+class ReviewIn(Schema):
+    accept: list[str] = Field(default_factory=list, description="Labels confirmed as predicted")
+    corrections: dict[str, Any] = Field(
+        default_factory=dict, description='Corrected labels, e.g. {"category": "billing.charge"}'
+    )
+
+
+class ModelVersionOut(Schema):
+    version: str
+    trained_at: datetime
+    example_count: int
+    correction_count: int
+    scores: dict[str, Any]
+    is_active: bool
+    activated_at: datetime | None
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+@router.post(
+    "/triage/predict", response={200: PredictOut, **ERRORS}, summary="Triage a text as typed"
+)
+def predict(request: HttpRequest, payload: PredictIn) -> dict[str, Any]:
+    user = _user(request)
+    if role_of(user) not in {Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}:
+        raise NotAllowed(_("Your role may not run triage."))
+    return triage_text(payload.text, industry=payload.industry).as_dict()
+
+
+@router.post(
+    "/complaints/{tracking_number}/triage/review",
+    response={200: ComplaintOut, **ERRORS},
+    summary="Accept or correct the predicted labels",
+)
+def review(request: HttpRequest, tracking_number: str, payload: ReviewIn) -> dict[str, Any]:
+    user = _user(request)
+    complaint = complaint_get(user=user, tracking_number=tracking_number)
+    complaint_triage_review(
+        complaint=complaint, actor=user, accept=payload.accept, corrections=payload.corrections
+    )
+    return complaint_out(complaint_get(user=user, tracking_number=tracking_number), user)
+
+
+@router.get(
+    "/triage/models", response={200: list[ModelVersionOut], **ERRORS}, summary="Model versions"
+)
+def list_models(request: HttpRequest) -> Any:
+    if role_of(_user(request)) not in {Role.ADMIN, Role.SUPERVISOR, Role.ANALYST}:
+        raise NotAllowed(_("Your role may not see triage model versions."))
+    return list(TriageModelVersion.objects.all())
+
+
+@router.post(
+    "/triage/models/{version}/activate",
+    response={200: ModelVersionOut, **ERRORS},
+    summary="Activate (or roll back to) a model version",
+)
+def activate(request: HttpRequest, version: str) -> Any:
+    return triage_model_activate(version=version, actor=_user(request))

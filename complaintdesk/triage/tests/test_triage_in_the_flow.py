@@ -1,0 +1,177 @@
+"""Triage inside the complaint flow: at intake, reviewed by agents, retrained, rolled back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from complaintdesk.api.tests.test_complaints_api import api_client, post_json
+from complaintdesk.complaints.choices import EventKind
+from complaintdesk.core.testing.factories import complaint_make
+from complaintdesk.triage.engine.corpus import CORPUS_DIR
+from complaintdesk.triage.models import TriageCorrection, TriageModelVersion
+from complaintdesk.triage.services import complaint_triage_review
+from complaintdesk.triage.taxonomy import taxonomy_load_preset
+from complaintdesk.triage.versions import (
+    corrections_as_examples,
+    triage_model_activate,
+    triage_model_train,
+)
+
+pytestmark = pytest.mark.django_db
+
+OUTAGE = (
+    "家里宽带从前天晚上开始就一直断网,光猫的灯一直闪红,"
+    "打了三次客服电话都说会派人来修,到现在也没人联系我。"
+)
+
+
+@pytest.fixture(autouse=True)
+def telecom_taxonomy(db):
+    taxonomy_load_preset("telecom")
+
+
+def test_a_new_complaint_is_triaged_at_intake(agent):
+    complaint = complaint_make(actor=agent, description=OUTAGE)
+    assert complaint.content_category is not None
+    assert complaint.content_category.key.split(".")[0] == "network"
+    assert complaint.nature is not None
+    assert complaint.emotion and complaint.motive and complaint.behaviour
+    assert complaint.triage_confidence is not None
+    assert complaint.triage_result["explanations"]["category"]
+    assert complaint.triage_result["guidance"]
+    assert "masked_text" not in complaint.triage_result
+    triage_event = complaint.events.get(kind=EventKind.TRIAGE)
+    assert triage_event.after["model_version"]
+
+
+def test_crisis_signals_are_found_at_intake(agent):
+    complaint = complaint_make(
+        actor=agent,
+        description="你们乱扣我话费三个月了,再不退钱我就向工信部投诉,还要发微博曝光你们!",
+    )
+    assert {"regulator", "media"} <= set(complaint.crisis_signals)
+    assert complaint.nature.key == "major"
+
+
+def test_what_the_agent_chose_is_kept(agent):
+    complaint = complaint_make(actor=agent, description=OUTAGE, content_category="billing.charge")
+    assert complaint.content_category.key == "billing.charge"
+    event = complaint.events.get(kind=EventKind.TRIAGE)
+    assert event.after["kept_given_category"] is True
+    assert event.after["category"].startswith("network")
+
+
+def test_agent_accepts_and_corrects_in_one_action(agent):
+    complaint = complaint_make(
+        actor=agent, description=OUTAGE + "我的电话是13812345678。", phone="13812345678"
+    )
+    response = post_json(
+        api_client(agent),
+        f"/api/complaints/{complaint.tracking_number}/triage/review",
+        {"accept": ["category"], "corrections": {"emotion": "anger", "crisis_signals": ["mass"]}},
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["emotion"] == "anger"
+    assert body["crisis_signals"] == ["mass"]
+    verdicts = {c.head: c for c in TriageCorrection.objects.filter(complaint=complaint)}
+    assert verdicts["category"].accepted is True
+    assert verdicts["emotion"].accepted is False
+    assert verdicts["emotion"].actor == agent
+    assert "13812345678" not in verdicts["emotion"].masked_text
+    assert complaint.events.filter(kind=EventKind.TRIAGE_CORRECTED).count() == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"corrections": {"emotion": "furious"}},
+        {"corrections": {"category": "weather"}},
+        {"corrections": {"colour": "red"}},
+        {"accept": ["emotion"], "corrections": {"emotion": "anger"}},
+        {},
+    ],
+)
+def test_bad_reviews_are_refused_and_change_nothing(agent, body):
+    complaint = complaint_make(actor=agent, description=OUTAGE)
+    response = post_json(
+        api_client(agent), f"/api/complaints/{complaint.tracking_number}/triage/review", body
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"]
+    assert TriageCorrection.objects.count() == 0
+
+
+def test_analyst_cannot_review_or_predict(agent, analyst):
+    complaint = complaint_make(actor=agent, description=OUTAGE)
+    client = api_client(analyst)
+    review = post_json(
+        client,
+        f"/api/complaints/{complaint.tracking_number}/triage/review",
+        {"accept": ["category"]},
+    )
+    assert review.status_code == 403
+    assert post_json(client, "/api/triage/predict", {"text": OUTAGE}).status_code == 403
+
+
+def test_live_prediction_while_typing(agent):
+    response = post_json(
+        api_client(agent),
+        "/api/triage/predict",
+        {"text": "I was charged £45 for roaming although roaming was off. Refund me."},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["lang"] == "en"
+    assert body["category"] == "billing"
+    assert body["guidance"]
+
+
+def test_corrections_become_training_examples(agent):
+    complaint = complaint_make(actor=agent, description=OUTAGE)
+    complaint_triage_review(
+        complaint=complaint,
+        actor=agent,
+        corrections={"category": "device.broadband", "crisis_signals": []},
+    )
+    [example] = corrections_as_examples()
+    assert example.category == "device"
+    assert example.subcategory == "device.broadband"
+    assert example.crisis_signals == ()
+    assert example.emotion is None
+
+
+def small_corpus(directory: Path, rows_per_file: int = 120) -> Path:
+    """A slice of the shipped corpus, so a retraining test takes seconds, not minutes."""
+    directory.mkdir()
+    for path in sorted(CORPUS_DIR.glob("*.jsonl")):
+        lines = path.read_text(encoding="utf-8").splitlines()[:rows_per_file]
+        (directory / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return directory
+
+
+def test_retrained_version_is_stored_and_can_be_rolled_back(agent, administrator, tmp_path):
+    complaint = complaint_make(actor=agent, description=OUTAGE)
+    complaint_triage_review(complaint=complaint, actor=agent, corrections={"emotion": "anxiety"})
+    with override_settings(TRIAGE_MODEL_DIR=tmp_path / "models"):
+        first = triage_model_train(corpus_dir=small_corpus(tmp_path / "corpus"))
+    assert Path(first.path, "metadata.json").exists()
+    assert first.correction_count == 1
+    assert first.example_count == 4 * 120 + 1
+    # Trained on a slice, it scores below the shipped model, so it is not activated by itself.
+    assert not first.is_active
+    assert first.note.startswith("kept inactive")
+    assert first.scores
+    assert first.note
+    client = api_client(administrator)
+    listed = client.get("/api/triage/models").json()
+    assert [v["version"] for v in listed] == [first.version]
+    response = client.post(f"/api/triage/models/{first.version}/activate")
+    assert response.status_code == 200
+    assert TriageModelVersion.objects.get(is_active=True) == first
+    assert api_client(agent).post(f"/api/triage/models/{first.version}/activate").status_code == 403
+    with pytest.raises(Exception, match="No triage model version"):
+        triage_model_activate(version="nope", actor=administrator)

@@ -1,0 +1,150 @@
+"""Triage model versions: retraining on the corpus plus agents' corrections, activation, rollback.
+
+A retrained version becomes active only when it is not worse than the active one on the fixed
+evaluation set: the corpus texts whose hash puts them in the validation slice, held out while
+each version is validated (engine/corpus.py `is_validation_text`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from complaintdesk.accounts.choices import Role
+from complaintdesk.accounts.models import User
+from complaintdesk.accounts.permissions import role_of
+from complaintdesk.complaints.errors import NotAllowed, NotFound
+from complaintdesk.core import clock
+from complaintdesk.triage import engine
+from complaintdesk.triage.engine.corpus import data_hash as corpus_data_hash
+from complaintdesk.triage.models import TriageCorrection, TriageModelVersion
+from complaintdesk.triage.services import forget_active_model
+
+logger = logging.getLogger(__name__)
+
+# The heads whose validation macro-F1 make up a version's quality figure.
+_QUALITY_HEADS = ("category:telecom", "nature", "emotion", "motive", "behaviour")
+
+
+def quality_score(validation_scores: dict[str, Any]) -> float:
+    """One figure to compare versions: mean macro-F1 of the main heads and crisis F1."""
+    figures = [
+        float(validation_scores[head]["macro_f1"])
+        for head in _QUALITY_HEADS
+        if head in validation_scores and "macro_f1" in validation_scores[head]
+    ]
+    crisis = validation_scores.get("crisis", {})
+    if "f1" in crisis:
+        figures.append(float(crisis["f1"]))
+    return sum(figures) / len(figures) if figures else 0.0
+
+
+def corrections_as_examples() -> list[engine.TrainingExample]:
+    """Agents' latest verdict per complaint and label, as training examples (masked text)."""
+    latest: dict[int, dict[str, Any]] = defaultdict(dict)
+    texts: dict[int, tuple[str, str]] = {}
+    for correction in TriageCorrection.objects.order_by("created_at", "id"):
+        latest[correction.complaint_id][correction.head] = correction.corrected
+        texts[correction.complaint_id] = (correction.masked_text, correction.industry)
+    examples = []
+    for complaint_id, labels in latest.items():
+        text, industry = texts[complaint_id]
+        category = labels.get("category")
+        signals = labels.get("crisis_signals")
+        examples.append(
+            engine.TrainingExample(
+                text=text,
+                industry=industry,
+                id=f"correction-{complaint_id}",
+                category=category.split(".")[0] if category else None,
+                subcategory=category if category and "." in category else None,
+                nature=labels.get("nature"),
+                emotion=labels.get("emotion"),
+                motive=labels.get("motive"),
+                behaviour=labels.get("behaviour"),
+                crisis_signals=tuple(signals) if isinstance(signals, list) else None,
+            )
+        )
+    return examples
+
+
+def _active_scores() -> dict[str, Any]:
+    active = TriageModelVersion.objects.filter(is_active=True).first()
+    if active is not None:
+        return dict(active.scores)
+    shipped = json.loads((engine.SHIPPED_MODEL_DIR / "metadata.json").read_text("utf-8"))
+    return dict(shipped.get("validation_scores", {}))
+
+
+def triage_model_train(
+    *, activate_if_not_worse: bool = True, corpus_dir: Path | None = None
+) -> TriageModelVersion:
+    """Train a new version on the corpus and the stored corrections; maybe activate it."""
+    corrections = corrections_as_examples()
+    examples = engine.collect_training_examples(extra=corrections, corpus_dir=corpus_dir)
+    trained_at = clock.now()
+    data_hash = corpus_data_hash(examples)
+    version = f"{trained_at:%Y%m%d-%H%M%S}-{data_hash[:8]}"
+    output = Path(settings.TRIAGE_MODEL_DIR) / version
+    model = engine.train(examples, output=output)
+    scores = dict(model.metadata.get("validation_scores", {}))
+    record = TriageModelVersion.objects.create(
+        version=version,
+        path=str(output),
+        data_hash=data_hash,
+        trained_at=trained_at,
+        example_count=len(examples),
+        correction_count=len(corrections),
+        scores=scores,
+    )
+    new_quality, active_quality = quality_score(scores), quality_score(_active_scores())
+    if activate_if_not_worse and new_quality >= active_quality:
+        _activate(record, note=f"quality {new_quality:.4f} ≥ active {active_quality:.4f}")
+    else:
+        record.note = f"kept inactive: quality {new_quality:.4f} < active {active_quality:.4f}"
+        record.save(update_fields=["note"])
+    logger.info("triage model %s trained: %s", version, record.note)
+    return record
+
+
+def _activate(record: TriageModelVersion, *, note: str) -> None:
+    with transaction.atomic():
+        TriageModelVersion.objects.filter(is_active=True).exclude(pk=record.pk).update(
+            is_active=False
+        )
+        record.is_active = True
+        record.activated_at = clock.now()
+        record.note = note
+        record.save(update_fields=["is_active", "activated_at", "note"])
+    forget_active_model()
+
+
+def triage_model_activate(*, version: str, actor: User) -> TriageModelVersion:
+    """Make a stored version the active one (also how a bad version is rolled back)."""
+    if role_of(actor) != Role.ADMIN:
+        raise NotAllowed(_("Only administrators change the active triage model."))
+    record = TriageModelVersion.objects.filter(version=version).first()
+    if record is None:
+        raise NotFound(_("No triage model version %(version)s.") % {"version": version})
+    if not Path(record.path, "metadata.json").exists():
+        raise NotFound(
+            _("The files of version %(version)s are missing from %(path)s.")
+            % {"version": version, "path": record.path}
+        )
+    _activate(record, note=_("activated by %(user)s") % {"user": actor.username})
+    return record
+
+
+def triage_model_use_shipped(*, actor: User) -> None:
+    """Deactivate every trained version: predictions fall back to the shipped model."""
+    if role_of(actor) != Role.ADMIN:
+        raise NotAllowed(_("Only administrators change the active triage model."))
+    TriageModelVersion.objects.filter(is_active=True).update(is_active=False)
+    forget_active_model()
