@@ -237,7 +237,7 @@ def taxonomy_dump(data: dict[str, Any], *, format: str = "yaml") -> str:
 # ---- parsing a file -------------------------------------------------------------------------
 
 
-class _Located(dict[str, Any]):
+class _Located(dict[Any, Any]):
     """A YAML mapping that remembers the line it started on, for error messages."""
 
     line: int | None = None
@@ -255,7 +255,7 @@ def _construct_located(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Loca
 
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_located,  # type: ignore[arg-type]
+    _construct_located,
 )
 
 
@@ -593,9 +593,9 @@ def _plan(
     final: _Final,
     report: ImportReport,
 ) -> None:
-    for key, entry in existing.items():
-        if key not in items and entry.is_active and not final.active[key]:
-            report.retired.append(f"{entry.dimension}:{key}")
+    for key, kept in existing.items():
+        if key not in items and kept.is_active and not final.active[key]:
+            report.retired.append(f"{kept.dimension}:{key}")
     for key, item in items.items():
         name = f"{item.dimension}:{key}"
         entry = existing.get(key)

@@ -499,6 +499,8 @@ def test_admin_retires_and_reactivates_but_never_deletes(administrator):
     url = "/admin/triage/taxonomyentry/"
     assert client.get(url + "?dimension__exact=content&is_active__exact=1").status_code == 200
     assert client.get(url + "?q=NET-02").status_code == 200
+    assert client.get(f"{url}{network.pk}/change/").status_code == 200
+    assert client.get(f"{url}add/").status_code == 200
     client.post(url, {"action": "retire", "_selected_action": [network.pk]})
     assert not TaxonomyEntry.objects.get(key="network.speed").is_active
     client.post(url, {"action": "reactivate", "_selected_action": [network.pk]})
