@@ -215,7 +215,7 @@ def plan_submit(*, plan: HandlingPlan, actor: User) -> HandlingPlan:
             locked,
             actor,
             "submitted",
-            chain=[AuthorityLevel(s.level).label for s in chain],
+            chain=[AuthorityLevel(s.level).name.lower() for s in chain],
             compensation={c: str(a) for c, a in amounts.items()},
         )
     return locked
@@ -231,14 +231,14 @@ def _pending_step(plan: HandlingPlan) -> ApprovalStep:
 def _require_approver(plan: HandlingPlan, step: ApprovalStep, actor: User) -> None:
     if plan.submitted_by_id == actor.pk or plan.created_by_id == actor.pk:
         raise NotAllowed(_("You cannot approve your own plan."))
-    if plan.approval_steps.filter(approver=actor).exclude(pk=step.pk).exists():
-        raise NotAllowed(_("Each step of the approval chain needs a different approver."))
     authority_require(
         user=actor,
         level=step.level,
         amounts=plan_compensation(plan),
         what=_("This plan"),
     )
+    if plan.approval_steps.filter(approver=actor).exclude(pk=step.pk).exists():
+        raise NotAllowed(_("Each step of the approval chain needs a different approver."))
 
 
 def plan_approve(*, plan: HandlingPlan, actor: User, note: str = "") -> HandlingPlan:
@@ -263,7 +263,7 @@ def plan_approve(*, plan: HandlingPlan, actor: User, note: str = "") -> Handling
             "step_approved",
             step.note,
             position=step.position,
-            level=AuthorityLevel(step.level).label,
+            level=AuthorityLevel(step.level).name.lower(),
         )
         if is_last:
             from complaintdesk.remedies.services import compensation_commit_for_plan

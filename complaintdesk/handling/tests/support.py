@@ -59,7 +59,9 @@ def plan_content(handler: User, **overrides: object) -> PlanContent:
 def budget_make(department: Department, amount: str, currency: str = "CNY") -> CompensationBudget:
     month = timezone.localdate(clock.now()).replace(day=1)
     budget, _ = CompensationBudget.objects.update_or_create(
-        department=department, month=month, currency=currency,
+        department=department,
+        month=month,
+        currency=currency,
         defaults={"amount": Decimal(amount)},
     )
     return budget

@@ -42,7 +42,9 @@ def test_determination_goes_through_review_by_another_person_to_final(
 ):
     complaint = handled_complaint(agent, handler)
     note = complaint_add_note(complaint=complaint, actor=handler, text="调取派单记录:无改约记录。")
-    determination = _propose(complaint, handler, note_ids=[note.pk], staff_ids=[second_supervisor.pk])
+    determination = _propose(
+        complaint, handler, note_ids=[note.pk], staff_ids=[second_supervisor.pk]
+    )
     assert determination.status == DeterminationStatus.IN_REVIEW
     assert list(determination.evidence_notes.all()) == [note]
 
@@ -56,8 +58,11 @@ def test_determination_goes_through_review_by_another_person_to_final(
     )
     assert sent_back.status == DeterminationStatus.DRAFT
     revised = determination_revise(
-        determination=sent_back, actor=supervisor, party="company",
-        reason="company_failed_to_inform", facts=FACTS + "通话录音已调取。",
+        determination=sent_back,
+        actor=supervisor,
+        party="company",
+        reason="company_failed_to_inform",
+        facts=FACTS + "通话录音已调取。",
     )
     # The reviser is now the proposer: they cannot review their own revision either.
     with pytest.raises(NotAllowed):
@@ -66,29 +71,43 @@ def test_determination_goes_through_review_by_another_person_to_final(
     assert (reviewed.status, reviewed.reviewed_by) == (DeterminationStatus.REVIEWED, handler)
 
     communicated = determination_communicate(
-        determination=reviewed, actor=handler, communication="已向客户说明并致歉。",
-        response="accepts", apologised=False,
+        determination=reviewed,
+        actor=handler,
+        communication="已向客户说明并致歉。",
+        response="accepts",
+        apologised=False,
     )
     with pytest.raises(InvalidInput, match="apology"):
         determination_finalise(determination=communicated, actor=handler)
     communicated = determination_communicate(
-        determination=communicated, actor=handler, communication="再次致电致歉。",
-        response="accepts", apologised=True,
+        determination=communicated,
+        actor=handler,
+        communication="再次致电致歉。",
+        response="accepts",
+        apologised=True,
     )
     with pytest.raises(InvalidInput, match="corrective or disciplinary"):
         determination_finalise(determination=communicated, actor=handler)
     accountability_add(
-        determination=communicated, actor=supervisor, kind="staff", staff=second_supervisor,
-        measure="disciplinary", note="未按规范改约。",
+        determination=communicated,
+        actor=supervisor,
+        kind="staff",
+        staff=second_supervisor,
+        measure="disciplinary",
+        note="未按规范改约。",
     )
     final = determination_finalise(determination=communicated, actor=handler)
     assert final.status == DeterminationStatus.FINAL
-    steps = [
-        e.after["step"] for e in complaint.events.filter(kind=EventKind.RESPONSIBILITY)
-    ]
+    steps = [e.after["step"] for e in complaint.events.filter(kind=EventKind.RESPONSIBILITY)]
     assert steps == [
-        "proposed", "sent_back", "revised", "reviewed", "communicated", "communicated",
-        "accountability", "final",
+        "proposed",
+        "sent_back",
+        "revised",
+        "reviewed",
+        "communicated",
+        "communicated",
+        "accountability",
+        "final",
     ]
 
 
@@ -133,12 +152,18 @@ def test_rectification_is_tracked_to_done_by_its_owner(agent, handler, superviso
     complaint = handled_complaint(agent, handler)
     d = _propose(complaint, handler)
     action = rectification_add(
-        determination=d, actor=supervisor, description="装维班组改约流程培训",
-        owner=handler, due_on=clock.now().date() + timedelta(days=14),
+        determination=d,
+        actor=supervisor,
+        description="装维班组改约流程培训",
+        owner=handler,
+        due_on=clock.now().date() + timedelta(days=14),
     )
     with pytest.raises(InvalidInput, match="past"):
         rectification_add(
-            determination=d, actor=supervisor, description="x", owner=handler,
+            determination=d,
+            actor=supervisor,
+            description="x",
+            owner=handler,
             due_on=clock.now().date() - timedelta(days=1),
         )
     with pytest.raises(NotAllowed):
@@ -180,7 +205,8 @@ def test_determinations_are_listed_by_period_for_analysis(
     assert period.by_party == {"misunderstanding": 1, "customer": 1}
     assert period.by_reason == {"explained": 1, "against_agreement": 1}
     later = determinations_for_period(
-        user=supervisor, date_from=clock.now() + timedelta(hours=1),
+        user=supervisor,
+        date_from=clock.now() + timedelta(hours=1),
         date_to=clock.now() + timedelta(days=1),
     )
     assert later.determinations == []
