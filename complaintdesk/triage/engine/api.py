@@ -9,13 +9,11 @@ from typing import Any, Protocol
 
 from complaintdesk.triage.engine import pii
 from complaintdesk.triage.engine.corpus import TrainingExample
-from complaintdesk.triage.engine.evaluation import evaluate_predictions
 from complaintdesk.triage.engine.guidance import guidance_for
 from complaintdesk.triage.engine.model import TriageModel
 from complaintdesk.triage.engine.results import TriageResult
 from complaintdesk.triage.engine.rules import RuleBasedTriager
 from complaintdesk.triage.engine.text import Language, normalise_and_detect
-from complaintdesk.triage.engine.training import train_model
 
 SHIPPED_MODEL_DIR = Path(__file__).resolve().parent.parent / "shipped"
 
@@ -88,6 +86,9 @@ def train(
     progress: Callable[[str], None] | None = None,
 ) -> TriageModel:
     """Train a new model version on ``examples``; save it to ``output`` when given."""
+    # scikit-learn takes a second to import: only training and evaluation need it.
+    from complaintdesk.triage.engine.training import train_model  # noqa: PLC0415
+
     model = train_model(examples, progress=progress)
     if output is not None:
         model.save(output)
@@ -99,6 +100,8 @@ def evaluate(model: Triager, examples: Sequence[TrainingExample]) -> dict[str, A
 
     Examples are triaged with their own industry.
     """
+    from complaintdesk.triage.engine.evaluation import evaluate_predictions  # noqa: PLC0415
+
     results = model.predict([example.text for example in examples], [example.industry for example in examples])
     return evaluate_predictions(examples, results)
 

@@ -14,6 +14,7 @@ capped by document frequency. Everything is float32.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -48,6 +49,8 @@ SHAPE_FEATURES: tuple[str, ...] = (
     "lang:en",
     "lang:other",
 )
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_UPPER_LETTER = re.compile(r"[A-Z]")
 _LANGUAGE_COLUMN = {"zh-Hans": 11, "zh-Hant": 12, "en": 13, "other": 14}
 
 
@@ -84,8 +87,8 @@ def _shape_columns(text: str, normalised: str) -> tuple[int, ...]:
         columns.append(8)
     if normalised.count("?") >= 2:
         columns.append(9)
-    letters = [char for char in text if char.isascii() and char.isalpha()]
-    if len(letters) >= 12 and sum(char.isupper() for char in letters) / len(letters) > 0.3:
+    letters = len(_ASCII_LETTER.findall(text))
+    if letters >= 12 and len(_UPPER_LETTER.findall(text)) / letters > 0.3:
         columns.append(10)
     return tuple(columns)
 

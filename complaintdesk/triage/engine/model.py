@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,7 +29,7 @@ FORMAT_VERSION = 1
 _EXPLANATION_SIZE = 4
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Head:
     """One prediction head: its labels and where its columns sit in the weight matrix."""
 
@@ -113,10 +114,17 @@ class TriageModel:
         matrix = self.features.transform(analysed)
         scores = self.scores(matrix)
         probabilities = {name: self.probabilities(head, scores) for name, head in self.heads.items()}
+        # Best label and its probability per head for the whole batch at once.
+        best = {
+            name: (values.argmax(axis=1).tolist(), values.max(axis=1).tolist())
+            for name, values in probabilities.items()
+            if values.ndim == 2
+        }
         rules = RuleBasedTriager(self.lexicon)
         return [
             self._result_for_row(
-                row, item, text_mask, row_industry, probabilities, rules, matrix if explain else None
+                row, item, text_mask, row_industry, probabilities, best, rules,
+                matrix if explain else None,
             )
             for row, (text_mask, item, row_industry) in enumerate(
                 zip(masked, analysed, industries, strict=True)
@@ -130,6 +138,7 @@ class TriageModel:
         text_mask: pii.MaskResult,
         industry: str,
         probabilities: dict[str, np.ndarray],
+        best: dict[str, tuple[list[int], list[float]]],
         rules: RuleBasedTriager,
         matrix: sp.csr_matrix | None,
     ) -> TriageResult:
@@ -140,7 +149,7 @@ class TriageModel:
         names = self.features.column_names(item) if matrix is not None else {}
         for head_name in SHARED_HEADS:
             head = self.heads[head_name]
-            label, confidence = self._best(head, probabilities[head_name][row])
+            label, confidence = self._best(head, best[head_name], row)
             labels[head_name] = label
             confidences[head_name] = confidence
             if row_vector is not None:
@@ -152,9 +161,7 @@ class TriageModel:
             category, category_confidence = fallback
             explanations["category"] = rules.category_explanation(item, industry, category)
         else:
-            category, category_confidence = self._best(
-                category_head, probabilities[category_head.name][row]
-            )
+            category, category_confidence = self._best(category_head, best[category_head.name], row)
             if row_vector is not None:
                 explanations["category"] = self._explain(
                     category_head, category, row_vector, item, names
@@ -187,9 +194,14 @@ class TriageModel:
         )
 
     @staticmethod
-    def _best(head: Head, row_probabilities: np.ndarray) -> tuple[str, float]:
-        index = int(np.argmax(row_probabilities))
-        return head.classes[index], float(row_probabilities[index])
+    def _best(head: Head, best: tuple[list[int], list[float]], row: int) -> tuple[str, float]:
+        indices, values = best
+        return head.classes[indices[row]], values[row]
+
+    @staticmethod
+    @lru_cache(maxsize=256)
+    def _subcategories_of(head: Head, category: str) -> list[int]:
+        return [index for index, name in enumerate(head.classes) if name.startswith(category + ".")]
 
     def _subcategory(
         self,
@@ -202,7 +214,7 @@ class TriageModel:
         head = self.heads.get(f"subcategory:{industry}")
         if head is None:
             return None
-        allowed = [index for index, name in enumerate(head.classes) if name.startswith(category + ".")]
+        allowed = self._subcategories_of(head, category)
         if not allowed:
             return None
         row_probabilities = probabilities[head.name][row]

@@ -143,6 +143,9 @@ def _luhn_is_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+_DROP_DIGITS = str.maketrans("", "", "0123456789")
+
+
 def _digit_count(text: str) -> int:
     return sum(char.isdigit() for char in text)
 
@@ -163,8 +166,20 @@ def find_pii(text: str) -> list[PiiSpan]:
         taken[start:end] = b"\x01" * (end - start)
         found.append(PiiSpan(kind, start, end))
 
-    for match in _EMAIL.finditer(text):
-        claim("email", match.start(), match.end())
+    if "@" in text:
+        for match in _EMAIL.finditer(text):
+            claim("email", match.start(), match.end())
+    # Phones, ID numbers and cards all have seven digits or more; most complaints do not.
+    if len(text) - len(text.translate(_DROP_DIGITS)) >= 7:
+        _find_numbers(text, claim)
+    for pattern in (_ZH_ADDRESS, _EN_ADDRESS):
+        for match in pattern.finditer(text):
+            claim("address", match.start(), match.end())
+    found.sort(key=lambda span: span.start)
+    return found
+
+
+def _find_numbers(text: str, claim: Callable[[PiiKind, int, int], None]) -> None:
     for match in _ID_NUMBER.finditer(text):
         if _id_number_is_valid(match.group(1)):
             claim("id_number", match.start(1), match.end(1))
@@ -179,11 +194,6 @@ def find_pii(text: str) -> list[PiiSpan]:
             if not _is_reference_number(text, match.start(1)):
                 claim("bank_card", match.start(1), match.end(1))
     _find_phones(text, claim, _PHONE_PATTERNS[2:], with_cues=True)
-    for pattern in (_ZH_ADDRESS, _EN_ADDRESS):
-        for match in pattern.finditer(text):
-            claim("address", match.start(), match.end())
-    found.sort(key=lambda span: span.start)
-    return found
 
 
 def _find_phones(

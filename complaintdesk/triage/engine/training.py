@@ -253,6 +253,8 @@ def train_model(
         # The heads fitted for validation (on the training part) are the final ones.
         rows_for_final = ~validation
     weights, bias, placed = _fit_all(matrix, heads, rows_for_final, c_by_head, fitted)
+    # Saved as float16: round now so a model answers the same before and after saving.
+    weights = weights.astype(np.float16).astype(np.float32)
     for name, head in placed.items():
         head.temperature = temperatures[name]
     hash_of_data = data_hash(examples)

@@ -1,0 +1,151 @@
+"""Triage speed: single-text latency, batch throughput, training time, model size, cold load.
+
+Run: .venv/bin/python bench/triage.py  (one process, one core; texts are built at run time
+by recombining corpus sentences and are never written to disk).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+# One core: keep BLAS and friends single-threaded.
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
+
+from complaintdesk.triage.engine import (  # noqa: E402
+    SHIPPED_MODEL_DIR,
+    TrainingExample,
+    collect_training_examples,
+    load_model,
+)
+from complaintdesk.triage.engine.training import train_model  # noqa: E402
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?.])")
+
+
+def sentences_by_example(examples: list[TrainingExample]) -> list[list[str]]:
+    return [[part for part in _SENTENCE_END.split(example.text) if part.strip()] for example in examples]
+
+
+def text_of_length(rng: random.Random, pools: list[list[str]], length: int) -> str:
+    """Sentences from random corpus texts, joined up to ``length`` characters."""
+    parts: list[str] = []
+    while sum(map(len, parts)) < length:
+        parts.append(rng.choice(rng.choice(pools)))
+    return "".join(parts)[:length]
+
+
+def recombined_examples(
+    rng: random.Random, examples: list[TrainingExample], count: int
+) -> list[TrainingExample]:
+    """Each new example keeps the labels of one corpus example and adds sentences of
+    another one of the same industry, so the texts are new but the labels plausible."""
+    by_industry: dict[str, list[TrainingExample]] = {}
+    for example in examples:
+        by_industry.setdefault(example.industry, []).append(example)
+    result = []
+    for index in range(count):
+        base = rng.choice(examples)
+        other = rng.choice(by_industry[base.industry])
+        extra = rng.choice(sentences_by_example([other])[0] or [other.text])
+        text = base.text + extra if index % 2 else extra + base.text
+        result.append(
+            TrainingExample(
+                text=text,
+                industry=base.industry,
+                category=base.category,
+                subcategory=base.subcategory,
+                nature=base.nature,
+                emotion=base.emotion,
+                motive=base.motive,
+                behaviour=base.behaviour,
+                crisis_signals=base.crisis_signals,
+            )
+        )
+    return result
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main() -> None:
+    rng = random.Random(0)
+    examples = collect_training_examples()
+    pools = sentences_by_example(examples)
+
+    started = time.perf_counter()
+    cold = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import time; t = time.perf_counter();"
+            "from complaintdesk.triage.engine import load_model;"
+            "model = load_model(); model.predict(['warm up']);"
+            "print(time.perf_counter() - t)",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    print(f"cold load (import + load + first prediction, fresh process): {float(cold.stdout):.3f} s")
+    del started
+
+    size = sum(path.stat().st_size for path in SHIPPED_MODEL_DIR.iterdir() if path.is_file())
+    print(f"shipped model size: {size / 1e6:.2f} MB")
+
+    model = load_model()
+    texts = [text_of_length(rng, pools, 150) for _ in range(3000)]
+    model.predict(texts[:50])
+    latencies = []
+    for text in texts[:2000]:
+        began = time.perf_counter()
+        model.predict([text])
+        latencies.append((time.perf_counter() - began) * 1000)
+    print(
+        f"single text (150 chars, with explanations): p50 {statistics.median(latencies):.2f} ms, "
+        f"p99 {percentile(latencies, 0.99):.2f} ms"
+    )
+    latencies_plain = []
+    for text in texts[:2000]:
+        began = time.perf_counter()
+        model.predict([text], explain=False)
+        latencies_plain.append((time.perf_counter() - began) * 1000)
+    print(
+        f"single text (150 chars, labels only):      p50 {statistics.median(latencies_plain):.2f} ms, "
+        f"p99 {percentile(latencies_plain, 0.99):.2f} ms"
+    )
+
+    batch = [text_of_length(rng, pools, 150) for _ in range(10_000)]
+    for explain in (False, True):
+        began = time.perf_counter()
+        for start in range(0, len(batch), 1000):
+            model.predict(batch[start : start + 1000], explain=explain)
+        elapsed = time.perf_counter() - began
+        label = "with explanations" if explain else "labels only"
+        print(f"batch throughput ({label}, 1 core): {len(batch) / elapsed:,.0f} texts/s")
+
+    large = recombined_examples(rng, examples, 100_000)
+    mean_length = statistics.mean(len(example.text) for example in large)
+    began = time.perf_counter()
+    trained = train_model(large)
+    elapsed = time.perf_counter() - began
+    print(
+        f"training on {len(large):,} texts (mean {mean_length:.0f} chars, all heads, validation "
+        f"slice + calibration): {elapsed:.1f} s, {trained.features.n_features:,} features"
+    )
+
+
+if __name__ == "__main__":
+    main()
