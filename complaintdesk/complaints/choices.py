@@ -116,6 +116,9 @@ class EventKind(models.TextChoices):
     PLAN = "plan", _("Handling plan")
     COMPENSATION = "compensation", _("Compensation")
     CARE = "care", _("Customer care")
+    SURVEY = "survey", _("Satisfaction survey")
+    FOLLOW_UP = "follow_up", _("Follow-up visit")
+    REJECTION_REVIEW = "rejection_review", _("Rejection review")
 
 
 class TimeBasis(models.TextChoices):
