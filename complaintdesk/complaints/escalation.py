@@ -24,7 +24,15 @@ from functools import partial
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Case, DateTimeField, F, Q, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    PositiveSmallIntegerField,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -188,7 +196,9 @@ def _escalate(complaint: Complaint, now: datetime, supervisors: _Supervisors) ->
             sla_warned_at=Coalesce(F("sla_warned_at"), Value(now, output_field=DateTimeField())),
             sla_check_at=None,
             urgency=Case(
-                When(urgency__lt=Level.CRITICAL, then=F("urgency") + 1), default=F("urgency")
+                When(urgency__lt=Level.CRITICAL, then=F("urgency") + 1),
+                default=F("urgency"),
+                output_field=PositiveSmallIntegerField(),
             ),
         )
         if claimed != 1:

@@ -1,0 +1,235 @@
+"""Routing: each kind of rule condition, choosing the agent, the department queue, defaults, API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+
+from complaintdesk.accounts.choices import Role
+from complaintdesk.accounts.models import ApiToken, Department, User
+from complaintdesk.calendars.models import forget_calendars
+from complaintdesk.complaints.choices import EventKind, Level, Status
+from complaintdesk.complaints.lifecycle import complaint_transition
+from complaintdesk.complaints.models import Complaint
+from complaintdesk.core.testing.factories import complaint_make, department_make, user_make
+from complaintdesk.routing.defaults import routing_rules_load_defaults
+from complaintdesk.routing.models import RoutingRule
+from complaintdesk.routing.services import RoutingFacts, complaint_route, rule_matches
+from complaintdesk.triage.taxonomy import taxonomy_load_preset
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _telecom(db: None) -> Iterator[None]:
+    taxonomy_load_preset("telecom")
+    forget_calendars()
+    yield
+    forget_calendars()
+
+
+FACTS = RoutingFacts(
+    categories=("network.speed", "network"),
+    nature="general",
+    complaint_object="operator",
+    channel="hotline",
+    tier="gold",
+    language="en",
+    text="my broadband is slow every evening",
+    confidence=0.4,
+)
+
+
+@pytest.mark.parametrize(
+    ("condition", "matching", "other"),
+    [
+        ("category_key", "network", "billing"),
+        ("category_key", "network.speed", "network.coverage"),
+        ("nature_key", "general", "major"),
+        ("object_key", "operator", "partner"),
+        ("channels", ["sms", "hotline"], ["regulator"]),
+        ("customer_tiers", ["gold", "vip"], ["standard"]),
+        ("language", "en", "zh"),
+        ("keywords", ["refund", "BROADBAND"], ["refund"]),
+        ("confidence_below", 0.5, 0.3),
+        ("confidence_at_least", 0.3, 0.5),
+    ],
+)
+def test_each_kind_of_condition_matches_or_not(condition, matching, other, network_department):
+    assert rule_matches(RoutingRule(department=network_department, **{condition: matching}), FACTS)
+    assert not rule_matches(RoutingRule(department=network_department, **{condition: other}), FACTS)
+
+
+def test_confidence_conditions_do_not_hold_without_a_triage_confidence(network_department):
+    facts = RoutingFacts(**{**FACTS.__dict__, "confidence": None})
+    assert not rule_matches(RoutingRule(department=network_department, confidence_below=0.9), facts)
+
+
+def rule(department: Department, order: int = 100, **conditions: object) -> RoutingRule:
+    return RoutingRule.objects.create(
+        name=f"rule {order}", order=order, department=department, **conditions
+    )
+
+
+def staff(department: Department, name: str, languages: list[str], **extra: object) -> User:
+    extra.setdefault("skills", ["network"])
+    return user_make(
+        Role.HANDLER, department=department, username=name, languages=languages, **extra
+    )
+
+
+def complaint(agent: User, **draft: object) -> Complaint:
+    draft.setdefault("content_category", "network.speed")
+    draft.setdefault("nature", "general")
+    return complaint_make(actor=agent, **draft)
+
+
+def test_the_least_loaded_available_agent_who_speaks_the_language_gets_it(
+    agent, network_department
+):
+    chinese_only = staff(network_department, "idle-zh", ["zh"])
+    busy = staff(network_department, "busy-en", ["zh", "en"])
+    lighter = staff(network_department, "light-en", ["en"])
+    staff(network_department, "away-en", ["en"], is_available=False)
+    staff(network_department, "billing-en", ["en"], skills=["billing"])
+    # Load is weighted by urgency: one critical complaint (4) outweighs two low ones (1+1).
+    loads = ((Level.CRITICAL, busy), (Level.LOW, lighter), (Level.LOW, lighter))
+    for number, (level, owner) in enumerate(loads):
+        phone = f"1390000000{number}"
+        Complaint.objects.filter(pk=complaint(agent, urgency=level, phone=phone).pk).update(
+            assignee=owner, status=Status.IN_PROGRESS
+        )
+    fired = rule(network_department, category_key="network")
+    routed = complaint(agent, language="en", phone="13800000009")
+    assert routed.assignee == lighter
+    assert routed.status == Status.ASSIGNED and not routed.needs_assignment
+    [event] = routed.events.filter(kind=EventKind.ROUTED)
+    assert event.after["rule"] == fired.name and event.after["rule_id"] == fired.pk
+    assert event.after["assignee"] == "light-en" and event.after["assignee_load"] == 2
+    # The assignment went through the lifecycle, taken by the system.
+    assign = routed.events.get(kind=EventKind.TRANSITION, to_status=Status.ASSIGNED)
+    assert assign.actor is None
+    chinese = complaint(agent, language="zh-Hans", phone="13800000010")
+    assert chinese.assignee == chinese_only
+
+
+def test_nobody_available_leaves_it_in_the_department_queue_flagged(agent, network_department):
+    staff(network_department, "away", ["zh"], is_available=False)
+    staff(network_department, "english-only", ["en"])
+    rule(network_department, category_key="network")
+    routed = complaint(agent, language="zh-Hans")
+    assert routed.status == Status.REGISTERED
+    assert routed.department == network_department and routed.assignee is None
+    assert routed.needs_assignment
+    [event] = routed.events.filter(kind=EventKind.ROUTED)
+    assert event.after["queued"] is True and event.after["rule"] == "rule 100"
+    assert Complaint.objects.filter(needs_assignment=True, department=network_department).exists()
+
+
+def test_the_first_matching_rule_in_order_decides(agent, network_department, billing_department):
+    staff(billing_department, "biller", ["zh"], skills=["*"])
+    rule(billing_department, order=5, keywords=["退费"], skill="*")
+    rule(network_department, order=10, category_key="network")
+    routed = complaint(agent, description="宽带网速慢,要求退费。")
+    assert routed.department == billing_department and routed.assignee is not None
+    assert routed.assignee.username == "biller"
+
+
+def test_a_supervisor_queue_rule_takes_only_supervisors(agent, network_department):
+    staff(network_department, "handler-zh", ["zh"])
+    boss = user_make(
+        Role.SUPERVISOR, department=network_department, username="boss", languages=["zh"]
+    )
+    rule(network_department, channels=["regulator"], queue_role=Role.SUPERVISOR, skill="*")
+    routed = complaint(agent, channel="regulator", nature="")
+    assert routed.assignee == boss
+
+
+def test_no_matching_rule_is_flagged_for_manual_routing(agent, network_department):
+    rule(network_department, category_key="billing")
+    routed = complaint(agent)
+    assert routed.department is None and routed.needs_assignment
+    [event] = routed.events.filter(kind=EventKind.ROUTED)
+    assert event.after["rule"] is None
+
+
+def test_without_rules_routing_stays_out_of_the_way(agent):
+    routed = complaint(agent)
+    assert not routed.events.filter(kind=EventKind.ROUTED).exists()
+    assert not routed.needs_assignment and complaint_route(complaint=routed) is None
+
+
+def test_routing_times_the_complaint_by_the_target_departments_calendar(agent):
+    hong_kong = department_make("hk-desk", "Hong Kong desk")
+    hong_kong.calendar_name = "hk-office"
+    hong_kong.save()
+    rule(hong_kong, category_key="network")
+    routed = complaint(agent)
+    assert routed.department == hong_kong and routed.sla_calendar == "hk-office"
+
+
+def test_a_complaint_assigned_meanwhile_is_not_routed_again(agent, handler, network_department):
+    rule(network_department, category_key="network")
+    pending = complaint(agent, register=False)
+    complaint_transition(complaint=pending, action="register", actor=agent)
+    complaint_transition(
+        complaint=pending, action="assign", actor=agent, params={"assignee": handler}
+    )
+    assert complaint_route(complaint=pending) is None
+
+
+def test_the_system_may_assign_but_take_no_other_action(agent, handler):
+    pending = complaint(agent)
+    with pytest.raises(Exception, match="may not"):
+        complaint_transition(complaint=pending, action="reject", actor=None, note="x")
+
+
+def test_telecom_defaults_skip_departments_that_do_not_exist_yet(db):
+    department_make("network-operations", "Network operations")
+    department_make("customer-service", "Customer service")
+    first = routing_rules_load_defaults("telecom")
+    assert "Network → network operations" in first.created
+    assert ("Billing → billing centre", "billing-centre") in first.skipped
+    department_make("billing-centre", "Billing centre")
+    second = routing_rules_load_defaults("telecom")
+    assert second.created == ["Billing → billing centre"]
+    assert "Network → network operations" in second.kept
+
+
+def test_routing_rule_api_is_for_administrators_only(administrator, supervisor, network_department):
+    def client(user: User) -> Client:
+        _token, raw = ApiToken.issue(user=user, name="test")
+        return Client(headers={"Authorization": f"Bearer {raw}"})
+
+    body = {"name": "network", "category_key": "network", "department": "network"}
+    refused = client(supervisor).post(
+        "/api/routing-rules", data=json.dumps(body), content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert client(supervisor).get("/api/routing-rules").status_code == 403
+    admin = client(administrator)
+    created = admin.post(
+        "/api/routing-rules", data=json.dumps(body), content_type="application/json"
+    )
+    assert created.status_code == 201, created.content
+    rule_id = created.json()["id"]
+    assert created.json()["department"] == "network"
+    changed = admin.patch(
+        f"/api/routing-rules/{rule_id}",
+        data=json.dumps({"order": 7, "channels": ["fax"]}),
+        content_type="application/json",
+    )
+    assert changed.status_code == 422 and changed.json()["field"] == "channels"
+    changed = admin.patch(
+        f"/api/routing-rules/{rule_id}",
+        data=json.dumps({"order": 7, "keywords": ["断网"]}),
+        content_type="application/json",
+    )
+    assert changed.json()["order"] == 7 and changed.json()["keywords"] == ["断网"]
+    assert [r["id"] for r in admin.get("/api/routing-rules").json()] == [rule_id]
+    assert client(supervisor).delete(f"/api/routing-rules/{rule_id}").status_code == 403
+    assert admin.delete(f"/api/routing-rules/{rule_id}").status_code == 204
+    assert admin.get(f"/api/routing-rules/{rule_id}").status_code == 404
