@@ -47,6 +47,8 @@ from complaintdesk.core.demo.texts import (
 from complaintdesk.core.demo.timeline import ASSIGNEE, Cast, schedule, story
 from complaintdesk.customers.models import Customer, CustomerTier
 from complaintdesk.intake.services import ComplaintDraft, CustomerDetails, complaint_create
+from complaintdesk.notifications.choices import NoticeChannel, NoticeStatus
+from complaintdesk.notifications.models import Notice
 from complaintdesk.triage.taxonomy import taxonomy_load_preset
 
 DEMO_GROUP = "Demo organisation"
@@ -130,7 +132,8 @@ def demo_load(
         users = _staff(password, departments, now, rng)
         plans = _plans(rng, complaints, now, corpus, users)
         customers = _customers(plans)
-        _replay(rng, plans, users, progress)
+        created = _replay(rng, plans, users, progress)
+        _settle_past_notices(created, now)
         Group.objects.get_or_create(name=DEMO_GROUP)[0].user_set.add(*users.values())
     return DemoReport(True, staff_rows(), len(plans), len(customers))
 
@@ -445,7 +448,8 @@ def _replay(
     plans: list[ComplaintPlan],
     users: dict[str, User],
     progress: Progress | None,
-) -> None:
+) -> list[int]:
+    """Create and replay every planned complaint; returns the new complaints' ids."""
     by_id = {user.pk: user for user in users.values()}
     created: dict[int, Complaint] = {}
     for done, plan in enumerate(plans, start=1):
@@ -471,6 +475,7 @@ def _replay(
         created[plan.index] = complaint
         if progress and (done % 200 == 0 or done == len(plans)):
             progress(done, len(plans))
+    return [complaint.pk for complaint in created.values()]
 
 
 def _run(
@@ -498,3 +503,26 @@ def _run(
     return complaint_transition(
         complaint=complaint, action=action, actor=actor, note=note, params=arguments
     )
+
+
+def _settle_past_notices(complaint_ids: list[int], now: datetime) -> None:
+    """Notices of the replayed past went out back then; only those still due stay queued.
+
+    Left queued, the worker's first run would send thousands of stale messages to the demo
+    customers. The statuses are what this install's transports give: e-mail handed to the mail
+    backend, SMS written to the SMS log. (The delivery tasks enqueued on commit then find the
+    notices already out and do nothing.)
+    """
+    settled = []
+    queued = Notice.objects.filter(complaint_id__in=complaint_ids, status=NoticeStatus.QUEUED)
+    for notice in queued:
+        sent_at = max(notice.not_before or notice.created_at, notice.created_at)
+        sent_at += timedelta(seconds=20)
+        if sent_at > now:
+            continue
+        status = NoticeStatus.SENT if notice.channel == NoticeChannel.EMAIL else NoticeStatus.LOGGED
+        notice.status = status
+        notice.sent_at = sent_at
+        notice.status_log = [*notice.status_log, {"status": status, "at": sent_at.isoformat()}]
+        settled.append(notice)
+    Notice.objects.bulk_update(settled, ["status", "sent_at", "status_log"], batch_size=500)

@@ -19,6 +19,8 @@ from complaintdesk.core.demo.generator import DemoConflict, DemoReport, demo_loa
 from complaintdesk.core.demo.texts import CorpusText, corpus_load, subject_from_text
 from complaintdesk.core.testing.factories import user_make
 from complaintdesk.customers.models import Customer
+from complaintdesk.notifications.choices import NoticeStatus
+from complaintdesk.notifications.models import Notice
 
 PASSWORD = "demo-password-for-tests"
 COUNT = 60
@@ -177,3 +179,16 @@ def test_subject_is_the_first_clause_without_the_agents_preamble() -> None:
     assert subject_from_text(text, "zh-Hans") == "家里宽带每晚八点后频繁掉线"
     english = "Caller states that the engineer never turned up, no text, no call."
     assert subject_from_text(english, "en") == "The engineer never turned up"
+
+
+def test_notices_of_the_past_are_settled_not_left_for_the_worker(
+    demo: DemoReport, db: None
+) -> None:
+    notices = Notice.objects.all()
+    assert notices.exists(), "the replayed lifecycle sends acknowledgements and results"
+    stale = notices.filter(
+        status=NoticeStatus.QUEUED, created_at__lt=timezone.now() - timedelta(days=1)
+    )
+    assert not stale.exists()
+    for notice in notices.exclude(status=NoticeStatus.QUEUED):
+        assert notice.sent_at is not None and notice.sent_at >= notice.created_at
