@@ -95,6 +95,7 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
         queryset = queryset.filter(
             Q(content_category__key=filters.category)
             | Q(content_category__parent__key=filters.category)
+            | Q(content_category__parent__parent__key=filters.category)
         )
     if filters.nature:
         queryset = queryset.filter(nature__key=filters.nature)

@@ -27,6 +27,7 @@ from complaintdesk.core import clock
 from complaintdesk.triage import engine
 from complaintdesk.triage.choices import Behaviour, CrisisSignal, Dimension, Emotion, Motive
 from complaintdesk.triage.models import TaxonomyEntry, TriageCorrection, TriageModelVersion
+from complaintdesk.triage.taxonomy import current_industry
 
 # How long a process trusts its cached idea of the active model before asking the database.
 _ACTIVE_MODEL_TTL_SECONDS = 30.0
@@ -63,14 +64,6 @@ def active_triager() -> engine.Triager:
     if path and Path(path, "metadata.json").exists():
         return engine.load_model(path)
     return engine.load_triager()
-
-
-def current_industry() -> str:
-    """The organisation's industry preset, which picks the category head."""
-    from complaintdesk.triage import taxonomy
-
-    finder = getattr(taxonomy, "current_industry", None)
-    return str(finder()) if finder is not None else "telecom"
 
 
 def triage_text(text: str, *, industry: str | None = None) -> engine.TriageResult:
