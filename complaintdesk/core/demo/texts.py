@@ -66,7 +66,9 @@ def corpus_load(directory: Path = CORPUS_DIR) -> dict[str, list[CorpusText]]:
 # message with a tag; the subject is what comes after.
 _LEADING_NOISE = re.compile(
     r"^(?:[(\uff08\u3010\[][^)\uff09\u3011\]]{0,20}[)\uff09\u3011\]]\s*)?"
-    r"(?:(?:致|尊敬的)[^,\uff0c:\uff1a\n]{0,20}[,\uff0c:\uff1a]\s*|(?:敬启者|敬啟者)[,\uff0c:\uff1a]?\s*"
+    # "致…:" opens a letter; "致电…" (calling) does not.
+    r"(?:致(?![电電])[^,\uff0c:\uff1a\n]{0,20}[:\uff1a\n]\s*"
+    r"|尊敬的[^,\uff0c:\uff1a\n]{0,20}[,\uff0c:\uff1a]\s*|(?:敬启者|敬啟者)[,\uff0c:\uff1a]?\s*"
     r"|(?:您好|你好|hi|hello|dear)[^,\uff0c:\uff1a!\uff01\n]{0,30}[,\uff0c:\uff1a!\uff01]\s*"
     r"|to whom it may concern[,:]?\s*)?"
     r"(?:(?:客[户戶]|用[户戶]|来电人|來電人)(?:本人)?"
@@ -107,7 +109,8 @@ def subject_from_text(text: str, language: str) -> str:
 
 
 _MONEY = re.compile(
-    r"(?P<cur>HK\$|NT\$|RMB ?|\$|¥|￥|£|€)\s?(?P<amount>\d[\d,]*(?:\.\d\d)?)"
+    r"(?P<cur>HK\$|NT\$|RMB ?|\$|¥|￥|£|€)\s?"
+    r"(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d\d)?|\d+(?:\.\d\d)?)"
     r"|(?P<bare>\d+(?:\.\d\d)?) ?(?:元|块|蚊|圓)"
 )
 

@@ -76,7 +76,8 @@ class Command(BaseCommand):
         self._print_logins(report, password)
 
     def _progress(self, done: int, total: int) -> None:
-        if self.verbosity >= 2 or (self.verbosity >= 1 and done == total):
+        # The load takes a while; show it is moving.
+        if self.verbosity >= 1:
             self.stderr.write(f"  {done}/{total} complaints")
 
     def _print_logins(self, report: DemoReport, password: str) -> None:
