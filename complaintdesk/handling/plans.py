@@ -104,7 +104,11 @@ def _record(
 
 
 def _locked(plan: HandlingPlan) -> HandlingPlan:
-    return HandlingPlan.objects.select_for_update().select_related("complaint").get(pk=plan.pk)
+    return (
+        HandlingPlan.objects.select_for_update(of=("self",))
+        .select_related("complaint")
+        .get(pk=plan.pk)
+    )
 
 
 def plan_compensation(plan: HandlingPlan) -> dict[str, Decimal]:
@@ -120,7 +124,7 @@ def plan_create(*, complaint: Complaint, actor: User, content: PlanContent) -> H
     _require_planner(actor, complaint)
     _clean(content)
     with transaction.atomic():
-        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
         if locked.status not in {Status.IN_PROGRESS, Status.REOPENED, Status.ASSIGNED}:
             raise Conflict(
                 _("A plan is written while the complaint is handled, not when it is %(status)s.")
@@ -334,7 +338,7 @@ def execution_step_check(
         raise InvalidInput(_("Write a progress note for this step."), field="note")
     with transaction.atomic():
         locked = (
-            ExecutionStep.objects.select_for_update()
+            ExecutionStep.objects.select_for_update(of=("self",))
             .select_related("plan__complaint")
             .get(pk=step.pk)
         )

@@ -90,7 +90,7 @@ def _staff(staff_ids: Iterable[int]) -> list[User]:
 
 def _locked(determination: Determination) -> Determination:
     return (
-        Determination.objects.select_for_update()
+        Determination.objects.select_for_update(of=("self",))
         .select_related("complaint")
         .get(pk=determination.pk)
     )
@@ -134,7 +134,7 @@ def determination_propose(
     if not facts:
         raise InvalidInput(_("State the facts the determination rests on."), field="facts")
     with transaction.atomic():
-        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
         if locked.status in FINISHED_STATUSES | {Status.RECEIVED}:
             raise Conflict(
                 _(
@@ -394,7 +394,7 @@ def rectification_update(
     note = (note or "").strip()
     with transaction.atomic():
         locked = (
-            RectificationAction.objects.select_for_update()
+            RectificationAction.objects.select_for_update(of=("self",))
             .select_related("determination__complaint")
             .get(pk=action.pk)
         )

@@ -156,11 +156,11 @@ def compensation_propose(
             field="department",
         )
     with transaction.atomic():
-        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
         if locked.status in FINISHED_STATUSES:
             raise Conflict(_("A finished complaint gets no new compensation; reopen it first."))
         if plan is not None:
-            plan = HandlingPlan.objects.select_for_update().get(pk=plan.pk)
+            plan = HandlingPlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
             if plan.complaint_id != locked.pk:
                 raise InvalidInput(_("That plan belongs to another complaint."), field="plan")
             if plan.status != PlanStatus.DRAFT:
@@ -239,7 +239,7 @@ def _lock_budgets(
     # One row at a time in a fixed order, so two approvals never wait on each other crosswise.
     for department_id, currency in keys:
         budget = (
-            CompensationBudget.objects.select_for_update()
+            CompensationBudget.objects.select_for_update(of=("self",))
             .filter(department_id=department_id, month=month, currency=currency)
             .first()
         )
@@ -274,7 +274,7 @@ def compensation_approve(*, item: CompensationItem, actor: User) -> Compensation
     """
     with transaction.atomic():
         locked = (
-            CompensationItem.objects.select_for_update()
+            CompensationItem.objects.select_for_update(of=("self",))
             .select_related("complaint__nature", "department")
             .get(pk=item.pk)
         )
@@ -299,7 +299,7 @@ def compensation_commit_for_plan(*, plan: HandlingPlan, actor: User) -> list[Com
     Called by plan_approve inside its transaction, after the approver's authority passed.
     """
     items = list(
-        plan.compensation_items.select_for_update()  # type: ignore[attr-defined]
+        plan.compensation_items.select_for_update(of=("self",))  # type: ignore[attr-defined]
         .select_related("complaint", "department")
         .filter(status=ItemStatus.PROPOSED)
         .order_by("pk")
@@ -311,7 +311,7 @@ def compensation_commit_for_plan(*, plan: HandlingPlan, actor: User) -> list[Com
 def _release(item: CompensationItem) -> None:
     if item.budget_id is None or item.amount == 0:
         return
-    budget = CompensationBudget.objects.select_for_update().get(pk=item.budget_id)
+    budget = CompensationBudget.objects.select_for_update(of=("self",)).get(pk=item.budget_id)
     budget.committed -= item.amount
     budget.save(update_fields=["committed"])
 
@@ -323,7 +323,9 @@ def compensation_cancel(*, item: CompensationItem, actor: User, reason: str) -> 
         raise InvalidInput(_("Say why the compensation is withdrawn."), field="reason")
     with transaction.atomic():
         locked = (
-            CompensationItem.objects.select_for_update().select_related("complaint").get(pk=item.pk)
+            CompensationItem.objects.select_for_update(of=("self",))
+            .select_related("complaint")
+            .get(pk=item.pk)
         )
         _require_actor(actor, locked.complaint)
         if locked.status not in {ItemStatus.PROPOSED, ItemStatus.APPROVED, ItemStatus.OFFERED}:
@@ -391,9 +393,9 @@ def compensation_offer(
         raise InvalidInput(_("The link is valid for 1 to 60 days."), field="valid_days")
     raw = secrets.token_urlsafe(32)
     with transaction.atomic():
-        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
         items = list(
-            locked.compensation_items.select_for_update()
+            locked.compensation_items.select_for_update(of=("self",))
             .filter(status=ItemStatus.APPROVED, offer__isnull=True)
             .order_by("pk")
         )
@@ -441,7 +443,9 @@ def _decide(
     now: datetime,
 ) -> None:
     """Apply the customer's answer to a locked, still open offer."""
-    items = list(offer.items.select_for_update().select_related("complaint").order_by("pk"))
+    items = list(
+        offer.items.select_for_update(of=("self",)).select_related("complaint").order_by("pk")
+    )
     for item in items:
         if decision == ConsentDecision.ACCEPTED:
             item.status = ItemStatus.ACCEPTED
@@ -484,7 +488,7 @@ def offer_decide_by_link(*, token: str, decision: str, note: str = "") -> Compen
     offer = offer_by_token(token)
     with transaction.atomic():
         locked = (
-            CompensationOffer.objects.select_for_update()
+            CompensationOffer.objects.select_for_update(of=("self",))
             .select_related("complaint")
             .get(pk=offer.pk)
         )
@@ -525,7 +529,7 @@ def offer_record_consent(
         )
     with transaction.atomic():
         locked = (
-            CompensationOffer.objects.select_for_update()
+            CompensationOffer.objects.select_for_update(of=("self",))
             .select_related("complaint")
             .get(pk=offer.pk)
         )
@@ -551,7 +555,9 @@ def compensation_fulfil(
         )
     with transaction.atomic():
         locked = (
-            CompensationItem.objects.select_for_update().select_related("complaint").get(pk=item.pk)
+            CompensationItem.objects.select_for_update(of=("self",))
+            .select_related("complaint")
+            .get(pk=item.pk)
         )
         _require_actor(actor, locked.complaint)
         if locked.status != ItemStatus.ACCEPTED:
@@ -587,7 +593,9 @@ def compensation_confirm(
         )
     with transaction.atomic():
         locked = (
-            CompensationItem.objects.select_for_update().select_related("complaint").get(pk=item.pk)
+            CompensationItem.objects.select_for_update(of=("self",))
+            .select_related("complaint")
+            .get(pk=item.pk)
         )
         _require_actor(actor, locked.complaint)
         if locked.status != ItemStatus.FULFILLED:
@@ -678,7 +686,9 @@ def care_record(
         )
     with transaction.atomic():
         locked = (
-            CareAction.objects.select_for_update().select_related("complaint").get(pk=action.pk)
+            CareAction.objects.select_for_update(of=("self",))
+            .select_related("complaint")
+            .get(pk=action.pk)
         )
         _require_actor(actor, locked.complaint)
         if locked.status != CareStatus.SCHEDULED:
