@@ -101,7 +101,8 @@ def _check_nodes(nodes: list[Node], errors: list[str]) -> None:
                     _check_expression(expression, errors)
                 _check_nodes(list(branch), errors)
         else:
-            tag = node.token.contents.split()[0] if getattr(node, "token", None) else "?"
+            token = getattr(node, "token", None)
+            tag = token.contents.split()[0] if token is not None and token.contents else "?"
             errors.append(
                 str(_("The tag {%% %(tag)s %%} is not allowed; only {%% if %%} is.")) % {"tag": tag}
             )

@@ -470,7 +470,7 @@ def _failure_event(notice: Notice, error: str) -> None:
 
 
 # What a channel may report after it accepted a message (a gateway's delivery receipt).
-_LATER_STATUSES = {
+_LATER_STATUSES: dict[str, set[str]] = {
     NoticeStatus.SENT: {NoticeStatus.DELIVERED, NoticeStatus.FAILED},
     NoticeStatus.LOGGED: {NoticeStatus.DELIVERED, NoticeStatus.FAILED},
 }
