@@ -87,6 +87,9 @@ def budgets_visible_to(user: User, month: date | None = None) -> QuerySet[Compen
     return queryset.order_by("-month", "department__name")
 
 
+CENT = Decimal("0.01")
+
+
 @dataclass(frozen=True)
 class CostRow:
     """Compensation cost of one month, department, form and cause, in one currency."""
@@ -136,7 +139,8 @@ def compensation_cost_report(
             cause=row["cause"],
             currency=row["currency"],
             items=row["items"],
-            total=row["total"],
+            # SQLite loses the scale of a sum; money is always shown to the cent.
+            total=Decimal(row["total"]).quantize(CENT),
         )
         for row in rows
     ]

@@ -1,0 +1,204 @@
+"""The handling API: determinations with review, plans through rejection, revision and
+approval, the period listing; every endpoint answers 404 for another department's complaint."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from complaintdesk.api.tests.test_complaints_api import api_client, post_json
+from complaintdesk.core import clock
+from complaintdesk.handling.tests.support import handled_complaint
+
+pytestmark = pytest.mark.django_db
+
+
+def _plan_body(handler, **overrides):
+    body = {
+        "measures": "上门更换光猫。",
+        "deadline": (clock.now() + timedelta(days=2)).isoformat(),
+        "responsible_department": handler.department.code,
+        "responsible_person": handler.username,
+        "collaborating_departments": ["billing"],
+        "coordination": "账务中心负责减免。",
+        "risks": "备件不足:从邻近仓调货。",
+        "agreed_scope": "更换光猫。",
+        "steps": [{"title": "预约上门"}, {"title": "更换并测速"}],
+    }
+    body.update(overrides)
+    return body
+
+
+def test_a_determination_is_proposed_reviewed_communicated_and_final(agent, handler, supervisor):
+    complaint = handled_complaint(agent, handler)
+    url = f"/api/complaints/{complaint.tracking_number}/determinations"
+    created = post_json(
+        api_client(handler),
+        url,
+        {"party": "customer", "reason": "against_agreement", "facts": "客户私自改装设备。"},
+    )
+    assert created.status_code == 201, created.content
+    d = created.json()
+    own = post_json(api_client(handler), f"{url}/{d['id']}/review", {"approve": True})
+    assert own.status_code == 403
+    assert "other than its proposer" in own.json()["detail"]
+    reviewed = post_json(api_client(supervisor), f"{url}/{d['id']}/review", {"approve": True})
+    assert reviewed.json()["reviewed_by"] == "supervisor"
+    told = post_json(
+        api_client(handler),
+        f"{url}/{d['id']}/communication",
+        {"communication": "已说明协议条款。", "response": "accepts"},
+    )
+    assert told.json()["status"] == "communicated"
+    final = post_json(api_client(handler), f"{url}/{d['id']}/final", {})
+    assert final.status_code == 200 and final.json()["status"] == "final"
+
+    action = post_json(
+        api_client(supervisor),
+        f"{url}/{d['id']}/rectifications",
+        {
+            "description": "补充协议提示话术。",
+            "owner": "handler",
+            "due_on": (clock.now() + timedelta(days=7)).date().isoformat(),
+        },
+    )
+    assert action.status_code == 201
+    done = post_json(
+        api_client(handler),
+        f"/api/complaints/{complaint.tracking_number}/rectifications/{action.json()['id']}",
+        {"status": "done", "note": "话术已更新。"},
+    )
+    assert done.json()["status"] == "done"
+
+    period = api_client(supervisor).get(
+        "/api/determinations",
+        {
+            "date_from": (clock.now() - timedelta(days=1)).isoformat(),
+            "date_to": (clock.now() + timedelta(days=1)).isoformat(),
+        },
+    )
+    assert period.status_code == 200
+    assert period.json()["count"] == 1
+    assert period.json()["by_reason"] == {"against_agreement": 1}
+
+
+def test_a_plan_is_rejected_revised_and_approved(agent, handler, supervisor, billing_department):
+    complaint = handled_complaint(agent, handler)
+    base = f"/api/complaints/{complaint.tracking_number}/plans"
+    plan = post_json(api_client(handler), base, _plan_body(handler))
+    assert plan.status_code == 201, plan.content
+    plan_id = plan.json()["id"]
+    submitted = post_json(api_client(handler), f"{base}/{plan_id}/submit", {})
+    assert submitted.json()["approval_chain"][0]["level"] == "supervisor"
+    own = post_json(api_client(handler), f"{base}/{plan_id}/approve", {})
+    assert own.status_code == 403
+    rejected = post_json(
+        api_client(supervisor), f"{base}/{plan_id}/reject", {"reason": "请补充风险预案。"}
+    )
+    assert rejected.json()["status"] == "rejected"
+    v2 = post_json(
+        api_client(handler),
+        f"{base}/{plan_id}/revision",
+        _plan_body(handler, risks="备件不足:从邻近仓调货;客户不在家:晚间上门。", steps=None),
+    )
+    assert v2.status_code == 201 and v2.json()["version"] == 2
+    v2_id = v2.json()["id"]
+    post_json(api_client(handler), f"{base}/{v2_id}/submit", {})
+    approved = post_json(api_client(supervisor), f"{base}/{v2_id}/approve", {"note": "同意"})
+    assert approved.json()["status"] == "approved"
+    step_id = approved.json()["steps"][0]["id"]
+    checked = post_json(
+        api_client(handler), f"{base}/{v2_id}/steps/{step_id}/done", {"note": "已预约周六。"}
+    )
+    assert checked.json()["steps"][0]["done_by"] == "handler"
+    versions = api_client(handler).get(base).json()
+    assert [(p["version"], p["status"]) for p in versions] == [(1, "rejected"), (2, "approved")]
+    complaint_out = api_client(handler).get(f"/api/complaints/{complaint.tracking_number}")
+    assert complaint_out.json()["status"] == "executing"
+
+
+ENDPOINTS = [
+    ("get", "/determinations"),
+    ("post", "/determinations"),
+    ("post", "/determinations/1/revise"),
+    ("post", "/determinations/1/review"),
+    ("post", "/determinations/1/communication"),
+    ("post", "/determinations/1/final"),
+    ("post", "/determinations/1/accountability"),
+    ("post", "/determinations/1/rectifications"),
+    ("post", "/rectifications/1"),
+    ("get", "/plans"),
+    ("post", "/plans"),
+    ("put", "/plans/1"),
+    ("post", "/plans/1/revision"),
+    ("post", "/plans/1/submit"),
+    ("post", "/plans/1/approve"),
+    ("post", "/plans/1/reject"),
+    ("post", "/plans/1/steps/1/done"),
+]
+BODIES = {
+    "/determinations": {"party": "company", "reason": "service_defect", "facts": "x"},
+    "/determinations/1/revise": {"party": "company", "reason": "service_defect", "facts": "x"},
+    "/determinations/1/review": {"approve": True},
+    "/determinations/1/communication": {"communication": "x", "response": "accepts"},
+    "/determinations/1/accountability": {"kind": "customer", "measure": "explanation"},
+    "/determinations/1/rectifications": {
+        "description": "x",
+        "owner": "handler",
+        "due_on": "2030-01-01",
+    },
+    "/rectifications/1": {"status": "done", "note": "x"},
+    "/plans/1/reject": {"reason": "x"},
+    "/plans/1/steps/1/done": {"note": "x"},
+}
+
+
+@pytest.mark.parametrize(("method", "suffix"), ENDPOINTS)
+def test_another_departments_complaint_is_not_found(
+    method, suffix, agent, handler, other_department_handler
+):
+    complaint = handled_complaint(agent, handler)
+    url = f"/api/complaints/{complaint.tracking_number}{suffix}"
+    client = api_client(other_department_handler)
+    if suffix in {"/plans", "/plans/1", "/plans/1/revision"} and method != "get":
+        body = _plan_body(handler)
+    else:
+        body = BODIES.get(suffix, {})
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = getattr(client, method)(url, data=body, content_type="application/json")
+    assert response.status_code == 404, response.content
+
+
+def test_the_period_listing_leaves_out_other_departments(
+    agent, handler, supervisor, other_department_handler
+):
+    complaint = handled_complaint(agent, handler)
+    from complaintdesk.handling.responsibility import (
+        determination_communicate,
+        determination_finalise,
+        determination_propose,
+        determination_review,
+    )
+
+    d = determination_propose(
+        complaint=complaint,
+        actor=handler,
+        party="misunderstanding",
+        reason="explained",
+        facts="资费已按套餐计算。",
+    )
+    d = determination_review(determination=d, actor=supervisor, approve=True)
+    d = determination_communicate(
+        determination=d, actor=handler, communication="已解释。", response="accepts"
+    )
+    determination_finalise(determination=d, actor=handler)
+    window = {
+        "date_from": (clock.now() - timedelta(days=1)).isoformat(),
+        "date_to": (clock.now() + timedelta(days=1)).isoformat(),
+    }
+    assert api_client(handler).get("/api/determinations", window).json()["count"] == 1
+    theirs = api_client(other_department_handler).get("/api/determinations", window)
+    assert theirs.status_code == 200 and theirs.json()["count"] == 0
