@@ -113,9 +113,7 @@ def _notice_row(notice: Notice, user: User) -> dict[str, Any]:
     }
 
 
-def _panel(
-    request: HttpRequest, complaint: Complaint, user: User, form: MessageForm | None = None
-) -> dict[str, Any]:
+def _panel(complaint: Complaint, user: User, form: MessageForm | None = None) -> dict[str, Any]:
     return {
         "tracking_number": complaint.tracking_number,
         "notices": [_notice_row(n, user) for n in complaint.notices.order_by("created_at", "id")],
@@ -136,10 +134,10 @@ def complaint_messages_view(request: HttpRequest, tracking_number: str) -> HttpR
     except DomainError as exc:
         return render(request, "web/_error.html", {"error": exc.message}, status=exc.status_code)
     if request.method == "GET":
-        return render(request, template, _panel(request, complaint, user))
+        return render(request, template, _panel(complaint, user))
     form = MessageForm(request.POST)
     if not form.is_valid():
-        return render(request, template, _panel(request, complaint, user, form), status=422)
+        return render(request, template, _panel(complaint, user, form), status=422)
     try:
         notice_send_by_hand(
             complaint=complaint,
@@ -150,10 +148,8 @@ def complaint_messages_view(request: HttpRequest, tracking_number: str) -> HttpR
         )
     except DomainError as exc:
         form.add_error(None, exc.message)
-        return render(
-            request, template, _panel(request, complaint, user, form), status=exc.status_code
-        )
+        return render(request, template, _panel(complaint, user, form), status=exc.status_code)
     if request.headers.get("HX-Request") == "true":
-        return render(request, template, _panel(request, complaint, user))
+        return render(request, template, _panel(complaint, user))
     url = reverse("web:complaint_detail", args=[complaint.tracking_number])
     return HttpResponseRedirect(url, status=303)
