@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "complaintdesk.handling",
     "complaintdesk.remedies",
     "complaintdesk.notifications",
+    "complaintdesk.surveys",
     "complaintdesk.api",
     "complaintdesk.web",
 ]

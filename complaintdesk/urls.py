@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("complaintdesk.remedies.urls")),
     path("", include("complaintdesk.notifications.urls")),
+    path("", include("complaintdesk.surveys.urls")),
     path("", include("complaintdesk.web.urls")),
 ]

@@ -42,8 +42,9 @@ ALL_STAFF_ACTING = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.AD
 FRONT_LINE = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
 HANDLING = frozenset({Role.HANDLER, Role.SUPERVISOR, Role.ADMIN})
 MANAGING = frozenset({Role.SUPERVISOR, Role.ADMIN})
-# The system itself (routing, sweeps) acts with actor=None, and may take only these actions.
-SYSTEM_ACTIONS = frozenset({"assign"})
+# The system itself (routing, sweeps) acts with actor=None, and may take only these actions:
+# routing assigns, a dissatisfied survey answer reopens, the survey sweep closes.
+SYSTEM_ACTIONS = frozenset({"assign", "reopen", "close"})
 
 MERGEABLE = frozenset(
     {S.RECEIVED, S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_INFO, S.REOPENED}
@@ -111,6 +112,16 @@ def _guard_approver_is_not_submitter(request: TransitionRequest) -> None:
         )
 
 
+def _guard_plan_decided_by_its_chain(request: TransitionRequest) -> None:
+    # A submitted handling plan is decided step by step along its approval chain, within
+    # each approver's authority (handling/plans.py, which imports us); a bare action here
+    # would skip the chain and the budget check.
+    from complaintdesk.handling.models import HandlingPlan
+
+    if HandlingPlan.objects.filter(complaint=request.complaint, status="submitted").exists():
+        raise NotAllowed(_("Decide the submitted handling plan through its approval chain."))
+
+
 def _guard_rejection_reason(request: TransitionRequest) -> None:
     reason = request.params.get("reason")
     if reason not in RejectionReason.values:
@@ -119,6 +130,15 @@ def _guard_rejection_reason(request: TransitionRequest) -> None:
             _("Give the rejection reason: one of %(choices)s.") % {"choices": choices},
             field="reason",
         )
+
+
+def _guard_rejection_reviewed(request: TransitionRequest) -> None:
+    # Proposed by one manager, confirmed by another (surveys/rejection.py, which imports us).
+    from complaintdesk.surveys.rejection import rejection_review_require
+
+    rejection_review_require(
+        complaint=request.complaint, actor=request.actor, reason=request.params.get("reason")
+    )
 
 
 def _guard_merge_target(request: TransitionRequest) -> None:
@@ -161,10 +181,12 @@ TRANSITIONS: tuple[Transition, ...] = (
                frozenset({S.IN_PROGRESS}), S.AWAITING_APPROVAL, HANDLING | {Role.AGENT},
                note_required=_("Describe the handling plan.")),
     Transition("approve_plan", _("Approve the plan"), frozenset({S.AWAITING_APPROVAL}),
-               S.EXECUTING, MANAGING, guards=(_guard_approver_is_not_submitter,)),
+               S.EXECUTING, MANAGING,
+               guards=(_guard_approver_is_not_submitter, _guard_plan_decided_by_its_chain)),
     Transition("reject_plan", _("Send the plan back for revision"),
                frozenset({S.AWAITING_APPROVAL}), S.IN_PROGRESS, MANAGING,
-               note_required=_("Say why the plan is sent back.")),
+               note_required=_("Say why the plan is sent back."),
+               guards=(_guard_plan_decided_by_its_chain,)),
     Transition("resolve", _("Resolve and notify the result"),
                frozenset({S.IN_PROGRESS, S.EXECUTING}), S.RESOLVED, ALL_STAFF_ACTING,
                note_required=_("Write the result notified to the customer."),
@@ -178,7 +200,8 @@ TRANSITIONS: tuple[Transition, ...] = (
                frozenset({S.RECEIVED, S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS,
                           S.AWAITING_INFO, S.REOPENED}),
                S.REJECTED, MANAGING, note_required=_("Explain the rejection."),
-               guards=(_guard_rejection_reason,), customer_visible=True),
+               guards=(_guard_rejection_reason, _guard_rejection_reviewed),
+               customer_visible=True),
     Transition("merge", _("Merge into another complaint"), MERGEABLE, S.MERGED,
                ALL_STAFF_ACTING, guards=(_guard_merge_target,), customer_visible=True),
 )  # fmt: skip
@@ -234,8 +257,13 @@ def _apply_side_effects(transition: Transition, request: TransitionRequest) -> d
             complaint.closed_at = None
             sla.restart_clock_after_reopen(complaint, now)
         case "reject":
+            from complaintdesk.surveys.rejection import rejection_review_confirm
+
             complaint.rejection_reason = params["reason"]
             recorded["reason"] = params["reason"]
+            recorded["review"] = rejection_review_confirm(
+                complaint=complaint, actor=request.actor, now=now
+            )
         case "merge":
             target: Complaint = params["into"]
             complaint.merged_into = target
@@ -265,7 +293,8 @@ def complaint_transition(
 ) -> Complaint:
     """Run one lifecycle action on a complaint, or raise a DomainError that says why not.
 
-    `actor=None` is the system (routing); it may take only the SYSTEM_ACTIONS.
+    `actor=None` is the system (routing, survey answers, sweeps); it may take only the
+    SYSTEM_ACTIONS.
     """
     transition = TRANSITIONS_BY_ACTION.get(action)
     if transition is None:
@@ -316,5 +345,14 @@ def complaint_transition(
         notice_for_transition(complaint=locked, action=action, actor=actor, note=note)
         if action == "register":
             escalation.notify_management_of_serious(complaint=locked, now=request.now)
+        elif action in {"resolve", "close"}:
+            # The surveys app imports the lifecycle, hence the import here.
+            from complaintdesk.surveys.services import survey_send
+            from complaintdesk.surveys.visits import visits_schedule
+
+            if action == "resolve":
+                survey_send(complaint=locked, actor=actor)
+            else:
+                visits_schedule(complaint=locked, actor=actor)
     complaint.refresh_from_db()
     return complaint

@@ -21,4 +21,5 @@ SCHEDULE: tuple[PeriodicTask, ...] = (
     PeriodicTask("complaintdesk.notifications.tasks.send_due_notices", 60),
     PeriodicTask("complaintdesk.complaints.tasks.sla_sweep_task", 60),
     PeriodicTask("complaintdesk.triage.tasks.retrain_triage_model", 24 * 3600),
+    PeriodicTask("complaintdesk.surveys.tasks.surveys_sweep_task", 15 * 60),
 )

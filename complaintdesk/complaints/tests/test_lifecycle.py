@@ -15,6 +15,7 @@ from complaintdesk.complaints.lifecycle import (
 )
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core.testing.factories import complaint_make, user_make
+from complaintdesk.surveys.rejection import rejection_propose
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,10 @@ def _put_in_status(complaint: Complaint, status: str, assignee=None) -> Complain
     return complaint
 
 
+def _propose_rejection(complaint: Complaint, proposer, reason: str) -> None:
+    rejection_propose(complaint=complaint, actor=proposer, reason=reason, note=NOTES["reject"])
+
+
 def _params(action: str, handler, other_complaint) -> dict:
     if action == "assign":
         return {"assignee": handler}
@@ -51,7 +56,9 @@ def _params(action: str, handler, other_complaint) -> dict:
 
 @pytest.mark.parametrize("status", Status.values)
 @pytest.mark.parametrize("action", list(TRANSITIONS_BY_ACTION))
-def test_every_action_from_every_status(status, action, agent, handler, supervisor):
+def test_every_action_from_every_status(
+    status, action, agent, handler, supervisor, second_supervisor
+):
     complaint = _put_in_status(complaint_make(actor=agent), status, assignee=handler)
     other = complaint_make(actor=agent, description="另一位客户的手机信号问题,小区里打不了电话。")
     transition = TRANSITIONS_BY_ACTION[action]
@@ -61,6 +68,9 @@ def test_every_action_from_every_status(status, action, agent, handler, supervis
         complaint_transition(
             complaint=complaint, action="resolve", actor=supervisor, note=NOTES["resolve"]
         )
+    if action == "reject" and status in transition.sources:
+        # A rejection confirms another supervisor's proposal.
+        _propose_rejection(complaint, second_supervisor, "malicious")
     call = {
         "complaint": complaint,
         "action": action,
@@ -72,8 +82,8 @@ def test_every_action_from_every_status(status, action, agent, handler, supervis
         result = complaint_transition(**call)
         expected = EXPECTED_TARGET[action] or Status.IN_PROGRESS
         assert result.status == expected
-        # The customer's notice (acknowledgement, information needed, result) may follow.
-        last = result.events.exclude(kind=EventKind.MESSAGE).order_by("-id").first()
+        # The customer's notice, a survey or planned follow-up visits may follow the change.
+        last = result.events.filter(kind=EventKind.TRANSITION).order_by("-id").first()
         assert (last.kind, last.from_status, last.to_status) == (
             EventKind.TRANSITION,
             status,
@@ -143,13 +153,14 @@ def test_actions_that_need_a_note_refuse_an_empty_one(action, agent, handler, su
     assert refused.value.field == "note"
 
 
-def test_reject_needs_a_known_reason(agent, supervisor):
+def test_reject_needs_a_known_reason(agent, supervisor, second_supervisor):
     complaint = complaint_make(actor=agent)
     with pytest.raises(InvalidInput) as refused:
         complaint_transition(
             complaint=complaint, action="reject", actor=supervisor, note="无效", params={}
         )
     assert refused.value.field == "reason"
+    _propose_rejection(complaint, second_supervisor, "invalid")
     done = complaint_transition(
         complaint=complaint,
         action="reject",
@@ -274,3 +285,27 @@ def test_events_cannot_be_changed_or_deleted(agent):
         complaint.events.update(note="rewritten")
     with pytest.raises(TypeError):
         complaint.events.all().delete()
+
+
+def test_reject_needs_a_proposal_confirmed_by_someone_else(agent, supervisor, second_supervisor):
+    complaint = complaint_make(actor=agent)
+    reject = {"action": "reject", "note": NOTES["reject"], "params": {"reason": "malicious"}}
+    with pytest.raises(InvalidInput, match="proposed"):
+        complaint_transition(complaint=complaint, actor=supervisor, **reject)
+    _propose_rejection(complaint, supervisor, "malicious")
+    with pytest.raises(NotAllowed, match="someone other"):
+        complaint_transition(complaint=complaint, actor=supervisor, **reject)
+    with pytest.raises(InvalidInput, match="same reason"):
+        complaint_transition(
+            complaint=complaint,
+            actor=second_supervisor,
+            **{**reject, "params": {"reason": "invalid"}},
+        )
+    complaint.refresh_from_db()
+    assert complaint.status == Status.REGISTERED
+    rejected = complaint_transition(complaint=complaint, actor=second_supervisor, **reject)
+    assert rejected.status == Status.REJECTED
+    review = rejected.rejection_reviews.get()
+    assert (review.status, review.reviewed_by) == ("confirmed", second_supervisor)
+    event = rejected.events.filter(kind=EventKind.TRANSITION).order_by("-id").first()
+    assert event.after["review"] == review.pk

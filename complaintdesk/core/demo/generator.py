@@ -49,6 +49,7 @@ from complaintdesk.customers.models import Customer, CustomerTier
 from complaintdesk.intake.services import ComplaintDraft, CustomerDetails, complaint_create
 from complaintdesk.notifications.choices import NoticeChannel, NoticeStatus
 from complaintdesk.notifications.models import Notice
+from complaintdesk.surveys.rejection import rejection_propose
 from complaintdesk.triage.taxonomy import taxonomy_load_preset
 
 DEMO_GROUP = "Demo organisation"
@@ -498,6 +499,11 @@ def _run(
         arguments["assignee"] = users[str(params["assignee"])]
     elif action == "reject":
         arguments["reason"] = params["reason"]
+        # The rejection confirms a colleague's proposal (surveys/rejection.py).
+        proposer = next(u for u in users.values() if u.role == Role.SUPERVISOR and u != actor)
+        rejection_propose(
+            complaint=complaint, actor=proposer, reason=str(params["reason"]), note=note
+        )
     elif action == "merge":
         arguments["into"] = related
     return complaint_transition(

@@ -344,11 +344,17 @@ def test_an_action_without_its_required_note_is_refused_inline(agent, supervisor
     assert complaint.status == Status.REGISTERED
 
 
-def test_supervisor_rejects_with_a_reason(agent, supervisor) -> None:
+def test_supervisor_rejects_with_a_reason_confirmed_by_a_second(
+    agent, supervisor, second_supervisor
+) -> None:
     complaint = complaint_make(actor=agent)
-    response = client_for(supervisor).post(
-        action_url(complaint, "reject"), {"reason": "malicious", "note": "Fabricated."}, **HTMX
-    )
+    reject = {"reason": "malicious", "note": "Fabricated."}
+    response = client_for(supervisor).post(action_url(complaint, "reject"), reject, **HTMX)
+    assert response.status_code == 200
+    complaint.refresh_from_db()
+    assert complaint.status == Status.REGISTERED
+    assert complaint.rejection_reviews.get().status == "proposed"
+    response = client_for(second_supervisor).post(action_url(complaint, "reject"), reject, **HTMX)
     assert response.status_code == 200
     complaint.refresh_from_db()
     assert complaint.status == Status.REJECTED

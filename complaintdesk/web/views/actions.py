@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from complaintdesk.accounts.models import User
+from complaintdesk.complaints.choices import Status
 from complaintdesk.complaints.errors import DomainError, InvalidInput, NotFound
 from complaintdesk.complaints.lifecycle import TRANSITIONS_BY_ACTION, complaint_transition
 from complaintdesk.complaints.selectors import complaint_get
+from complaintdesk.surveys.rejection import rejection_request
 from complaintdesk.web.forms import TransitionForm
 from complaintdesk.web.selectors import staff_assignable
 from complaintdesk.web.views.common import acting_user, error_page, is_htmx, redirect_to
@@ -59,22 +61,35 @@ def complaint_action_view(request: HttpRequest, tracking_number: str, action: st
     if request.method == "POST":
         if form.is_valid():
             try:
-                complaint_transition(
-                    complaint=complaint,
-                    action=action,
-                    actor=user,
-                    note=form.cleaned_data["note"],
-                    params=_params(form, user),
-                )
+                if action == "reject":
+                    # Proposed by one manager, confirmed by another (surveys/rejection.py).
+                    rejection_request(
+                        complaint=complaint,
+                        actor=user,
+                        reason=form.cleaned_data["reason"],
+                        note=form.cleaned_data["note"],
+                    )
+                    complaint.refresh_from_db()
+                else:
+                    complaint_transition(
+                        complaint=complaint,
+                        action=action,
+                        actor=user,
+                        note=form.cleaned_data["note"],
+                        params=_params(form, user),
+                    )
             except DomainError as exc:
                 form.add_domain_error(exc)
                 status = exc.status_code
             else:
-                messages.success(
-                    request,
-                    _("%(action)s: done. The complaint is now %(status)s.")
-                    % {"action": transition.label, "status": complaint.get_status_display()},
-                )
+                if action == "reject" and complaint.status != Status.REJECTED:
+                    done = _("Rejection proposed; another supervisor must confirm it.")
+                else:
+                    done = _("%(action)s: done. The complaint is now %(status)s.") % {
+                        "action": transition.label,
+                        "status": complaint.get_status_display(),
+                    }
+                messages.success(request, done)
                 detail = reverse("web:complaint_detail", args=[complaint.tracking_number])
                 return redirect_to(request, detail)
         else:
