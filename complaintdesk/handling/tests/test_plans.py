@@ -262,3 +262,15 @@ def test_a_plan_needs_a_future_deadline_and_steps(agent, handler):
     plan = plan_create(complaint=complaint, actor=handler, content=plan_content(handler, steps=[]))
     with pytest.raises(InvalidInput, match="execution step"):
         plan_submit(plan=plan, actor=handler)
+
+
+def test_a_submitted_plan_cannot_be_decided_around_its_chain(agent, handler, supervisor):
+    from complaintdesk.complaints.lifecycle import complaint_transition
+
+    complaint = handled_complaint(agent, handler)
+    plan_submit(plan=_plan_with_compensation(complaint, handler), actor=handler)
+    for action in ("approve_plan", "reject_plan"):
+        with pytest.raises(NotAllowed, match="approval chain"):
+            complaint_transition(complaint=complaint, action=action, actor=supervisor, note="ok")
+    complaint.refresh_from_db()
+    assert complaint.status == Status.AWAITING_APPROVAL
