@@ -42,8 +42,9 @@ ALL_STAFF_ACTING = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.AD
 FRONT_LINE = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
 HANDLING = frozenset({Role.HANDLER, Role.SUPERVISOR, Role.ADMIN})
 MANAGING = frozenset({Role.SUPERVISOR, Role.ADMIN})
-# The system itself (routing, sweeps) acts with actor=None, and may take only these actions.
-SYSTEM_ACTIONS = frozenset({"assign"})
+# The system itself (routing, sweeps) acts with actor=None, and may take only these actions:
+# routing assigns, a dissatisfied survey answer reopens, the survey sweep closes.
+SYSTEM_ACTIONS = frozenset({"assign", "reopen", "close"})
 
 MERGEABLE = frozenset(
     {S.RECEIVED, S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_INFO, S.REOPENED}
@@ -131,6 +132,15 @@ def _guard_rejection_reason(request: TransitionRequest) -> None:
         )
 
 
+def _guard_rejection_reviewed(request: TransitionRequest) -> None:
+    # Proposed by one manager, confirmed by another (surveys/rejection.py, which imports us).
+    from complaintdesk.surveys.rejection import rejection_review_require
+
+    rejection_review_require(
+        complaint=request.complaint, actor=request.actor, reason=request.params.get("reason")
+    )
+
+
 def _guard_merge_target(request: TransitionRequest) -> None:
     target = request.params.get("into")
     if not isinstance(target, Complaint):
@@ -190,7 +200,8 @@ TRANSITIONS: tuple[Transition, ...] = (
                frozenset({S.RECEIVED, S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS,
                           S.AWAITING_INFO, S.REOPENED}),
                S.REJECTED, MANAGING, note_required=_("Explain the rejection."),
-               guards=(_guard_rejection_reason,), customer_visible=True),
+               guards=(_guard_rejection_reason, _guard_rejection_reviewed),
+               customer_visible=True),
     Transition("merge", _("Merge into another complaint"), MERGEABLE, S.MERGED,
                ALL_STAFF_ACTING, guards=(_guard_merge_target,), customer_visible=True),
 )  # fmt: skip
@@ -246,8 +257,13 @@ def _apply_side_effects(transition: Transition, request: TransitionRequest) -> d
             complaint.closed_at = None
             sla.restart_clock_after_reopen(complaint, now)
         case "reject":
+            from complaintdesk.surveys.rejection import rejection_review_confirm
+
             complaint.rejection_reason = params["reason"]
             recorded["reason"] = params["reason"]
+            recorded["review"] = rejection_review_confirm(
+                complaint=complaint, actor=request.actor, now=now
+            )
         case "merge":
             target: Complaint = params["into"]
             complaint.merged_into = target
@@ -277,7 +293,8 @@ def complaint_transition(
 ) -> Complaint:
     """Run one lifecycle action on a complaint, or raise a DomainError that says why not.
 
-    `actor=None` is the system (routing); it may take only the SYSTEM_ACTIONS.
+    `actor=None` is the system (routing, survey answers, sweeps); it may take only the
+    SYSTEM_ACTIONS.
     """
     transition = TRANSITIONS_BY_ACTION.get(action)
     if transition is None:
@@ -328,5 +345,14 @@ def complaint_transition(
         notice_for_transition(complaint=locked, action=action, actor=actor, note=note)
         if action == "register":
             escalation.notify_management_of_serious(complaint=locked, now=request.now)
+        elif action in {"resolve", "close"}:
+            # The surveys app imports the lifecycle, hence the import here.
+            from complaintdesk.surveys.services import survey_send
+            from complaintdesk.surveys.visits import visits_schedule
+
+            if action == "resolve":
+                survey_send(complaint=locked, actor=actor)
+            else:
+                visits_schedule(complaint=locked, actor=actor)
     complaint.refresh_from_db()
     return complaint
