@@ -114,7 +114,7 @@ def _locked(plan: HandlingPlan) -> HandlingPlan:
 def plan_compensation(plan: HandlingPlan) -> dict[str, Decimal]:
     """The plan's compensation totals per currency (cancelled items left out)."""
     totals: dict[str, Decimal] = defaultdict(Decimal)
-    for item in plan.compensation_items.exclude(status="cancelled"):  # type: ignore[attr-defined]
+    for item in plan.compensation_items.exclude(status="cancelled"):
         totals[item.currency] += item.amount
     return dict(totals)
 
@@ -185,9 +185,7 @@ def plan_revise(*, plan: HandlingPlan, actor: User, content: PlanContent) -> Han
         if content.steps is None:
             content.steps = [(s.title, s.due_at) for s in locked.execution_steps.all()]
         _apply(new, content)
-        locked.compensation_items.filter(status="proposed").update(  # type: ignore[attr-defined]
-            plan=new
-        )
+        locked.compensation_items.filter(status="proposed").update(plan=new)
         _record(new, actor, "revised", new.measures, previous_version=locked.version)
     return new
 

@@ -24,8 +24,6 @@ from complaintdesk.remedies.choices import (
     PolicyKind,
 )
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-
 
 class PolicyClause(models.Model):
     """A clause of the compensation policy library (tariff, return/exchange, warranty,
@@ -41,7 +39,8 @@ class PolicyClause(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
         help_text=_("The most one item may be worth under this clause; blank: no maximum."),
-        **MONEY,
+        max_digits=12,
+        decimal_places=2,
     )
     currency = models.CharField(
         _("currency"), max_length=3, default="CNY", validators=[currency_code]
@@ -74,8 +73,12 @@ class CompensationBudget(models.Model):
     currency = models.CharField(
         _("currency"), max_length=3, default="CNY", validators=[currency_code]
     )
-    amount = models.DecimalField(_("budget"), validators=[MinValueValidator(Decimal(0))], **MONEY)
-    committed = models.DecimalField(_("committed"), default=Decimal(0), **MONEY)
+    amount = models.DecimalField(
+        _("budget"), validators=[MinValueValidator(Decimal(0))], max_digits=12, decimal_places=2
+    )
+    committed = models.DecimalField(
+        _("committed"), default=Decimal(0), max_digits=12, decimal_places=2
+    )
 
     class Meta:
         ordering = ["-month", "department__name"]
@@ -172,11 +175,15 @@ class CompensationItem(models.Model):
         _("quantity"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     unit = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("e.g. GB, points"))
-    amount = models.DecimalField(_("value"), validators=[MinValueValidator(Decimal(0))], **MONEY)
+    amount = models.DecimalField(
+        _("value"), validators=[MinValueValidator(Decimal(0))], max_digits=12, decimal_places=2
+    )
     currency = models.CharField(
         _("currency"), max_length=3, default="CNY", validators=[currency_code]
     )
-    assessed_loss = models.DecimalField(_("assessed loss"), null=True, blank=True, **MONEY)
+    assessed_loss = models.DecimalField(
+        _("assessed loss"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
     policy_clause = models.ForeignKey(
         PolicyClause,
         verbose_name=_("policy clause"),

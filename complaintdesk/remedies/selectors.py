@@ -81,7 +81,7 @@ def budgets_visible_to(user: User, month: date | None = None) -> QuerySet[Compen
     if role is None:
         return queryset.none()
     if role == Role.HANDLER:
-        queryset = queryset.filter(department_id=user.department_id)
+        queryset = queryset.filter(department=user.department)
     if month is not None:
         queryset = queryset.filter(month=month.replace(day=1))
     return queryset.order_by("-month", "department__name")

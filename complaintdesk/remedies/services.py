@@ -299,7 +299,7 @@ def compensation_commit_for_plan(*, plan: HandlingPlan, actor: User) -> list[Com
     Called by plan_approve inside its transaction, after the approver's authority passed.
     """
     items = list(
-        plan.compensation_items.select_for_update(of=("self",))  # type: ignore[attr-defined]
+        plan.compensation_items.select_for_update(of=("self",))
         .select_related("complaint", "department")
         .filter(status=ItemStatus.PROPOSED)
         .order_by("pk")

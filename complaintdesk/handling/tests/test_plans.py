@@ -274,3 +274,18 @@ def test_a_submitted_plan_cannot_be_decided_around_its_chain(agent, handler, sup
             complaint_transition(complaint=complaint, action=action, actor=supervisor, note="ok")
     complaint.refresh_from_db()
     assert complaint.status == Status.AWAITING_APPROVAL
+
+
+def test_progress_sent_to_the_customer_is_a_notice(agent, handler, supervisor):
+    # The real notices app, not a stand-in: the contract between the two apps.
+    from complaintdesk.notifications.models import Notice
+
+    complaint = handled_complaint(agent, handler)
+    plan = plan_submit(plan=_plan_with_compensation(complaint, handler), actor=handler)
+    plan_approve(plan=plan, actor=supervisor)
+    step = plan.execution_steps.order_by("position").first()
+    execution_step_check(
+        step=step, actor=handler, note="工程师明早九点上门。", send_to_customer=True
+    )
+    notice = Notice.objects.get(complaint=complaint, purpose="progress")
+    assert "工程师明早九点上门。" in notice.body

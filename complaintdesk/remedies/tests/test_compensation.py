@@ -330,3 +330,20 @@ def test_a_handler_of_another_department_cannot_propose(agent, handler, other_de
     auditor = user_make("auditor", department=department_make("qa"))
     with pytest.raises(NotAllowed):
         _item(complaint, auditor, "10")
+
+
+def test_the_offer_notice_carries_the_consent_link_and_the_amount(
+    agent, handler, supervisor, network_department
+):
+    # The real notices app, not a stand-in: the contract between the two apps.
+    from complaintdesk.notifications.models import Notice
+
+    budget_make(network_department, "1000")
+    complaint = handled_complaint(agent, handler)
+    compensation_approve(item=_item(complaint, handler, "88"), actor=supervisor)
+    _offer, link = compensation_offer(
+        complaint=complaint, actor=handler, base_url="https://cd.example"
+    )
+    notice = Notice.objects.get(complaint=complaint, purpose="compensation_offer")
+    assert link in notice.body
+    assert "88.00" in notice.body
