@@ -29,7 +29,7 @@ from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import role_of
 from complaintdesk.complaints import sla
 from complaintdesk.complaints.choices import EventKind, Visibility
-from complaintdesk.complaints.errors import InvalidInput, NotAllowed
+from complaintdesk.complaints.errors import DomainError, InvalidInput, NotAllowed
 from complaintdesk.complaints.events import event_record
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core import clock
@@ -343,7 +343,21 @@ def notice_for_transition(
     if purpose is None:
         return None
     context = {"note": note} if note else {}
-    return notice_send(complaint=complaint, purpose=purpose, actor=actor, context=context)
+    try:
+        # A savepoint: a notice that cannot be prepared must not undo the status change
+        # (a registration without its acknowledgement is better than a lost complaint).
+        with transaction.atomic():
+            return notice_send(complaint=complaint, purpose=purpose, actor=actor, context=context)
+    except DomainError as error:
+        event_record(
+            complaint=complaint,
+            actor=actor,
+            kind=EventKind.MESSAGE,
+            after={"purpose": purpose, "status": "not_prepared"},
+            note=_("The %(purpose)s notice could not be prepared: %(reason)s")
+            % {"purpose": purpose, "reason": error.message},
+        )
+        return None
 
 
 def _enqueue(notice: Notice) -> None:

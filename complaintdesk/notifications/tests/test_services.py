@@ -14,9 +14,10 @@ from complaintdesk.complaints.choices import EventKind, Visibility
 from complaintdesk.complaints.errors import InvalidInput, NotAllowed
 from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.core import clock
+from complaintdesk.core.testing.factories import complaint_make
 from complaintdesk.notifications import services
 from complaintdesk.notifications.choices import NoticeChannel, NoticePurpose, NoticeStatus
-from complaintdesk.notifications.models import Notice
+from complaintdesk.notifications.models import Notice, NoticeTemplate
 from complaintdesk.notifications.providers import TransientDeliveryError
 from complaintdesk.notifications.services import (
     notice_deliver,
@@ -263,3 +264,12 @@ def test_a_later_delivery_report_is_recorded_on_the_notice(agent):
     ]
     with pytest.raises(InvalidInput):
         notice_record_status(notice=notice, status="queued")
+
+
+def test_registration_survives_a_notice_that_cannot_be_prepared(agent):
+    NoticeTemplate.objects.filter(purpose="acknowledgement").update(is_active=False)
+    complaint = complaint_make(actor=agent)
+    assert complaint.status == "registered"
+    failed = complaint.events.get(kind="message", after__status="not_prepared")
+    assert "acknowledgement" in failed.note
+    assert failed.visibility == "internal"
