@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from complaintdesk.accounts.models import Department, User
+from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.api.complaints import ERRORS, _user
 from complaintdesk.complaints.errors import InvalidInput
 from complaintdesk.complaints.selectors import complaint_get
+from complaintdesk.core.masking import mask_text
 from complaintdesk.handling import plans, responsibility
 from complaintdesk.handling.choices import AuthorityLevel
 from complaintdesk.handling.models import Determination, HandlingPlan
@@ -206,15 +208,20 @@ def _name(user: User | None) -> str | None:
     return user.username if user is not None else None
 
 
-def determination_out(d: Determination) -> dict[str, Any]:
+def _text(value: str, user: User) -> str:
+    # Free text may quote the customer's number or address; analysts read it masked.
+    return value if sees_personal_data(user) else mask_text(value)
+
+
+def determination_out(d: Determination, user: User) -> dict[str, Any]:
     return {
         "id": d.pk,
         "tracking_number": d.complaint.tracking_number,
         "status": d.status,
         "party": d.party,
         "reason": d.reason,
-        "facts": d.facts,
-        "outlet": d.outlet,
+        "facts": _text(d.facts, user),
+        "outlet": _text(d.outlet, user),
         "staff_involved": [u.username for u in d.staff_involved.all()],
         "note_ids": [e.pk for e in d.evidence_notes.all()],
         "attachment_ids": [a.pk for a in d.evidence_attachments.all()],
@@ -222,9 +229,9 @@ def determination_out(d: Determination) -> dict[str, Any]:
         "proposed_at": d.proposed_at,
         "reviewed_by": _name(d.reviewed_by),
         "reviewed_at": d.reviewed_at,
-        "review_note": d.review_note,
+        "review_note": _text(d.review_note, user),
         "apologised": d.apologised,
-        "customer_communication": d.customer_communication,
+        "customer_communication": _text(d.customer_communication, user),
         "customer_response": d.customer_response,
         "finalised_at": d.finalised_at,
         "accountability": [
@@ -235,22 +242,22 @@ def determination_out(d: Determination) -> dict[str, Any]:
                 "department": a.department.code if a.department else None,
                 "staff": _name(a.staff),
                 "party_name": a.party_name,
-                "note": a.note,
+                "note": _text(a.note, user),
             }
             for a in d.accountability_items.all()
         ],
-        "rectifications": [rectification_out(r) for r in d.rectification_actions.all()],
+        "rectifications": [rectification_out(r, user) for r in d.rectification_actions.all()],
     }
 
 
-def rectification_out(r: Any) -> dict[str, Any]:
+def rectification_out(r: Any, user: User) -> dict[str, Any]:
     return {
         "id": r.pk,
-        "description": r.description,
+        "description": _text(r.description, user),
         "owner": r.owner.username,
         "due_on": r.due_on,
         "status": r.status,
-        "progress_note": r.progress_note,
+        "progress_note": _text(r.progress_note, user),
         "done_at": r.done_at,
     }
 
@@ -346,7 +353,7 @@ def _determination(request: HttpRequest, tracking_number: str, determination_id:
 
 def _determination_reply(user: User, d: Determination) -> dict[str, Any]:
     fresh = determinations_of(user=user, complaint=d.complaint).get(pk=d.pk)
-    return determination_out(fresh)
+    return determination_out(fresh, user)
 
 
 def _plan(request: HttpRequest, tracking_number: str, plan_id: int) -> HandlingPlan:
@@ -368,7 +375,7 @@ DET = "/complaints/{tracking_number}/determinations"
 def list_determinations(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
     user = _user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
-    return [determination_out(d) for d in determinations_of(user=user, complaint=complaint)]
+    return [determination_out(d, user) for d in determinations_of(user=user, complaint=complaint)]
 
 
 @router.post(DET, response={201: DeterminationOut, **ERRORS}, summary="Propose a determination")
@@ -504,7 +511,7 @@ def add_rectification(
         owner=_staff(payload.owner, "owner"),
         due_on=payload.due_on,
     )
-    return Status(201, rectification_out(action))
+    return Status(201, rectification_out(action, _user(request)))
 
 
 @router.post(
@@ -523,7 +530,7 @@ def update_rectification(
         status=payload.status,
         note=payload.note,
     )
-    return rectification_out(action)
+    return rectification_out(action, user)
 
 
 class PeriodQuery(Schema):
@@ -538,8 +545,9 @@ class PeriodQuery(Schema):
     summary="Final determinations of a period, for analysis",
 )
 def determinations_in_period(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
+    user = _user(request)
     period = determinations_for_period(
-        user=_user(request),
+        user=user,
         date_from=query.date_from,
         date_to=query.date_to,
         department=query.department,
@@ -548,7 +556,7 @@ def determinations_in_period(request: HttpRequest, query: Query[PeriodQuery]) ->
         "count": len(period.determinations),
         "by_party": period.by_party,
         "by_reason": period.by_reason,
-        "results": [determination_out(d) for d in period.determinations],
+        "results": [determination_out(d, user) for d in period.determinations],
     }
 
 

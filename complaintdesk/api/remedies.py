@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from complaintdesk.accounts.models import Department, User
+from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.api.complaints import ERRORS, _user
 from complaintdesk.complaints.errors import InvalidInput
 from complaintdesk.complaints.selectors import complaint_get
+from complaintdesk.core.masking import mask_text
 from complaintdesk.handling.selectors import plan_get
 from complaintdesk.remedies import services
 from complaintdesk.remedies.models import (
@@ -174,11 +176,16 @@ class BudgetQuery(Schema):
     month: date | None = None
 
 
-def item_out(item: CompensationItem) -> dict[str, Any]:
+def _text(value: str, user: User) -> str:
+    # Free text may quote the customer's number or address; analysts read it masked.
+    return value if sees_personal_data(user) else mask_text(value)
+
+
+def item_out(item: CompensationItem, user: User) -> dict[str, Any]:
     return {
         "id": item.pk,
         "form": item.form,
-        "description": item.description,
+        "description": _text(item.description, user),
         "quantity": item.quantity,
         "unit": item.unit,
         "amount": item.amount,
@@ -195,31 +202,31 @@ def item_out(item: CompensationItem) -> dict[str, Any]:
         "fulfilled_at": item.fulfilled_at,
         "confirmed_at": item.confirmed_at,
         "confirmation_method": item.confirmation_method,
-        "effect_note": item.effect_note,
+        "effect_note": _text(item.effect_note, user),
     }
 
 
-def offer_out(offer: CompensationOffer) -> dict[str, Any]:
+def offer_out(offer: CompensationOffer, user: User) -> dict[str, Any]:
     return {
         "id": offer.pk,
         "expires_at": offer.expires_at,
         "decision": offer.decision,
         "method": offer.method,
         "decided_at": offer.decided_at,
-        "note": offer.note,
+        "note": _text(offer.note, user),
         "item_ids": sorted(i.pk for i in offer.items.all()),
     }
 
 
-def care_out(action: CareAction) -> dict[str, Any]:
+def care_out(action: CareAction, user: User) -> dict[str, Any]:
     return {
         "id": action.pk,
         "kind": action.kind,
-        "purpose": action.purpose,
+        "purpose": _text(action.purpose, user),
         "scheduled_for": action.scheduled_for,
         "assignee": action.assignee.username,
         "status": action.status,
-        "outcome": action.outcome,
+        "outcome": _text(action.outcome, user),
         "effect": action.effect,
         "done_at": action.done_at,
     }
@@ -244,7 +251,8 @@ def _item(request: HttpRequest, tracking_number: str, item_id: int) -> Compensat
 
 def _item_reply(request: HttpRequest, item: CompensationItem) -> dict[str, Any]:
     user = _user(request)
-    return item_out(compensation_item_get(user=user, complaint=item.complaint, item_id=item.pk))
+    found = compensation_item_get(user=user, complaint=item.complaint, item_id=item.pk)
+    return item_out(found, user)
 
 
 ITEMS = "/complaints/{tracking_number}/compensation"
@@ -260,7 +268,7 @@ def list_policy_clauses(request: HttpRequest) -> Any:
 def list_items(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
     user = _user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
-    return [item_out(i) for i in compensation_items_of(user=user, complaint=complaint)]
+    return [item_out(i, user) for i in compensation_items_of(user=user, complaint=complaint)]
 
 
 @router.post(ITEMS, response={201: ItemOut, **ERRORS}, summary="Propose compensation")
@@ -356,7 +364,7 @@ OFFERS = "/complaints/{tracking_number}/compensation-offers"
 def list_offers(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
     user = _user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
-    return [offer_out(o) for o in offers_of(user=user, complaint=complaint)]
+    return [offer_out(o, user) for o in offers_of(user=user, complaint=complaint)]
 
 
 @router.post(
@@ -376,7 +384,7 @@ def make_offer(
         send_notice=payload.send_notice,
         valid_days=payload.valid_days,
     )
-    return Status(201, {**offer_out(offer), "link": link})
+    return Status(201, {**offer_out(offer, user), "link": link})
 
 
 @router.post(
@@ -396,7 +404,7 @@ def record_consent(
         method=payload.method,
         note=payload.note,
     )
-    return offer_out(offer)
+    return offer_out(offer, user)
 
 
 CARE = "/complaints/{tracking_number}/care"
@@ -406,7 +414,7 @@ CARE = "/complaints/{tracking_number}/care"
 def list_care(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
     user = _user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
-    return [care_out(a) for a in care_actions_of(user=user, complaint=complaint)]
+    return [care_out(a, user) for a in care_actions_of(user=user, complaint=complaint)]
 
 
 @router.post(CARE, response={201: CareOut, **ERRORS}, summary="Schedule a care action")
@@ -430,7 +438,7 @@ def schedule_care(
         purpose=payload.purpose,
         assignee=assignee,
     )
-    return Status(201, care_out(action))
+    return Status(201, care_out(action, user))
 
 
 @router.post(CARE + "/{action_id}/record", response={200: CareOut, **ERRORS}, summary="Record")
@@ -446,7 +454,7 @@ def record_care(
         effect=payload.effect,
         done=payload.done,
     )
-    return care_out(action)
+    return care_out(action, user)
 
 
 @router.get("/compensation/budgets", response={200: list[BudgetOut], **ERRORS}, summary="Budgets")

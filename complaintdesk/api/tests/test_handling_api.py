@@ -202,3 +202,16 @@ def test_the_period_listing_leaves_out_other_departments(
     assert api_client(handler).get("/api/determinations", window).json()["count"] == 1
     theirs = api_client(other_department_handler).get("/api/determinations", window)
     assert theirs.status_code == 200 and theirs.json()["count"] == 0
+
+
+def test_an_analyst_reads_determination_facts_masked(agent, handler, analyst):
+    complaint = handled_complaint(agent, handler)
+    url = f"/api/complaints/{complaint.tracking_number}/determinations"
+    post_json(
+        api_client(handler),
+        url,
+        {"party": "company", "reason": "service_defect", "facts": "客户13812345678反映断网三天。"},
+    )
+    facts = api_client(analyst).get(url).json()[0]["facts"]
+    assert "13812345678" not in facts
+    assert api_client(handler).get(url).json()[0]["facts"] == "客户13812345678反映断网三天。"
