@@ -146,6 +146,9 @@ def rejection_withdraw(*, review: RejectionReview, actor: User, note: str = "") 
 
 def rejection_confirm(*, review: RejectionReview, actor: User, note: str = "") -> Complaint:
     """Confirm a colleague's proposal: the complaint is rejected with its reason."""
+    review.refresh_from_db()
+    if review.status != ReviewStatus.PROPOSED:
+        raise Conflict(_("This rejection proposal has already been reviewed or withdrawn."))
     return complaint_transition(
         complaint=review.complaint,
         action="reject",
