@@ -103,7 +103,13 @@ def test_the_least_loaded_available_agent_who_speaks_the_language_gets_it(
             assignee=owner, status=Status.IN_PROGRESS
         )
     fired = rule(network_department, category_key="network")
-    routed = complaint(agent, language="en", phone="13800000009")
+    routed = complaint(
+        agent,
+        language="en",
+        description="My broadband has been very slow every evening for a week.",
+        phone="13800000009",
+    )
+    assert routed.language == "en"
     assert routed.assignee == lighter
     assert routed.status == Status.ASSIGNED and not routed.needs_assignment
     [event] = routed.events.filter(kind=EventKind.ROUTED)
