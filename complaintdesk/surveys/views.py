@@ -70,7 +70,7 @@ def survey_view(request: HttpRequest, token: str) -> HttpResponse:
             "language": language,
             "tracking_number": survey.complaint.tracking_number,
             "subject": survey.complaint.subject,
-            "languages": [("zh-hans", "中文"), ("en", "English")],
+            "page_languages": [("zh-hans", "中文"), ("en", "English")],
         }
         status = 200
         closed: SurveyClosed | None = None
