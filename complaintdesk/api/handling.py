@@ -27,6 +27,7 @@ from complaintdesk.handling.selectors import (
     plan_get,
     plans_of,
     rectification_get,
+    similar_complaints,
 )
 
 router = Router(tags=["handling"])
@@ -193,6 +194,9 @@ class PlanOut(Schema):
     risks: str
     agreed_scope: str
     problem_spread: str
+    similar_complaints: int = Field(
+        ..., description="Complaints alike (category or product) within 30 days, as you see them"
+    )
     submitted_by: str | None
     submitted_at: datetime | None
     rejection_reason: str
@@ -262,7 +266,7 @@ def rectification_out(r: Any, user: User) -> dict[str, Any]:
     }
 
 
-def plan_out(plan: HandlingPlan) -> dict[str, Any]:
+def plan_out(plan: HandlingPlan, user: User) -> dict[str, Any]:
     return {
         "id": plan.pk,
         "tracking_number": plan.complaint.tracking_number,
@@ -277,6 +281,7 @@ def plan_out(plan: HandlingPlan) -> dict[str, Any]:
         "risks": plan.risks,
         "agreed_scope": plan.agreed_scope,
         "problem_spread": plan.problem_spread,
+        "similar_complaints": similar_complaints(user=user, complaint=plan.complaint).count(),
         "submitted_by": _name(plan.submitted_by),
         "submitted_at": plan.submitted_at,
         "rejection_reason": plan.rejection_reason,
@@ -363,7 +368,7 @@ def _plan(request: HttpRequest, tracking_number: str, plan_id: int) -> HandlingP
 
 
 def _plan_reply(user: User, plan: HandlingPlan) -> dict[str, Any]:
-    return plan_out(plan_get(user=user, complaint=plan.complaint, plan_id=plan.pk))
+    return plan_out(plan_get(user=user, complaint=plan.complaint, plan_id=plan.pk), user)
 
 
 # Responsibility -------------------------------------------------------------------------
@@ -569,7 +574,7 @@ PLANS = "/complaints/{tracking_number}/plans"
 def list_plans(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
     user = _user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
-    return [plan_out(p) for p in plans_of(user=user, complaint=complaint)]
+    return [plan_out(p, user) for p in plans_of(user=user, complaint=complaint)]
 
 
 @router.post(PLANS, response={201: PlanOut, **ERRORS}, summary="Draft a handling plan")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from complaintdesk.accounts.models import User
@@ -117,3 +117,25 @@ def execution_step_get(*, plan: HandlingPlan, step_id: int) -> ExecutionStep:
     if found is None:
         raise NotFound(_("No step %(id)d in this plan.") % {"id": step_id})
     return found
+
+
+def similar_complaints(*, user: User, complaint: Complaint, days: int = 30) -> QuerySet[Complaint]:
+    """Complaints like this one received within `days` of it — same second-level content
+    category, or same product or batch — to judge how widespread the problem is (SPEC §7)."""
+    alike = Q()
+    if complaint.content_category_id is not None:
+        alike |= Q(content_category_id=complaint.content_category_id)
+    if complaint.product_reference:
+        alike |= Q(product_reference=complaint.product_reference)
+    if not alike:
+        return Complaint.objects.none()
+    window = timedelta(days=days)
+    return (
+        complaints_visible_to(user)
+        .filter(alike)
+        .filter(
+            received_at__gte=complaint.received_at - window,
+            received_at__lte=complaint.received_at + window,
+        )
+        .exclude(pk=complaint.pk)
+    )

@@ -289,3 +289,28 @@ def test_progress_sent_to_the_customer_is_a_notice(agent, handler, supervisor):
     )
     notice = Notice.objects.get(complaint=complaint, purpose="progress")
     assert "工程师明早九点上门。" in notice.body
+
+
+def test_similar_complaints_show_how_widespread_the_problem_is(
+    agent, handler, other_department_handler
+):
+    from complaintdesk.handling.selectors import similar_complaints
+
+    complaint = handled_complaint(agent, handler, product_reference="ONT-HG8245-B2311")
+    handled_complaint(
+        agent,
+        handler,
+        product_reference="ONT-HG8245-B2311",
+        description="同一批次的光猫也是频繁重启,客户要求更换。",
+    )
+    handled_complaint(
+        agent,
+        handler,
+        product_reference="ROUTER-AX3",
+        description="路由器信号弱,离开客厅就搜不到。",
+    )
+    alike = similar_complaints(user=handler, complaint=complaint)
+    same_batch = alike.filter(product_reference="ONT-HG8245-B2311")
+    assert same_batch.count() == 1
+    assert not alike.filter(pk=complaint.pk).exists()
+    assert similar_complaints(user=other_department_handler, complaint=complaint).count() == 0
