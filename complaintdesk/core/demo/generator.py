@@ -49,6 +49,8 @@ from complaintdesk.customers.models import Customer, CustomerTier
 from complaintdesk.intake.services import ComplaintDraft, CustomerDetails, complaint_create
 from complaintdesk.notifications.choices import NoticeChannel, NoticeStatus
 from complaintdesk.notifications.models import Notice
+from complaintdesk.routing.defaults import routing_rules_load_defaults
+from complaintdesk.routing.services import complaint_route
 from complaintdesk.surveys.rejection import rejection_propose
 from complaintdesk.triage.taxonomy import taxonomy_load_preset
 
@@ -130,6 +132,8 @@ def demo_load(
     with transaction.atomic():
         taxonomy_load_preset("telecom")
         departments = _departments()
+        # Its rules name the demo's departments, so they can only be loaded now.
+        routing_rules_load_defaults("telecom")
         users = _staff(password, departments, now, rng)
         plans = _plans(rng, complaints, now, corpus, users)
         customers = _customers(plans)
@@ -506,9 +510,19 @@ def _run(
         )
     elif action == "merge":
         arguments["into"] = related
-    return complaint_transition(
+    if action == "approve_plan" and actor.pk == complaint.assignee_id:
+        # Routing may have given the complaint to this very supervisor; approval needs another.
+        actor = next(
+            user for user in users.values() if user.role == Role.SUPERVISOR and user != actor
+        )
+    complaint = complaint_transition(
         complaint=complaint, action=action, actor=actor, note=note, params=arguments
     )
+    if action == "register" and params.get("route", True):
+        # What intake does after registering: routing rules (if configured) assign it.
+        complaint_route(complaint=complaint)
+        complaint.refresh_from_db()
+    return complaint
 
 
 def _settle_past_notices(complaint_ids: list[int], now: datetime) -> None:

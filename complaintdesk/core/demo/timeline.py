@@ -97,6 +97,8 @@ def story(
         and rng.random() < 0.3
     )
     if first_contact:
+        # Solved before anyone could route it.
+        steps[0].params["route"] = False
         return steps + _first_contact(rng, target, cast, write)
     return steps + _handling(rng, target, nature, cast, write)
 
