@@ -27,6 +27,7 @@ from complaintdesk.handling.selectors import (
     plan_get,
     plans_of,
     rectification_get,
+    rectifications_open,
     similar_complaints,
 )
 
@@ -89,6 +90,7 @@ class AccountabilityOut(Schema):
 
 class RectificationOut(Schema):
     id: int
+    tracking_number: str
     description: str
     owner: str
     due_on: date
@@ -257,6 +259,7 @@ def determination_out(d: Determination, user: User) -> dict[str, Any]:
 def rectification_out(r: Any, user: User) -> dict[str, Any]:
     return {
         "id": r.pk,
+        "tracking_number": r.determination.complaint.tracking_number,
         "description": _text(r.description, user),
         "owner": r.owner.username,
         "due_on": r.due_on,
@@ -536,6 +539,27 @@ def update_rectification(
         note=payload.note,
     )
     return rectification_out(action, user)
+
+
+class OpenRectificationsQuery(Schema):
+    owner: str = Field("", description="A username, or 'me'")
+    overdue: bool = False
+
+
+@router.get(
+    "/rectifications",
+    response={200: list[RectificationOut], **ERRORS},
+    summary="Rectification actions not done yet",
+)
+def open_rectifications(
+    request: HttpRequest, query: Query[OpenRectificationsQuery]
+) -> list[dict[str, Any]]:
+    user = _user(request)
+    owner = None
+    if query.owner:
+        owner = user if query.owner == "me" else _staff(query.owner, "owner")
+    actions = rectifications_open(user=user, owner=owner, overdue_only=query.overdue)
+    return [rectification_out(a, user) for a in actions]
 
 
 class PeriodQuery(Schema):

@@ -13,7 +13,8 @@ from complaintdesk.accounts.models import User
 from complaintdesk.complaints.errors import InvalidInput, NotFound
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaints_visible_to
-from complaintdesk.handling.choices import DeterminationStatus
+from complaintdesk.core import clock
+from complaintdesk.handling.choices import ActionStatus, DeterminationStatus
 from complaintdesk.handling.models import (
     Determination,
     ExecutionStep,
@@ -139,3 +140,18 @@ def similar_complaints(*, user: User, complaint: Complaint, days: int = 30) -> Q
         )
         .exclude(pk=complaint.pk)
     )
+
+
+def rectifications_open(
+    *, user: User, owner: User | None = None, overdue_only: bool = False
+) -> QuerySet[RectificationAction]:
+    """Rectification actions not done yet, soonest due first: the list they are chased from."""
+    queryset = RectificationAction.objects.filter(
+        determination__complaint__in=complaints_visible_to(user),
+        status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS],
+    )
+    if owner is not None:
+        queryset = queryset.filter(owner=owner)
+    if overdue_only:
+        queryset = queryset.filter(due_on__lt=clock.now().date())
+    return queryset.select_related("owner", "determination__complaint").order_by("due_on", "id")

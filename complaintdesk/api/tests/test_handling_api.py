@@ -215,3 +215,31 @@ def test_an_analyst_reads_determination_facts_masked(agent, handler, analyst):
     facts = api_client(analyst).get(url).json()[0]["facts"]
     assert "13812345678" not in facts
     assert api_client(handler).get(url).json()[0]["facts"] == "客户13812345678反映断网三天。"
+
+
+def test_open_rectifications_are_listed_for_their_owner(
+    agent, handler, supervisor, other_department_handler
+):
+    from complaintdesk.handling.responsibility import determination_propose, rectification_add
+
+    complaint = handled_complaint(agent, handler)
+    d = determination_propose(
+        complaint=complaint,
+        actor=handler,
+        party="company",
+        reason="service_defect",
+        facts="光猫批次缺陷。",
+    )
+    rectification_add(
+        determination=d,
+        actor=supervisor,
+        description="更换同批次光猫。",
+        owner=handler,
+        due_on=clock.now().date() + timedelta(days=5),
+    )
+    mine = api_client(handler).get("/api/rectifications", {"owner": "me"}).json()
+    assert [(a["tracking_number"], a["status"]) for a in mine] == [
+        (complaint.tracking_number, "open")
+    ]
+    assert api_client(handler).get("/api/rectifications", {"overdue": True}).json() == []
+    assert api_client(other_department_handler).get("/api/rectifications").json() == []
