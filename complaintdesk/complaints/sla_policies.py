@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -59,7 +60,7 @@ def validated_save(instance: Any, values: dict[str, Any], fields: tuple[str, ...
     instance.save()
 
 
-def check_taxonomy_keys(values: dict[str, Any], keys: dict[str, str]) -> None:
+def check_taxonomy_keys(values: dict[str, Any], keys: Mapping[str, str]) -> None:
     for name, dimension in keys.items():
         key = values.get(name)
         if key and not TaxonomyEntry.objects.filter(dimension=dimension, key=key).exists():

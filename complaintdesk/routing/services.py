@@ -147,7 +147,7 @@ def candidates(rule: RoutingRule, facts: RoutingFacts) -> list[tuple[User, int]]
     )
     skill = needed_skill(rule, facts)
     return [
-        (user, int(user.load))  # type: ignore[attr-defined]
+        (user, int(user.load))
         for user in staff
         if _has_skill(user.skills or [], skill)
         and facts.language in [language_of(str(code)) for code in user.languages or []]
