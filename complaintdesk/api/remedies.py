@@ -17,7 +17,7 @@ from complaintdesk.complaints.errors import InvalidInput
 from complaintdesk.complaints.selectors import complaint_get
 from complaintdesk.core.masking import mask_text
 from complaintdesk.handling.selectors import plan_get
-from complaintdesk.remedies import services
+from complaintdesk.remedies import care, consent, services
 from complaintdesk.remedies.models import (
     CareAction,
     CompensationBudget,
@@ -377,7 +377,7 @@ def make_offer(
 ) -> Status[dict[str, Any]]:
     user = _user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
-    offer, link = services.compensation_offer(
+    offer, link = consent.compensation_offer(
         complaint=complaint,
         actor=user,
         base_url=request.build_absolute_uri("/"),
@@ -397,7 +397,7 @@ def record_consent(
 ) -> dict[str, Any]:
     user = _user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
-    offer = services.offer_record_consent(
+    offer = consent.offer_record_consent(
         offer=offer_get(user=user, complaint=complaint, offer_id=offer_id),
         actor=user,
         decision=payload.decision,
@@ -430,7 +430,7 @@ def schedule_care(
             raise InvalidInput(
                 _("No active staff member %(name)s.") % {"name": payload.assignee}, "assignee"
             )
-    action = services.care_schedule(
+    action = care.care_schedule(
         complaint=complaint,
         actor=user,
         kind=payload.kind,
@@ -447,7 +447,7 @@ def record_care(
 ) -> dict[str, Any]:
     user = _user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
-    action = services.care_record(
+    action = care.care_record(
         action=care_action_get(user=user, complaint=complaint, action_id=action_id),
         actor=user,
         outcome=payload.outcome,

@@ -1,6 +1,6 @@
-"""Compensation and care (SPEC §10): propose items under a policy clause, approve them
-within the actor's authority and the month's budget, offer them for the customer's
-consent, fulfil and confirm them; schedule and record care actions.
+"""Compensation (SPEC §10): propose items under a policy clause, approve them within the
+actor's authority and the month's budget, fulfil and confirm them. The customer's consent
+is in consent.py, care actions in care.py.
 
 Budgets are charged at approval under a row lock (`select_for_update`), so two approvals
 at once queue on the budget row and the second sees what the first committed.
@@ -8,15 +8,11 @@ at once queue on the budget row and the second sees what the first committed.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +20,7 @@ from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import Department, User
 from complaintdesk.accounts.permissions import role_of
 from complaintdesk.complaints.choices import FINISHED_STATUSES, EventKind, Visibility
-from complaintdesk.complaints.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from complaintdesk.complaints.errors import Conflict, InvalidInput, NotAllowed
 from complaintdesk.complaints.events import event_record
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core import clock
@@ -32,35 +28,27 @@ from complaintdesk.handling.authority import authority_require, money, required_
 from complaintdesk.handling.choices import AuthorityLevel, PlanStatus
 from complaintdesk.handling.models import HandlingPlan
 from complaintdesk.remedies.choices import (
-    CareEffect,
-    CareKind,
-    CareStatus,
     CompensationForm,
     ConfirmationMethod,
-    ConsentDecision,
-    ConsentMethod,
     ItemStatus,
 )
 from complaintdesk.remedies.models import (
-    CareAction,
     CompensationBudget,
     CompensationItem,
-    CompensationOffer,
     PolicyClause,
 )
 
 ACTING = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN})
-OFFER_VALID_DAYS = 7
 
 
-def _require_actor(actor: User, complaint: Complaint) -> None:
+def require_actor(actor: User, complaint: Complaint) -> None:
     if role_of(actor) not in ACTING:
         raise NotAllowed(_("Your role may not handle compensation or care."))
     if role_of(actor) == Role.HANDLER and complaint.department_id != actor.department_id:
         raise NotAllowed(_("This complaint is handled by another department."))
 
 
-def _record(
+def record_event(
     complaint: Complaint,
     actor: User | None,
     kind: str,
@@ -79,7 +67,7 @@ def _record(
     )
 
 
-def _item_summary(item: CompensationItem) -> dict[str, Any]:
+def item_summary(item: CompensationItem) -> dict[str, Any]:
     return {
         "item": item.pk,
         "form": item.form,
@@ -90,10 +78,6 @@ def _item_summary(item: CompensationItem) -> dict[str, Any]:
 
 def _month_of(moment: datetime) -> date:
     return timezone.localdate(moment).replace(day=1)
-
-
-def token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 # Compensation items ---------------------------------------------------------------------
@@ -115,7 +99,7 @@ def compensation_propose(
     department: Department | None = None,
 ) -> CompensationItem:
     """Propose one compensation item, justified by a policy clause, alone or in a draft plan."""
-    _require_actor(actor, complaint)
+    require_actor(actor, complaint)
     if form not in CompensationForm.values:
         raise InvalidInput(
             _("Unknown compensation form %(form)s; use one of: %(known)s.")
@@ -180,7 +164,7 @@ def compensation_propose(
             proposed_by=actor,
             created_at=clock.now(),
         )
-        _record(
+        record_event(
             locked,
             actor,
             EventKind.COMPENSATION,
@@ -188,7 +172,7 @@ def compensation_propose(
             item.description,
             clause=policy_clause.code,
             plan=plan.pk if plan else None,
-            **_item_summary(item),
+            **item_summary(item),
         )
     return item
 
@@ -257,13 +241,13 @@ def _approve_locked(items: list[CompensationItem], actor: User, now: datetime) -
     for item in items:
         item.status, item.approved_by, item.approved_at = ItemStatus.APPROVED, actor, now
         item.save(update_fields=["status", "approved_by", "approved_at", "budget"])
-        _record(
+        record_event(
             item.complaint,
             actor,
             EventKind.COMPENSATION,
             "approved",
             budget=item.budget_id,
-            **_item_summary(item),
+            **item_summary(item),
         )
 
 
@@ -278,7 +262,7 @@ def compensation_approve(*, item: CompensationItem, actor: User) -> Compensation
             .select_related("complaint__nature", "department")
             .get(pk=item.pk)
         )
-        _require_actor(actor, locked.complaint)
+        require_actor(actor, locked.complaint)
         if locked.plan_id is not None:
             raise Conflict(_("This item is part of a handling plan; it is approved with the plan."))
         if locked.status != ItemStatus.PROPOSED:
@@ -308,7 +292,7 @@ def compensation_commit_for_plan(*, plan: HandlingPlan, actor: User) -> list[Com
     return items
 
 
-def _release(item: CompensationItem) -> None:
+def budget_release(item: CompensationItem) -> None:
     if item.budget_id is None or item.amount == 0:
         return
     budget = CompensationBudget.objects.select_for_update(of=("self",)).get(pk=item.budget_id)
@@ -327,7 +311,7 @@ def compensation_cancel(*, item: CompensationItem, actor: User, reason: str) -> 
             .select_related("complaint")
             .get(pk=item.pk)
         )
-        _require_actor(actor, locked.complaint)
+        require_actor(actor, locked.complaint)
         if locked.status not in {ItemStatus.PROPOSED, ItemStatus.APPROVED, ItemStatus.OFFERED}:
             raise Conflict(
                 _("Compensation that is %(status)s cannot be withdrawn.")
@@ -337,206 +321,17 @@ def compensation_cancel(*, item: CompensationItem, actor: User, reason: str) -> 
             plan_status = locked.plan.status if locked.plan else ""
             if plan_status != PlanStatus.DRAFT:
                 raise Conflict(_("Change the plan's compensation by revising the plan."))
-        _release(locked)
+        budget_release(locked)
         locked.status = ItemStatus.CANCELLED
         locked.save(update_fields=["status"])
-        _record(
+        record_event(
             locked.complaint,
             actor,
             EventKind.COMPENSATION,
             "cancelled",
             reason,
-            **_item_summary(locked),
+            **item_summary(locked),
         )
-    return locked
-
-
-# Consent ------------------------------------------------------------------------------------
-
-
-def _notify_offer(*, complaint: Complaint, actor: User, link: str, total: str) -> None:
-    try:
-        from complaintdesk.notifications.services import notice_send
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("complaintdesk.notifications"):
-            raise
-        raise Conflict(
-            _(
-                "Customer notices are not available in this installation; make the offer by "
-                "phone or in person and record the customer's answer."
-            )
-        ) from exc
-    notice_send(
-        complaint=complaint,
-        purpose="compensation_offer",
-        actor=actor,
-        context={"link": link, "amount": total},
-    )
-
-
-def compensation_offer(
-    *,
-    complaint: Complaint,
-    actor: User,
-    base_url: str,
-    send_notice: bool = True,
-    valid_days: int = OFFER_VALID_DAYS,
-) -> tuple[CompensationOffer, str]:
-    """Offer every approved, not yet offered item to the customer in one offer.
-
-    Returns the offer and the consent link (single use, expiring), which the notice
-    carries when `send_notice`; without it the agent reads the offer out and records the
-    answer with `offer_record_consent`.
-    """
-    _require_actor(actor, complaint)
-    if not 1 <= valid_days <= 60:
-        raise InvalidInput(_("The link is valid for 1 to 60 days."), field="valid_days")
-    raw = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
-        items = list(
-            locked.compensation_items.select_for_update(of=("self",))
-            .filter(status=ItemStatus.APPROVED, offer__isnull=True)
-            .order_by("pk")
-        )
-        if not items:
-            raise Conflict(_("There is no approved compensation waiting to be offered."))
-        now = clock.now()
-        offer = CompensationOffer.objects.create(
-            complaint=locked,
-            token_hash=token_hash(raw),
-            expires_at=now + timedelta(days=valid_days),
-            created_by=actor,
-            created_at=now,
-        )
-        for item in items:
-            item.offer, item.status = offer, ItemStatus.OFFERED
-            item.save(update_fields=["offer", "status"])
-        link = base_url.rstrip("/") + reverse("remedies:consent", args=[raw])
-        totals: dict[str, Decimal] = defaultdict(Decimal)
-        for item in items:
-            totals[item.currency] += item.amount
-        total = ", ".join(money(a, c) for c, a in sorted(totals.items()))
-        _record(
-            locked,
-            actor,
-            EventKind.COMPENSATION,
-            "offered",
-            offer=offer.pk,
-            items=[i.pk for i in items],
-            total=total,
-            expires_at=offer.expires_at.isoformat(),
-            notice=send_notice,
-        )
-        if send_notice:
-            _notify_offer(complaint=locked, actor=actor, link=link, total=total)
-    return offer, link
-
-
-def _decide(
-    offer: CompensationOffer,
-    *,
-    decision: str,
-    method: str,
-    actor: User | None,
-    note: str,
-    now: datetime,
-) -> None:
-    """Apply the customer's answer to a locked, still open offer."""
-    items = list(
-        offer.items.select_for_update(of=("self",)).select_related("complaint").order_by("pk")
-    )
-    for item in items:
-        if decision == ConsentDecision.ACCEPTED:
-            item.status = ItemStatus.ACCEPTED
-        else:
-            _release(item)
-            item.status = ItemStatus.DECLINED
-        item.save(update_fields=["status"])
-    offer.decision, offer.method, offer.decided_at = decision, method, now
-    offer.recorded_by, offer.note = actor, note
-    offer.save()
-    _record(
-        offer.complaint,
-        actor,
-        EventKind.COMPENSATION,
-        f"consent_{decision}",
-        note,
-        visibility=Visibility.CUSTOMER,
-        offer=offer.pk,
-        method=method,
-        items=[i.pk for i in items],
-    )
-
-
-def offer_by_token(raw: str) -> CompensationOffer:
-    """The offer a consent link points to, or NotFound."""
-    offer = (
-        CompensationOffer.objects.select_related("complaint")
-        .filter(token_hash=token_hash(raw or ""))
-        .first()
-    )
-    if offer is None:
-        raise NotFound(_("This link is not valid."))
-    return offer
-
-
-def offer_decide_by_link(*, token: str, decision: str, note: str = "") -> CompensationOffer:
-    """The customer's answer through the link in the notice: once, and before it expires."""
-    if decision not in ConsentDecision.values:
-        raise InvalidInput(_("Accept or decline the offer."), field="decision")
-    offer = offer_by_token(token)
-    with transaction.atomic():
-        locked = (
-            CompensationOffer.objects.select_for_update(of=("self",))
-            .select_related("complaint")
-            .get(pk=offer.pk)
-        )
-        now = clock.now()
-        if locked.decided_at is not None:
-            raise Conflict(_("This offer has already been answered; the link works only once."))
-        if locked.expires_at <= now:
-            raise Conflict(
-                _("This link has expired. Please contact us and we will make the offer again.")
-            )
-        _decide(
-            locked,
-            decision=decision,
-            method=ConsentMethod.LINK,
-            actor=None,
-            note=(note or "").strip()[:2000],
-            now=now,
-        )
-    return locked
-
-
-def offer_record_consent(
-    *, offer: CompensationOffer, actor: User, decision: str, method: str, note: str
-) -> CompensationOffer:
-    """An agent records the customer's answer and how it was obtained."""
-    if decision not in ConsentDecision.values:
-        raise InvalidInput(_("Record whether the customer accepted or declined."), "decision")
-    if method not in ConsentMethod.values or method == ConsentMethod.LINK:
-        known = ", ".join(m for m in ConsentMethod.values if m != ConsentMethod.LINK)
-        raise InvalidInput(
-            _("Say how the consent was obtained: one of %(known)s.") % {"known": known},
-            field="method",
-        )
-    note = (note or "").strip()
-    if not note:
-        raise InvalidInput(
-            _("Note what the customer said, and when and where it was said."), field="note"
-        )
-    with transaction.atomic():
-        locked = (
-            CompensationOffer.objects.select_for_update(of=("self",))
-            .select_related("complaint")
-            .get(pk=offer.pk)
-        )
-        _require_actor(actor, locked.complaint)
-        if locked.decided_at is not None:
-            raise Conflict(_("This offer has already been answered."))
-        _decide(locked, decision=decision, method=method, actor=actor, note=note, now=clock.now())
     return locked
 
 
@@ -559,21 +354,21 @@ def compensation_fulfil(
             .select_related("complaint")
             .get(pk=item.pk)
         )
-        _require_actor(actor, locked.complaint)
+        require_actor(actor, locked.complaint)
         if locked.status != ItemStatus.ACCEPTED:
             raise Conflict(_("Only compensation the customer accepted is fulfilled."))
         locked.status = ItemStatus.FULFILLED
         locked.fulfilled_by, locked.fulfilled_at = actor, clock.now()
         locked.fulfilment_reference = reference
         locked.save()
-        _record(
+        record_event(
             locked.complaint,
             actor,
             EventKind.COMPENSATION,
             "fulfilled",
             note.strip(),
             reference=reference,
-            **_item_summary(locked),
+            **item_summary(locked),
         )
     return locked
 
@@ -597,7 +392,7 @@ def compensation_confirm(
             .select_related("complaint")
             .get(pk=item.pk)
         )
-        _require_actor(actor, locked.complaint)
+        require_actor(actor, locked.complaint)
         if locked.status != ItemStatus.FULFILLED:
             raise Conflict(_("Only fulfilled compensation can be confirmed."))
         if method != ConfirmationMethod.CUSTOMER and locked.fulfilled_by_id == actor.pk:
@@ -609,102 +404,13 @@ def compensation_confirm(
         locked.confirmation_method = method
         locked.effect_note = (effect_note or "").strip()
         locked.save()
-        _record(
+        record_event(
             locked.complaint,
             actor,
             EventKind.COMPENSATION,
             "confirmed",
             locked.effect_note,
             method=method,
-            **_item_summary(locked),
-        )
-    return locked
-
-
-# Care ---------------------------------------------------------------------------------------
-
-
-def care_schedule(
-    *,
-    complaint: Complaint,
-    actor: User,
-    kind: str,
-    scheduled_for: datetime,
-    purpose: str,
-    assignee: User | None = None,
-) -> CareAction:
-    """Plan a care action for the customer (call, visit, SMS, web reply)."""
-    _require_actor(actor, complaint)
-    if kind not in CareKind.values:
-        raise InvalidInput(
-            _("The care action must be one of: %(known)s.") % {"known": ", ".join(CareKind.values)},
-            field="kind",
-        )
-    purpose = (purpose or "").strip()
-    if not purpose:
-        raise InvalidInput(_("Say what the care action is for."), field="purpose")
-    if timezone.is_naive(scheduled_for):
-        raise InvalidInput(_("Give the time with its time zone."), field="scheduled_for")
-    assignee = assignee or actor
-    if not assignee.is_active or role_of(assignee) not in ACTING:
-        raise InvalidInput(_("Choose an active staff member who handles complaints."), "assignee")
-    with transaction.atomic():
-        action = CareAction.objects.create(
-            complaint=complaint,
-            kind=kind,
-            purpose=purpose,
-            scheduled_for=scheduled_for,
-            assignee=assignee,
-            created_by=actor,
-            created_at=clock.now(),
-        )
-        _record(
-            complaint,
-            actor,
-            EventKind.CARE,
-            "scheduled",
-            purpose,
-            care=action.pk,
-            care_kind=kind,
-            scheduled_for=scheduled_for.isoformat(),
-            assignee=assignee.username,
-        )
-    return action
-
-
-def care_record(
-    *, action: CareAction, actor: User, outcome: str, effect: str, done: bool = True
-) -> CareAction:
-    """Record a care action as done with its outcome and effect, or as cancelled."""
-    outcome = (outcome or "").strip()
-    if not outcome:
-        raise InvalidInput(_("Write the outcome of the care action."), field="outcome")
-    if done and effect not in CareEffect.values:
-        raise InvalidInput(
-            _("The effect must be one of: %(known)s.") % {"known": ", ".join(CareEffect.values)},
-            field="effect",
-        )
-    with transaction.atomic():
-        locked = (
-            CareAction.objects.select_for_update(of=("self",))
-            .select_related("complaint")
-            .get(pk=action.pk)
-        )
-        _require_actor(actor, locked.complaint)
-        if locked.status != CareStatus.SCHEDULED:
-            raise Conflict(_("This care action has already been recorded."))
-        locked.status = CareStatus.DONE if done else CareStatus.CANCELLED
-        locked.outcome, locked.effect = outcome, effect if done else ""
-        locked.done_at, locked.done_by = clock.now(), actor
-        locked.save()
-        _record(
-            locked.complaint,
-            actor,
-            EventKind.CARE,
-            "done" if done else "cancelled",
-            outcome,
-            care=locked.pk,
-            care_kind=locked.kind,
-            effect=locked.effect,
+            **item_summary(locked),
         )
     return locked

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from complaintdesk.complaints.errors import DomainError, NotFound
 from complaintdesk.core import clock
 from complaintdesk.remedies.choices import ConsentDecision
-from complaintdesk.remedies.services import offer_by_token, offer_decide_by_link
+from complaintdesk.remedies.consent import offer_by_token, offer_decide_by_link
 
 
 @never_cache

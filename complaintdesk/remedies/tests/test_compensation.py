@@ -16,19 +16,17 @@ from complaintdesk.complaints.errors import Conflict, InvalidInput, NotAllowed
 from complaintdesk.core import clock
 from complaintdesk.core.testing.factories import department_make, user_make
 from complaintdesk.handling.tests.support import budget_make, clause_make, handled_complaint
+from complaintdesk.remedies.care import care_record, care_schedule
 from complaintdesk.remedies.choices import ItemStatus
+from complaintdesk.remedies.consent import compensation_offer, offer_record_consent
 from complaintdesk.remedies.models import CompensationBudget
 from complaintdesk.remedies.selectors import compensation_cost_report
 from complaintdesk.remedies.services import (
-    care_record,
-    care_schedule,
     compensation_approve,
     compensation_cancel,
     compensation_confirm,
     compensation_fulfil,
-    compensation_offer,
     compensation_propose,
-    offer_record_consent,
 )
 
 pytestmark = pytest.mark.django_db
