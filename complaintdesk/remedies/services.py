@@ -83,23 +83,10 @@ def _month_of(moment: datetime) -> date:
 # Compensation items ---------------------------------------------------------------------
 
 
-def compensation_propose(
-    *,
-    complaint: Complaint,
-    actor: User,
-    form: str,
-    amount: Decimal,
-    policy_clause: PolicyClause,
-    currency: str = "CNY",
-    assessed_loss: Decimal | None = None,
-    description: str = "",
-    quantity: Decimal | None = None,
-    unit: str = "",
-    plan: HandlingPlan | None = None,
-    department: Department | None = None,
-) -> CompensationItem:
-    """Propose one compensation item, justified by a policy clause, alone or in a draft plan."""
-    require_actor(actor, complaint)
+def _clean_amount(
+    *, form: str, amount: Decimal, currency: str, policy_clause: PolicyClause
+) -> tuple[Decimal, str]:
+    """The amount to the cent and the currency code, within what the clause allows."""
     if form not in CompensationForm.values:
         raise InvalidInput(
             _("Unknown compensation form %(form)s; use one of: %(known)s.")
@@ -131,6 +118,29 @@ def compensation_propose(
             },
             field="amount",
         )
+    return amount, currency
+
+
+def compensation_propose(
+    *,
+    complaint: Complaint,
+    actor: User,
+    form: str,
+    amount: Decimal,
+    policy_clause: PolicyClause,
+    currency: str = "CNY",
+    assessed_loss: Decimal | None = None,
+    description: str = "",
+    quantity: Decimal | None = None,
+    unit: str = "",
+    plan: HandlingPlan | None = None,
+    department: Department | None = None,
+) -> CompensationItem:
+    """Propose one compensation item, justified by a policy clause, alone or in a draft plan."""
+    require_actor(actor, complaint)
+    amount, currency = _clean_amount(
+        form=form, amount=amount, currency=currency, policy_clause=policy_clause
+    )
     if assessed_loss is not None and assessed_loss < 0:
         raise InvalidInput(_("The assessed loss cannot be negative."), field="assessed_loss")
     charged_to = department or complaint.department
