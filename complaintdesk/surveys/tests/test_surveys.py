@@ -208,3 +208,14 @@ def test_an_answer_after_the_automatic_closure_can_still_reopen(agent, handler):
     complaint.refresh_from_db()
     assert complaint.status == Status.REOPENED
     assert complaint.reopen_count == 1
+
+
+def test_the_sweep_task_is_scheduled_and_reports_what_it_did(agent, handler):
+    from complaintdesk.core.schedule import SCHEDULE
+    from complaintdesk.surveys.tasks import surveys_sweep_task
+
+    assert "complaintdesk.surveys.tasks.surveys_sweep_task" in {t.task_path for t in SCHEDULE}
+    resolved_complaint(agent=agent, handler=handler)
+    with clock.travel_to(clock.now() + timedelta(days=15)):
+        assert surveys_sweep_task.call() == {"expired": 1, "reminded": 0, "closed": 1}
+        assert surveys_sweep_task.call() == {"expired": 0, "reminded": 0, "closed": 0}
