@@ -115,6 +115,8 @@ def event_out(event: ComplaintEvent, user: User) -> dict[str, Any]:
         "to_status": event.to_status,
         "before": event.before,
         "after": event.after,
-        "note": event.note if personal else mask_text(event.note),
+        "note": event.note
+        if personal
+        else mask_text(event.note, names=[event.complaint.customer.name]),
         "visibility": event.visibility,
     }

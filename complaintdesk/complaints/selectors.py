@@ -154,4 +154,6 @@ def complaint_at_risk_list(
 
 
 def complaint_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
-    return complaint.events.select_related("actor").order_by("created_at", "id")
+    return complaint.events.select_related("actor", "complaint__customer").order_by(
+        "created_at", "id"
+    )

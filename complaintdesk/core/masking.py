@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 def mask_name(name: str) -> str:
     """Keep the first character: 张三丰 → 张**, Alice Smith → A****."""
@@ -26,8 +28,15 @@ def mask_email(email: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
-def mask_text(text: str) -> str:
-    """Free text with phone numbers, ID and card numbers, e-mails and addresses masked."""
+def mask_text(text: str, *, names: Iterable[str] = ()) -> str:
+    """Free text with phone numbers, ID and card numbers, e-mails and addresses masked.
+
+    `names` are people known to the caller (the complaint's customer): a detector cannot tell
+    a name from other words, but a notice greets the customer by theirs.
+    """
     from complaintdesk.triage.engine.pii import mask  # the one detector triage also uses
 
-    return mask(text).masked_text
+    masked = mask(text).masked_text
+    for name in sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True):
+        masked = masked.replace(name, mask_name(name))
+    return masked
