@@ -1,12 +1,15 @@
 """The customer's consent page: the offer with its reasons and amounts, accept or decline.
 
-Public (the link in the notice is the credential), single use, expiring.
+Public (the link in the notice is the credential), single use, expiring, and in the
+customer's language unless they pick another one on the page.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -23,23 +26,29 @@ def consent_view(request: HttpRequest, token: str) -> HttpResponse:
         offer = offer_by_token(token)
     except NotFound:
         return render(request, "remedies/consent.html", {"invalid": True}, status=404)
-    error = ""
-    status = 200
-    if request.method == "POST":
-        decision = request.POST.get("decision", "")
-        try:
-            offer = offer_decide_by_link(
-                token=token, decision=decision, note=request.POST.get("note", "")
-            )
-        except DomainError as exc:
-            error, status = exc.message, exc.status_code
-    context = {
-        "offer": offer,
-        "items": offer.items.select_related("policy_clause").order_by("pk"),
-        "tracking_number": offer.complaint.tracking_number,
-        "expired": offer.decided_at is None and offer.expires_at <= clock.now(),
-        "error": error,
-        "accepted": ConsentDecision.ACCEPTED,
-        "declined": ConsentDecision.DECLINED,
-    }
-    return render(request, "remedies/consent.html", context, status=status)
+    language = (
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        or offer.complaint.customer.preferred_language
+        or offer.complaint.language
+    )
+    with translation.override(language):
+        error, status = "", 200
+        if request.method == "POST":
+            try:
+                offer = offer_decide_by_link(
+                    token=token,
+                    decision=request.POST.get("decision", ""),
+                    note=request.POST.get("note", ""),
+                )
+            except DomainError as exc:
+                error, status = exc.message, exc.status_code
+        context = {
+            "offer": offer,
+            "items": offer.items.select_related("policy_clause").order_by("pk"),
+            "tracking_number": offer.complaint.tracking_number,
+            "expired": offer.decided_at is None and offer.expires_at <= clock.now(),
+            "error": error,
+            "accepted": ConsentDecision.ACCEPTED,
+            "declined": ConsentDecision.DECLINED,
+        }
+        return render(request, "remedies/consent.html", context, status=status)

@@ -164,7 +164,7 @@ def test_an_expired_link_is_refused(agent, handler, supervisor, network_departme
     item, offer, link = _offered(complaint, handler, supervisor, network_department)
     path = link.removeprefix("https://cd.example")
     with clock.travel_to(offer.expires_at + timedelta(seconds=1)):
-        assert "expired" in Client().get(path).content.decode()
+        assert "此链接已过期" in Client().get(path).content.decode()
         response = Client().post(path, {"decision": "accepted"})
     assert response.status_code == 409
     item.refresh_from_db()
@@ -345,3 +345,22 @@ def test_the_offer_notice_carries_the_consent_link_and_the_amount(
     notice = Notice.objects.get(complaint=complaint, purpose="compensation_offer")
     assert link in notice.body
     assert "88.00" in notice.body
+
+
+def test_the_consent_page_speaks_the_customers_language(
+    agent, handler, supervisor, network_department
+):
+    complaint = handled_complaint(agent, handler)
+    complaint.customer.preferred_language = "zh-hans"
+    complaint.customer.save()
+    _item_offered, _offer, link = _offered(complaint, handler, supervisor, network_department)
+    path = link.removeprefix("https://cd.example")
+    page = Client().get(path).content.decode()
+    assert "接受" in page and "话费补偿" in page
+    english = Client()
+    english.cookies["django_language"] = "en"
+    assert "Service credit" in english.get(path).content.decode()
+    Client().post(path, {"decision": "accepted"})
+    again = Client().post(path, {"decision": "accepted"})
+    assert again.status_code == 409
+    assert "链接只能使用一次" in again.content.decode()
