@@ -87,7 +87,7 @@ def train(
 ) -> TriageModel:
     """Train a new model version on ``examples``; save it to ``output`` when given."""
     # scikit-learn takes a second to import: only training and evaluation need it.
-    from complaintdesk.triage.engine.training import train_model  # noqa: PLC0415
+    from complaintdesk.triage.engine.training import train_model
 
     model = train_model(examples, progress=progress)
     if output is not None:
@@ -100,9 +100,11 @@ def evaluate(model: Triager, examples: Sequence[TrainingExample]) -> dict[str, A
 
     Examples are triaged with their own industry.
     """
-    from complaintdesk.triage.engine.evaluation import evaluate_predictions  # noqa: PLC0415
+    from complaintdesk.triage.engine.evaluation import evaluate_predictions
 
-    results = model.predict([example.text for example in examples], [example.industry for example in examples])
+    results = model.predict(
+        [example.text for example in examples], [example.industry for example in examples]
+    )
     return evaluate_predictions(examples, results)
 
 

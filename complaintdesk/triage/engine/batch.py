@@ -10,13 +10,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from complaintdesk.triage.engine.api import Triager
 from complaintdesk.triage.engine.dedupe import DuplicateDetector
 from complaintdesk.triage.engine.guidance import guidance_for
 
 _BATCH_SIZE = 256
+
+
+class Writable(Protocol):
+    """A text stream: a file, sys.stdout or Django's OutputWrapper."""
+
+    def write(self, text: str, /) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +32,7 @@ class InputLine:
     text: str
 
 
-def read_lines(lines: Iterable[str], errors: TextIO) -> Iterator[InputLine | None]:
+def read_lines(lines: Iterable[str], errors: Writable) -> Iterator[InputLine | None]:
     """Parsed input lines; None (after an error message) for a bad line. Blank lines are skipped."""
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
@@ -38,29 +44,29 @@ def read_lines(lines: Iterable[str], errors: TextIO) -> Iterator[InputLine | Non
             yield None
             continue
         if not isinstance(record, dict):
-            errors.write(f"line {number}: expected a JSON object with \"id\" and \"text\"\n")
+            errors.write(f'line {number}: expected a JSON object with "id" and "text"\n')
             yield None
             continue
         text = record.get("text")
         if "text" not in record:
-            errors.write(f"line {number}: no \"text\" field\n")
+            errors.write(f'line {number}: no "text" field\n')
             yield None
             continue
         if not isinstance(text, str):
-            errors.write(f"line {number}: \"text\" must be a string, got {type(text).__name__}\n")
+            errors.write(f'line {number}: "text" must be a string, got {type(text).__name__}\n')
             yield None
             continue
         yield InputLine(number, record.get("id"), text)
 
 
-def _write(output: TextIO, record: dict[str, Any]) -> None:
+def _write(output: Writable, record: dict[str, Any]) -> None:
     output.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def predict_lines(
     lines: Iterable[str],
-    output: TextIO,
-    errors: TextIO,
+    output: Writable,
+    errors: Writable,
     triager: Triager,
     industry: str = "telecom",
     *,
@@ -92,7 +98,10 @@ def predict_lines(
 
 
 def dedupe_lines(
-    lines: Iterable[str], output: TextIO, errors: TextIO, detector: DuplicateDetector | None = None
+    lines: Iterable[str],
+    output: Writable,
+    errors: Writable,
+    detector: DuplicateDetector | None = None,
 ) -> int:
     """For each good line, the earlier line it duplicates (or null); returns the bad-line count."""
     detector = detector or DuplicateDetector()

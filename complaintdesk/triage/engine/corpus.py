@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +88,9 @@ def collect_training_examples(
     """The shipped corpus (``triage/corpus/*.jsonl``) followed by ``extra`` examples.
 
     ``extra`` is a JSON-lines file in the corpus format or examples built in code (the
-    agents' stored corrections). A later example with the same text overrides an earlier
-    one, so a correction replaces the corpus label instead of contradicting it.
+    agents' stored corrections). When a later example has the same text, its known labels
+    replace the earlier ones, so a correction of one head overrides that label and keeps
+    the others instead of contradicting the corpus.
     """
     examples: list[TrainingExample] = []
     for path in sorted((corpus_dir or CORPUS_DIR).glob("*.jsonl")):
@@ -98,14 +99,28 @@ def collect_training_examples(
         examples.extend(load_examples(extra))
     elif extra is not None:
         examples.extend(extra)
-    latest_by_text = {example.text.strip(): example for example in examples}
-    return list(latest_by_text.values())
+    merged: dict[str, TrainingExample] = {}
+    for example in examples:
+        key = example.text.strip()
+        earlier = merged.get(key)
+        if earlier is None:
+            merged[key] = example
+            continue
+        known = {
+            name: getattr(example, name)
+            for name in (*LABEL_FIELDS, "crisis_signals")
+            if getattr(example, name) is not None
+        }
+        merged[key] = replace(earlier, **known)
+    return list(merged.values())
 
 
 def data_hash(examples: Sequence[TrainingExample]) -> str:
     """SHA-256 over the examples in a canonical order: same data → same hash."""
     digest = hashlib.sha256()
-    for line in sorted(json.dumps(asdict(example), ensure_ascii=False, sort_keys=True) for example in examples):
+    for line in sorted(
+        json.dumps(asdict(example), ensure_ascii=False, sort_keys=True) for example in examples
+    ):
         digest.update(line.encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()

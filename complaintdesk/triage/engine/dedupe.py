@@ -49,7 +49,9 @@ def _shingles(comparable: str) -> frozenset[str]:
     compact = _NOT_CONTENT.sub("", comparable)
     if len(compact) <= _SHINGLE:
         return frozenset({compact}) if compact else frozenset()
-    return frozenset(compact[index : index + _SHINGLE] for index in range(len(compact) - _SHINGLE + 1))
+    return frozenset(
+        compact[index : index + _SHINGLE] for index in range(len(compact) - _SHINGLE + 1)
+    )
 
 
 def _jaccard(first: frozenset[str], second: frozenset[str]) -> float:

@@ -18,7 +18,9 @@ def _head_report(truth: list[str], predicted: list[str], labels: Sequence[str]) 
     present = [label for label in labels if label in truth or label in predicted]
     return {
         "n": len(truth),
-        "macro_f1": round(float(f1_score(truth, predicted, labels=present, average="macro", zero_division=0)), 4),
+        "macro_f1": round(
+            float(f1_score(truth, predicted, labels=present, average="macro", zero_division=0)), 4
+        ),
         "accuracy": round(float(accuracy_score(truth, predicted)), 4),
         "labels": present,
         "confusion_matrix": confusion_matrix(truth, predicted, labels=present).tolist(),
@@ -44,17 +46,21 @@ def evaluate_predictions(
             continue
         truth = [str(label) for label, _ in pairs]
         predicted = [label for _, label in pairs]
-        labels = sorted(set(truth) | set(predicted), key=lambda label: (label not in _order(head), label))
+        labels = sorted(
+            set(truth) | set(predicted), key=lambda label: (label not in _order(head), label)
+        )
         report[head] = _head_report(truth, predicted, labels)
-    for industry, labels in CATEGORIES.items():
-        pairs = [
+    for industry, industry_labels in CATEGORIES.items():
+        category_pairs = [
             (str(example.category), result.category)
             for example, result in zip(examples, results, strict=True)
             if example.industry == industry and example.category is not None
         ]
-        if pairs:
+        if category_pairs:
             report[f"category:{industry}"] = _head_report(
-                [truth for truth, _ in pairs], [predicted for _, predicted in pairs], labels
+                [truth for truth, _ in category_pairs],
+                [predicted for _, predicted in category_pairs],
+                industry_labels,
             )
     with_signals = [
         (set(example.crisis_signals), set(result.crisis_signals))

@@ -15,7 +15,7 @@ capped by document frequency. Everything is float32.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -115,13 +115,13 @@ def char_gram_keys(normalised_texts: Sequence[str]) -> tuple[np.ndarray, np.ndar
         (
             second[unigram_ok],
             (second[bigram_ok] << shift) | third[bigram_ok],
-            (first[trigram_ok] << (shift + shift)) | (second[trigram_ok] << shift) | third[trigram_ok],
+            (first[trigram_ok] << (shift + shift))
+            | (second[trigram_ok] << shift)
+            | third[trigram_ok],
         )
     )
     positions = document[1:-1]
-    documents = np.concatenate(
-        (positions[unigram_ok], positions[bigram_ok], positions[trigram_ok])
-    )
+    documents = np.concatenate((positions[unigram_ok], positions[bigram_ok], positions[trigram_ok]))
     return documents.astype(np.int64), keys
 
 
@@ -176,7 +176,9 @@ class KeyBatch:
     word_buckets: np.ndarray
 
 
-def _count_matrix(documents: np.ndarray, columns: np.ndarray, n_rows: int, n_columns: int) -> sp.csr_matrix:
+def _count_matrix(
+    documents: np.ndarray, columns: np.ndarray, n_rows: int, n_columns: int
+) -> sp.csr_matrix:
     matrix = sp.csr_matrix(
         (np.ones(len(columns), dtype=np.float32), (documents, columns)),
         shape=(n_rows, n_columns),
@@ -222,7 +224,9 @@ def _weighted_block(
     block = _count_matrix(documents[found], columns[found], n_documents, len(idf))
     block.data = (1 + np.log(block.data)) * idf[block.indices]
     row_of_entry = np.repeat(np.arange(n_documents), np.diff(block.indptr))
-    norms = np.sqrt(np.bincount(row_of_entry, weights=block.data * block.data, minlength=n_documents))
+    norms = np.sqrt(
+        np.bincount(row_of_entry, weights=block.data * block.data, minlength=n_documents)
+    )
     norms[norms == 0] = 1
     block.data = (block.data * (weight / norms[row_of_entry])).astype(np.float32)
     return block
@@ -254,7 +258,10 @@ class FeatureSpace:
     @property
     def n_features(self) -> int:
         return (
-            len(self.char_buckets) + len(self.word_buckets) + len(self.lexicon_keys) + len(SHAPE_FEATURES)
+            len(self.char_buckets)
+            + len(self.word_buckets)
+            + len(self.lexicon_keys)
+            + len(SHAPE_FEATURES)
         )
 
     @staticmethod
@@ -320,7 +327,52 @@ class FeatureSpace:
         )
 
     def transform(self, analysed: Sequence[AnalysedText]) -> sp.csr_matrix:
+        if len(analysed) == 1:
+            return self._transform_one(analysed[0])
         return self.transform_batch(self.hash_batch(analysed, self.word_ids), analysed)
+
+    def _transform_one(self, item: AnalysedText) -> sp.csr_matrix:
+        """Same values as :meth:`transform_batch` for one text, with plain numpy: an agent
+        typing a complaint waits for this one, and scipy's per-call overhead dominates."""
+        batch = self.hash_batch([item], self.word_ids)
+        columns: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        offset = 0
+        for buckets, lookup, idf, weight in (
+            (batch.char_buckets, self._char_lookup, self.char_idf, self.char_weight),
+            (batch.word_buckets, self._word_lookup, self.word_idf, self.word_weight),
+        ):
+            found = lookup[buckets]
+            block_columns, counts = np.unique(found[found >= 0], return_counts=True)
+            block_values = (1 + np.log(counts.astype(np.float32))) * idf[block_columns]
+            norm = float(np.sqrt(np.dot(block_values, block_values)))
+            if norm:
+                block_values *= weight / norm
+            columns.append(block_columns + offset)
+            values.append(block_values.astype(np.float32))
+            offset += len(idf)
+        lexicon_counts: dict[int, int] = {}
+        for hit in item.hits:
+            column = self._lexicon_column.get(hit.key)
+            if column is not None:
+                lexicon_counts[column] = lexicon_counts.get(column, 0) + 1
+        lexicon_columns = sorted(lexicon_counts)
+        counts = np.asarray(
+            [lexicon_counts[column] for column in lexicon_columns], dtype=np.float32
+        )
+        columns.append(np.asarray(lexicon_columns, dtype=np.int64) + offset)
+        values.append(
+            (np.minimum(np.log2(counts + 1) / 2, 1) * self.lexicon_weight).astype(np.float32)
+        )
+        offset += len(self.lexicon_keys)
+        shape_columns = sorted({*item.shape, _LANGUAGE_COLUMN[item.language]})
+        columns.append(np.asarray(shape_columns, dtype=np.int64) + offset)
+        values.append(np.full(len(shape_columns), self.shape_weight, dtype=np.float32))
+        all_columns = np.concatenate(columns)
+        return sp.csr_matrix(
+            (np.concatenate(values), all_columns, np.asarray([0, len(all_columns)])),
+            shape=(1, self.n_features),
+        )
 
     def transform_batch(self, batch: KeyBatch, analysed: Sequence[AnalysedText]) -> sp.csr_matrix:
         n_documents = batch.n_documents
@@ -380,26 +432,39 @@ class FeatureSpace:
             (data, (rows, columns)), shape=(len(analysed), len(SHAPE_FEATURES)), dtype=np.float32
         )
 
-    def column_names(self, item: AnalysedText) -> dict[int, str]:
-        """Readable names of the columns one text activates (grams are hashed, so names
-        come from the text itself)."""
-        names: dict[int, str] = {}
+    def namer(self, item: AnalysedText) -> Callable[[int], str]:
+        """Readable names of the columns one text activates, decoded on demand (grams are
+        hashed, so names come from the text itself)."""
         _, char_keys = char_gram_keys([item.normalised])
-        for key, column in zip(char_keys, self._char_lookup[bucket_of(char_keys)], strict=True):
-            if column >= 0:
-                names.setdefault(int(column), decode_char_key(int(key)))
-        offset = len(self.char_buckets)
-        words_by_id = {self.word_ids[word]: word for word in item.words if word in self.word_ids}
+        char_columns = self._char_lookup[bucket_of(char_keys)]
+        # Reversed, so the first occurrence of a column in the text wins.
+        char_key_of = dict(zip(char_columns.tolist()[::-1], char_keys.tolist()[::-1], strict=True))
         _, word_keys = word_gram_keys([item.words], self.word_ids)
-        for key, column in zip(word_keys, self._word_lookup[bucket_of(word_keys, _WORD_SALT)], strict=True):
-            if column >= 0:
-                first, second = int(key) >> 32, int(key) & 0xFFFFFFFF
-                name = f"{words_by_id[first]} {words_by_id[second]}" if first else words_by_id[second]
-                names.setdefault(offset + int(column), name)
-        offset += len(self.word_buckets)
-        for column, key in enumerate(self.lexicon_keys):
-            names[offset + column] = "lexicon:" + key
-        offset += len(self.lexicon_keys)
-        for column, shape in enumerate(SHAPE_FEATURES):
-            names[offset + column] = "shape:" + shape
-        return names
+        word_columns = self._word_lookup[bucket_of(word_keys, _WORD_SALT)]
+        word_key_of = dict(zip(word_columns.tolist()[::-1], word_keys.tolist()[::-1], strict=True))
+        words_by_id = {self.word_ids[word]: word for word in item.words if word in self.word_ids}
+        n_char, n_word, n_lexicon = (
+            len(self.char_buckets),
+            len(self.word_buckets),
+            len(self.lexicon_keys),
+        )
+
+        def name(column: int) -> str:
+            if column < n_char:
+                key = char_key_of.get(column)
+                return decode_char_key(key) if key is not None else ""
+            column -= n_char
+            if column < n_word:
+                key = word_key_of.get(column)
+                if key is None:
+                    return ""
+                first, second = key >> 32, key & 0xFFFFFFFF
+                return (
+                    f"{words_by_id[first]} {words_by_id[second]}" if first else words_by_id[second]
+                )
+            column -= n_word
+            if column < n_lexicon:
+                return "lexicon:" + self.lexicon_keys[column]
+            return "shape:" + SHAPE_FEATURES[column - n_lexicon]
+
+        return name

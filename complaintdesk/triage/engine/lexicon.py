@@ -50,7 +50,10 @@ class Lexicon:
         hits: list[LexiconHit] = []
         has_han = _HAN.search(normalised) is not None
         has_latin = _LATIN.search(normalised) is not None
-        for pattern, wanted in ((self._chinese, has_han or not has_latin), (self._english, has_latin)):
+        for pattern, wanted in (
+            (self._chinese, has_han or not has_latin),
+            (self._english, has_latin),
+        ):
             if pattern is None or not wanted:
                 continue
             for match in pattern.finditer(normalised):
@@ -60,9 +63,9 @@ class Lexicon:
             # Chinese patterns cannot match a text without Han characters, and vice versa.
             if needs_han != has_han:
                 continue
-            match = pattern.search(normalised)
-            if match is not None:
-                hits.append(LexiconHit(key, match.group()))
+            found = pattern.search(normalised)
+            if found is not None:
+                hits.append(LexiconHit(key, found.group()))
         return hits
 
     def count(self, normalised: str) -> Counter[str]:
@@ -135,7 +138,11 @@ def build_lexicon(documents: Iterable[dict[str, Any]]) -> Lexicon:
     chinese = re.compile("(?P<term>" + _trie_regex(chinese_terms) + ")") if chinese_terms else None
     english = (
         re.compile(
-            r"(?<![a-z])(?P<term>" + _trie_regex(english_terms) + ")" + _ENGLISH_ENDINGS + r"(?![a-z])"
+            r"(?<![a-z])(?P<term>"
+            + _trie_regex(english_terms)
+            + ")"
+            + _ENGLISH_ENDINGS
+            + r"(?![a-z])"
         )
         if english_terms
         else None

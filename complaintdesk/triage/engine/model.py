@@ -9,7 +9,7 @@ on the validation slice, so their probabilities are calibrated confidences.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -113,7 +113,9 @@ class TriageModel:
         analysed = self.analyse([item.masked_text for item in masked])
         matrix = self.features.transform(analysed)
         scores = self.scores(matrix)
-        probabilities = {name: self.probabilities(head, scores) for name, head in self.heads.items()}
+        probabilities = {
+            name: self.probabilities(head, scores) for name, head in self.heads.items()
+        }
         # Best label and its probability per head for the whole batch at once.
         best = {
             name: (values.argmax(axis=1).tolist(), values.max(axis=1).tolist())
@@ -123,7 +125,13 @@ class TriageModel:
         rules = RuleBasedTriager(self.lexicon)
         return [
             self._result_for_row(
-                row, item, text_mask, row_industry, probabilities, best, rules,
+                row,
+                item,
+                text_mask,
+                row_industry,
+                probabilities,
+                best,
+                rules,
                 matrix if explain else None,
             )
             for row, (text_mask, item, row_industry) in enumerate(
@@ -146,13 +154,13 @@ class TriageModel:
         explanations: dict[str, list[str]] = {}
         labels: dict[str, str] = {}
         row_vector = matrix[row] if matrix is not None else None
-        names = self.features.column_names(item) if matrix is not None else {}
+        names = self.features.namer(item) if matrix is not None else None
         for head_name in SHARED_HEADS:
             head = self.heads[head_name]
             label, confidence = self._best(head, best[head_name], row)
             labels[head_name] = label
             confidences[head_name] = confidence
-            if row_vector is not None:
+            if row_vector is not None and names is not None:
                 explanations[head_name] = self._explain(head, label, row_vector, item, names)
         category_head = self.heads.get(f"category:{industry}")
         if category_head is None:
@@ -162,7 +170,7 @@ class TriageModel:
             explanations["category"] = rules.category_explanation(item, industry, category)
         else:
             category, category_confidence = self._best(category_head, best[category_head.name], row)
-            if row_vector is not None:
+            if row_vector is not None and names is not None:
                 explanations["category"] = self._explain(
                     category_head, category, row_vector, item, names
                 )
@@ -256,7 +264,7 @@ class TriageModel:
         label: str,
         row_vector: sp.csr_matrix,
         item: AnalysedText,
-        names: dict[int, str],
+        names: Callable[[int], str],
     ) -> list[str]:
         """The features that pushed this label up most, as readable terms and rules."""
         if row_vector.nnz == 0:
@@ -271,7 +279,7 @@ class TriageModel:
         for position in np.argsort(-contribution):
             if contribution[position] <= 0 or len(chosen) >= _EXPLANATION_SIZE:
                 break
-            name = names.get(int(columns[position]), "")
+            name = names(int(columns[position]))
             if not name or name.startswith("shape:lang:"):
                 continue
             if name.startswith("lexicon:"):

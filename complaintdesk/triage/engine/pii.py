@@ -44,7 +44,9 @@ class MaskResult:
 _NUMBER_START = r"(?<![0-9A-Za-z*#._/\-])"
 _NUMBER_END = r"(?![0-9A-Za-z*]|[.\-/][0-9])"
 
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
 
 # 18-character PRC resident ID, optionally grouped 6-8-4.
 _ID_NUMBER = re.compile(_NUMBER_START + r"(\d{6}[ ]?\d{8}[ ]?\d{3}[\dXx])" + r"(?![0-9A-Za-z*])")
@@ -59,7 +61,7 @@ _BANK_CARD = re.compile(
 _PHONE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(_NUMBER_START + pattern + _NUMBER_END)
     for pattern in (
-        # International with a country code: +44 20 7946 0958, 0086-138-1234-5678, +1 (415) 555-0123.
+        # With a country code: +44 20 7946 0958, 0086-138-1234-5678, +1 (415) 555-0123.
         r"(?:\+|\b00)[1-9]\d{0,2}[ \-]?(?:\(\d{1,4}\)[ \-]?)?\d{1,4}(?:[ \-]?\d{2,5}){1,4}",
         # Country code in brackets: (852) 9123 4567, (+86) 138 1234 5678.
         r"\(\+?[1-9]\d{0,2}\)[ \-]?\d{1,4}(?:[ \-]?\d{2,5}){1,4}",
@@ -92,19 +94,31 @@ _REFERENCE_CUE = re.compile(
 )
 
 _CN_NUMERAL = r"[0-9一二三四五六七八九十百零〇两兩]+"
-_ROAD_NAME = r"[^\s\d,.;:!?()\[\]'\"在住于於到的是了我家址为為位从從往去来來和及与與向对對近靠離离市省区區县縣"  \
+_ROAD_NAME = (
+    r"[^\s\d,.;:!?()\[\]'\"在住于於到的是了我家址为為位从從往去来來和及与與向对對近靠離离市省区區县縣"
     r"，。；：！？、（）]{1,5}"
+)
 _ZH_ADDRESS = re.compile(
     _ROAD_NAME
     + r"(?:路|街|大道|道|巷|弄|胡同|里)"
-    + r"(?:" + _CN_NUMERAL + r"(?:段|巷|弄))*"
-    + _CN_NUMERAL + r"[号號]"
-    + r"(?:之" + _CN_NUMERAL + r")?"
-    + r"(?:" + _CN_NUMERAL + r"[A-Za-z]?(?:栋|棟|幢|座|单元|單元|楼|樓|层|層|室|号楼|號樓|f|F))*"
+    + r"(?:"
+    + _CN_NUMERAL
+    + r"(?:段|巷|弄))*"
+    + _CN_NUMERAL
+    + r"[号號]"
+    + r"(?:之"
+    + _CN_NUMERAL
+    + r")?"
+    + r"(?:"
+    + _CN_NUMERAL
+    + r"[A-Za-z]?(?:栋|棟|幢|座|单元|單元|楼|樓|层|層|室|号楼|號樓|f|F))*"
     + r"|"
     # Estates without a street: XX小区3栋2单元501室, XX花园5座1203室.
-    + r"[^\s\d,.;:!?()在住于於到的是了我家址]{2,6}(?:小区|小區|花园|花園|新村|公寓|大厦|大廈|苑|邨|村)"
-    + r"(?:" + _CN_NUMERAL + r"[A-Za-z]?(?:栋|棟|幢|座|单元|單元|楼|樓|层|層|室|号楼|號樓|号|號)){2,}"
+    + r"[^\s\d,.;:!?()在住于於到的是了我家址]{2,6}"
+    + r"(?:小区|小區|花园|花園|新村|公寓|大厦|大廈|苑|邨|村)"
+    + r"(?:"
+    + _CN_NUMERAL
+    + r"[A-Za-z]?(?:栋|棟|幢|座|单元|單元|楼|樓|层|層|室|号楼|號樓|号|號)){2,}"
 )
 _EN_STREET_TYPES = (
     r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|"
@@ -190,9 +204,12 @@ def _find_numbers(text: str, claim: Callable[[PiiKind, int, int], None]) -> None
         # An 18-digit run shaped like an ID number is judged as one, never as a card.
         if len(digits) == 18 and _has_birth_date(digits):
             continue
-        if 15 <= len(digits) <= 19 and _luhn_is_valid(digits):
-            if not _is_reference_number(text, match.start(1)):
-                claim("bank_card", match.start(1), match.end(1))
+        if (
+            15 <= len(digits) <= 19
+            and _luhn_is_valid(digits)
+            and not _is_reference_number(text, match.start(1))
+        ):
+            claim("bank_card", match.start(1), match.end(1))
     _find_phones(text, claim, _PHONE_PATTERNS[2:], with_cues=True)
 
 
@@ -208,13 +225,17 @@ def _find_phones(
             start, end = match.start(), match.end()
             if not 7 <= _digit_count(match.group()) <= 15:
                 continue
-            if _is_reference_number(text, start) and not _PHONE_CUE.search(text[max(0, start - 12) : start]):
+            if _is_reference_number(text, start) and not _PHONE_CUE.search(
+                text[max(0, start - 12) : start]
+            ):
                 continue
             claim("phone", start, end)
     if not with_cues:
         return
     for match in _CUED_PHONE.finditer(text):
-        if _digit_count(match.group(1)) >= 7 and _PHONE_CUE.search(text[max(0, match.start() - 12) : match.start()]):
+        if _digit_count(match.group(1)) >= 7 and _PHONE_CUE.search(
+            text[max(0, match.start() - 12) : match.start()]
+        ):
             claim("phone", match.start(1), match.end(1))
 
 

@@ -20,7 +20,9 @@ RULES_VERSION = "rules"
 _NEEDS_TRIAGE_BELOW = 0.5
 
 
-def _pick(counts: Counter[str], prefix: str, labels: Sequence[str], default: str) -> tuple[str, float]:
+def _pick(
+    counts: Counter[str], prefix: str, labels: Sequence[str], default: str
+) -> tuple[str, float]:
     scored = [(counts.get(f"{prefix}.{label}", 0), label) for label in labels]
     total = sum(score for score, _ in scored)
     if total == 0:
@@ -41,7 +43,9 @@ class RuleBasedTriager:
 
     def category(self, item: AnalysedText, industry: str) -> tuple[str, float]:
         counts = Counter(hit.key for hit in item.hits)
-        labels = [label for label in CATEGORIES.get(industry, CATEGORIES["telecom"]) if label != "other"]
+        labels = [
+            label for label in CATEGORIES.get(industry, CATEGORIES["telecom"]) if label != "other"
+        ]
         label, share = _pick(counts, f"category.{industry}", [*labels, "other"], "other")
         return label, share * 0.6
 
@@ -49,7 +53,9 @@ class RuleBasedTriager:
         key = f"category.{industry}.{category}"
         return [f"{hit.term} [{key}]" for hit in item.hits if hit.key == key][:4]
 
-    def predict(self, texts: Sequence[str], industry: str | Sequence[str] = "telecom") -> list[TriageResult]:
+    def predict(
+        self, texts: Sequence[str], industry: str | Sequence[str] = "telecom"
+    ) -> list[TriageResult]:
         industries = [industry] * len(texts) if isinstance(industry, str) else list(industry)
         results = []
         for text, row_industry in zip(texts, industries, strict=True):
@@ -89,7 +95,8 @@ class RuleBasedTriager:
         explanations = {
             "category": self.category_explanation(item, industry, category),
             "crisis": [
-                f"{signal}: " + ", ".join(hit.term for hit in item.hits if hit.key == f"crisis.{signal}")
+                f"{signal}: "
+                + ", ".join(hit.term for hit in item.hits if hit.key == f"crisis.{signal}")
                 for signal in signals
             ],
         }

@@ -21,7 +21,10 @@ _FULL_WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH_TABLE[0x3000] = 0x20
 # Chinese punctuation that NFKC keeps: fold it too, so "，" and "," give the same features.
 _FULL_WIDTH_TABLE.update(
-    {ord(a): ord(b) for a, b in zip("。、「」『』【】〔〕《》〈〉…—～·", ".,\"\"\"\"[]()<><>.-~.", strict=True)}
+    {
+        ord(a): ord(b)
+        for a, b in zip("。、「」『』【】〔〕《》〈〉…—～·", '.,""""[]()<><>.-~.', strict=True)
+    }
 )
 
 _T2S = opencc.OpenCC("t2s")
@@ -31,8 +34,49 @@ _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _ENGLISH_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _ENGLISH_FUNCTION_WORDS = frozenset(
-    "the a an and or to of in on for is are was were my i you your it this that with not "
-    "have has had be been me we they but no at by from our will can would please".split()
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "to",
+        "of",
+        "in",
+        "on",
+        "for",
+        "is",
+        "are",
+        "was",
+        "were",
+        "my",
+        "i",
+        "you",
+        "your",
+        "it",
+        "this",
+        "that",
+        "with",
+        "not",
+        "have",
+        "has",
+        "had",
+        "be",
+        "been",
+        "me",
+        "we",
+        "they",
+        "but",
+        "no",
+        "at",
+        "by",
+        "from",
+        "our",
+        "will",
+        "can",
+        "would",
+        "please",
+    ]
 )
 _WHITESPACE = re.compile(r"\s+")
 _NOT_WORDS = frozenset(" \t\n,.;:!?()[]<>\"'-~/\\|@#$%^&*_+=`{}，。；：！？、")
@@ -86,7 +130,9 @@ def _chinese_variant(folded: str, simplified: str, han_count: int) -> Language:
     changes several (about a quarter in running text).
     """
     if len(folded) == len(simplified):
-        changed = sum(1 for before, after in zip(folded, simplified, strict=True) if before != after)
+        changed = sum(
+            1 for before, after in zip(folded, simplified, strict=True) if before != after
+        )
     else:
         changed = sum(1 for char in _HAN.findall(folded) if _T2S.convert(char) != char)
     return "zh-Hant" if changed and changed / han_count >= 0.04 else "zh-Hans"

@@ -48,10 +48,14 @@ class _HeadData:
 def _head_data(examples: Sequence[TrainingExample]) -> list[_HeadData]:
     heads: list[_HeadData] = []
 
-    def add_softmax(name: str, labels: list[str | None], allowed: Sequence[str] | None = None) -> None:
+    def add_softmax(
+        name: str, labels: list[str | None], allowed: Sequence[str] | None = None
+    ) -> None:
         rows = [index for index, label in enumerate(labels) if label is not None]
-        present = sorted({labels[index] for index in rows if labels[index] is not None})
-        classes = tuple(label for label in allowed if label in present) if allowed else tuple(present)
+        present = sorted({label for label in labels if label is not None})
+        classes = (
+            tuple(label for label in allowed if label in present) if allowed else tuple(present)
+        )
         rows = [index for index in rows if labels[index] in classes]
         if len(classes) < 2:
             return
@@ -61,7 +65,7 @@ def _head_data(examples: Sequence[TrainingExample]) -> list[_HeadData]:
                 name,
                 "softmax",
                 np.asarray(rows, dtype=np.int64),
-                np.asarray([position[labels[index]] for index in rows], dtype=np.int64),
+                np.asarray([position[str(labels[index])] for index in rows], dtype=np.int64),
                 classes,
             )
         )
@@ -74,7 +78,10 @@ def _head_data(examples: Sequence[TrainingExample]) -> list[_HeadData]:
         )
         add_softmax(
             f"subcategory:{industry}",
-            [ex.subcategory if keep else None for ex, keep in zip(examples, in_industry, strict=True)],
+            [
+                ex.subcategory if keep else None
+                for ex, keep in zip(examples, in_industry, strict=True)
+            ],
         )
     for name, allowed in SHARED_HEADS.items():
         add_softmax(name, [example.label(name) for example in examples], allowed)
@@ -91,7 +98,9 @@ def _head_data(examples: Sequence[TrainingExample]) -> list[_HeadData]:
     return heads
 
 
-def _fit_head(matrix: sp.csr_matrix, data: _HeadData, rows_mask: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+def _fit_head(
+    matrix: sp.csr_matrix, data: _HeadData, rows_mask: np.ndarray, c: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Coefficients (features × columns) and intercepts of one head, fitted on ``rows_mask``."""
     selected = rows_mask[data.rows]
     x = matrix[data.rows[selected]]
@@ -102,7 +111,9 @@ def _fit_head(matrix: sp.csr_matrix, data: _HeadData, rows_mask: np.ndarray, c: 
         # Only one label seen in this slice: a constant head that always predicts it.
         coefficients = np.zeros((matrix.shape[1], n_columns), dtype=np.float32)
         intercepts = np.full(n_columns, -10.0, dtype=np.float32)
-        intercepts[0 if data.kind == "sigmoid" else present[0]] = 10.0 if data.kind == "softmax" or present[0] else -10.0
+        intercepts[0 if data.kind == "sigmoid" else present[0]] = (
+            10.0 if data.kind == "softmax" or present[0] else -10.0
+        )
         return coefficients, intercepts
     classifier = _classifier(len(y), c)
     with warnings.catch_warnings():
@@ -141,7 +152,9 @@ def _classifier(n_rows: int, c: float) -> LogisticRegression | SGDClassifier:
 
 
 def _probabilities(kind: str, scores: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    return sigmoid(scores[:, 0] / temperature) if kind == "sigmoid" else softmax(scores / temperature)
+    return (
+        sigmoid(scores[:, 0] / temperature) if kind == "sigmoid" else softmax(scores / temperature)
+    )
 
 
 def _fit_temperature(kind: str, scores: np.ndarray, targets: np.ndarray) -> float:
@@ -176,10 +189,20 @@ def _choose_crisis_threshold(
             precision = true_positive / max(float(predicted.sum()), 1.0)
             recall = true_positive / max(float(truth.sum()), 1.0)
             f1 = 2 * precision * recall / max(precision + recall, 1e-9)
-            candidate = (float(recall >= _CRISIS_RECALL), f1 if recall >= _CRISIS_RECALL else recall, float(threshold), use_rules, float(threshold))
+            candidate = (
+                float(recall >= _CRISIS_RECALL),
+                f1 if recall >= _CRISIS_RECALL else recall,
+                float(threshold),
+                use_rules,
+                float(threshold),
+            )
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
-                report = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+                report = {
+                    "precision": round(precision, 4),
+                    "recall": round(recall, 4),
+                    "f1": round(f1, 4),
+                }
     assert best is not None
     return Thresholds(crisis=best[4], crisis_rules=best[3]), report
 
@@ -197,10 +220,14 @@ def _fit_all(
     start = 0
     for data in heads:
         fitted = already_fitted.get(data.name)
-        coefficients, intercepts = fitted or _fit_head(matrix, data, rows_mask, c_by_head[data.name])
+        coefficients, intercepts = fitted or _fit_head(
+            matrix, data, rows_mask, c_by_head[data.name]
+        )
         blocks.append(coefficients)
         biases.append(intercepts)
-        head = Head(data.name, data.classes, start, "sigmoid" if data.kind == "sigmoid" else "softmax")
+        head = Head(
+            data.name, data.classes, start, "sigmoid" if data.kind == "sigmoid" else "softmax"
+        )
         placed[data.name] = head
         start = head.stop
     return np.hstack(blocks).astype(np.float32), np.concatenate(biases).astype(np.float32), placed
@@ -315,7 +342,11 @@ def _validate(
         assert best is not None
         score, chosen_c[data.name], scores = best
         temperatures[data.name] = _fit_temperature(data.kind, scores, val_targets)
-        report[data.name] = {"macro_f1": round(score, 4), "n": len(val_rows), "c": chosen_c[data.name]}
+        report[data.name] = {
+            "macro_f1": round(score, 4),
+            "n": len(val_rows),
+            "c": chosen_c[data.name],
+        }
         if data.kind == "sigmoid":
             full = np.zeros(len(validation))
             full[val_rows] = _probabilities("sigmoid", scores, temperatures[data.name])
@@ -334,5 +365,9 @@ def _validate(
                 positive = set(data.rows[data.targets == 1].tolist())
                 truth |= np.asarray([row in positive for row in rows])
         thresholds, crisis_report = _choose_crisis_threshold(any_probability, rule_hits, truth)
-        report["crisis"] = {**crisis_report, "threshold": thresholds.crisis, "rules": thresholds.crisis_rules}
+        report["crisis"] = {
+            **crisis_report,
+            "threshold": thresholds.crisis,
+            "rules": thresholds.crisis_rules,
+        }
     return chosen_c, temperatures, thresholds, report, fitted

@@ -7,16 +7,30 @@ import pytest
 from django.core.management import CommandError, call_command
 
 LINES = [
-    json.dumps({"id": "a", "text": "这个月话费多扣了58元,我的电话13812345678,请退还"}, ensure_ascii=False),
+    json.dumps(
+        {"id": "a", "text": "这个月话费多扣了58元,我的电话13812345678,请退还"}, ensure_ascii=False
+    ),
     "this is not json",
-    json.dumps({"id": "b", "text": "這個月話費多扣了58元，我的電話13899990000，請退還"}, ensure_ascii=False),
+    json.dumps(
+        {"id": "b", "text": "這個月話費多扣了58元，我的電話13899990000，請退還"}, ensure_ascii=False
+    ),
     json.dumps({"id": "c"}),
     json.dumps({"id": "d", "text": 42}),
     json.dumps({"id": "e", "text": "My fibre drops every evening, please fix it."}),
 ]
 REQUIRED_KEYS = {
-    "id", "lang", "category", "category_confidence", "nature", "emotion", "motive",
-    "behaviour", "crisis", "crisis_signals", "masked_text", "explanations",
+    "id",
+    "lang",
+    "category",
+    "category_confidence",
+    "nature",
+    "emotion",
+    "motive",
+    "behaviour",
+    "crisis",
+    "crisis_signals",
+    "masked_text",
+    "explanations",
 }
 
 
@@ -31,11 +45,13 @@ def test_predict_writes_one_line_per_good_input_and_names_bad_lines(input_file, 
     output = tmp_path / "out.jsonl"
     errors = io.StringIO()
     with pytest.raises(CommandError, match="3 input line"):
-        call_command("triage", "predict", "--input", str(input_file), "--output", str(output), stderr=errors)
+        call_command(
+            "triage", "predict", "--input", str(input_file), "--output", str(output), stderr=errors
+        )
     records = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert [record["id"] for record in records] == ["a", "b", "e"]
     for record in records:
-        assert REQUIRED_KEYS <= set(record)
+        assert set(record) >= REQUIRED_KEYS
         assert isinstance(record["crisis"], bool)
     assert records[0]["masked_text"] == "这个月话费多扣了58元,我的电话[PHONE],请退还"
     assert records[0]["category"] == "billing"
@@ -49,10 +65,14 @@ def test_dedupe_points_at_the_earlier_line(input_file, tmp_path):
     output = tmp_path / "dedupe.jsonl"
     errors = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("triage", "dedupe", "--input", str(input_file), "--output", str(output), stderr=errors)
+        call_command(
+            "triage", "dedupe", "--input", str(input_file), "--output", str(output), stderr=errors
+        )
     records = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert records[0] == {"id": "a", "duplicate_of": None, "score": None}
-    assert records[1]["id"] == "b" and records[1]["duplicate_of"] == "a" and records[1]["score"] >= 0.7
+    assert (
+        records[1]["id"] == "b" and records[1]["duplicate_of"] == "a" and records[1]["score"] >= 0.7
+    )
     assert records[2]["duplicate_of"] is None
     assert "line 2:" in errors.getvalue()
 
@@ -68,14 +88,32 @@ def test_predict_reads_stdin_and_writes_stdout(monkeypatch):
 def test_evaluate_prints_macro_f1_and_confusion_matrices(tmp_path):
     data = tmp_path / "labelled.jsonl"
     rows = [
-        {"id": "1", "industry": "telecom", "text": "家里宽带天天断网,请派人修", "category": "network",
-         "nature": "general", "emotion": "neutral", "motive": "improvement", "behaviour": "passive",
-         "crisis_signals": []},
-        {"id": "2", "industry": "telecom", "text": "话费被多扣了100元,我要投诉到工信部!", "category": "billing",
-         "nature": "major", "emotion": "anger", "motive": "compensation", "behaviour": "activist",
-         "crisis_signals": ["regulator"]},
+        {
+            "id": "1",
+            "industry": "telecom",
+            "text": "家里宽带天天断网,请派人修",
+            "category": "network",
+            "nature": "general",
+            "emotion": "neutral",
+            "motive": "improvement",
+            "behaviour": "passive",
+            "crisis_signals": [],
+        },
+        {
+            "id": "2",
+            "industry": "telecom",
+            "text": "话费被多扣了100元,我要投诉到工信部!",
+            "category": "billing",
+            "nature": "major",
+            "emotion": "anger",
+            "motive": "compensation",
+            "behaviour": "activist",
+            "crisis_signals": ["regulator"],
+        },
     ]
-    data.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows), encoding="utf-8")
+    data.write_text(
+        "\n".join(json.dumps(row, ensure_ascii=False) for row in rows), encoding="utf-8"
+    )
     out = io.StringIO()
     call_command("triage", "evaluate", "--data", str(data), stdout=out)
     text = out.getvalue()

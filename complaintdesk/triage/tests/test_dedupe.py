@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- whole complaint texts read better unsplit.
 import pytest
 
 from complaintdesk.triage.engine import DuplicateDetector
@@ -10,7 +11,9 @@ def detector():
     index = DuplicateDetector()
     index.add("c-1", ORIGINAL)
     index.add("c-2", "家里宽带每天晚上八点以后就断网,已经一个星期了,约好的师傅一直没有上门。")
-    index.add("c-3", "My router overheats and shuts down every afternoon, please send a replacement.")
+    index.add(
+        "c-3", "My router overheats and shuts down every afternoon, please send a replacement."
+    )
     return index
 
 

@@ -23,7 +23,9 @@ def _luhn_card(prefix: str) -> str:
 
 VALID_ID = _id_number("44030519851212123")
 VALID_ID_WITH_X = next(
-    _id_number(f"1101011990030745{n}") for n in range(10) if _id_number(f"1101011990030745{n}").endswith("X")
+    _id_number(f"1101011990030745{n}")
+    for n in range(10)
+    if _id_number(f"1101011990030745{n}").endswith("X")
 )
 VALID_CARD = _luhn_card("622202123456789012")
 VALID_VISA = _luhn_card("411111111111111")
@@ -50,8 +52,11 @@ def test_id_number_with_wrong_checksum_is_left_alone():
 
 @pytest.mark.parametrize(
     "card",
-    [VALID_CARD, f"{VALID_VISA[:4]} {VALID_VISA[4:8]} {VALID_VISA[8:12]} {VALID_VISA[12:]}",
-     f"{VALID_VISA[:4]}-{VALID_VISA[4:8]}-{VALID_VISA[8:12]}-{VALID_VISA[12:]}"],
+    [
+        VALID_CARD,
+        f"{VALID_VISA[:4]} {VALID_VISA[4:8]} {VALID_VISA[8:12]} {VALID_VISA[12:]}",
+        f"{VALID_VISA[:4]}-{VALID_VISA[4:8]}-{VALID_VISA[8:12]}-{VALID_VISA[12:]}",
+    ],
 )
 def test_luhn_valid_bank_cards_are_masked(card):
     result = mask(f"扣款银行卡 {card} 被多扣了钱")
@@ -123,7 +128,10 @@ def test_reference_numbers_amounts_dates_and_masked_numbers_are_left_alone(text)
 
 
 def test_email_is_masked():
-    assert mask("邮箱 zhang.san+tel@example.com.cn 收不到账单").masked_text == "邮箱 [EMAIL] 收不到账单"
+    assert (
+        mask("邮箱 zhang.san+tel@example.com.cn 收不到账单").masked_text
+        == "邮箱 [EMAIL] 收不到账单"
+    )
 
 
 @pytest.mark.parametrize(

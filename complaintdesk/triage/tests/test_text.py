@@ -27,4 +27,6 @@ def test_features_see_simplified_half_width_lower_case_text():
 
 
 def test_traditional_and_simplified_give_the_same_tokens():
-    assert tokenise(normalise_for_features("寬頻斷線")) == tokenise(normalise_for_features("宽频断线"))
+    assert tokenise(normalise_for_features("寬頻斷線")) == tokenise(
+        normalise_for_features("宽频断线")
+    )

@@ -5,7 +5,12 @@ import json
 import numpy as np
 import pytest
 
-from complaintdesk.triage.engine import TrainingExample, TriageModel, collect_training_examples, train
+from complaintdesk.triage.engine import (
+    TrainingExample,
+    TriageModel,
+    collect_training_examples,
+    train,
+)
 from complaintdesk.triage.engine.training import train_model
 
 PROBE = "营业厅的小哥帮我把套餐改了,但改完以后每个月话费还是一样,我也搞不清楚怎么回事。"
@@ -56,7 +61,9 @@ def test_agent_corrections_change_the_prediction_after_retraining(shipped_model)
     corrected_emotion = "anxiety" if before.emotion != "anxiety" else "neutral"
     # An agent corrects the probe and a few complaints like it.
     corrections = [
-        TrainingExample(text=text, industry="telecom", category=corrected_category, emotion=corrected_emotion)
+        TrainingExample(
+            text=text, industry="telecom", category=corrected_category, emotion=corrected_emotion
+        )
         for text in (
             PROBE,
             "营业厅帮我改了套餐,可是每月扣的钱一点没变,我也不明白是怎么回事。",
@@ -69,3 +76,16 @@ def test_agent_corrections_change_the_prediction_after_retraining(shipped_model)
     assert after.category == corrected_category
     assert after.emotion == corrected_emotion
     assert model.version != shipped_model.version
+
+
+def test_a_correction_of_one_label_keeps_the_other_corpus_labels():
+    corpus = collect_training_examples()
+    original = corpus[0]
+    new_emotion = "anxiety" if original.emotion != "anxiety" else "neutral"
+    correction = TrainingExample(text=original.text, emotion=new_emotion)
+    merged = collect_training_examples(extra=[correction])
+    assert len(merged) == len(corpus)
+    [updated] = [example for example in merged if example.text == original.text]
+    assert updated.emotion == new_emotion
+    assert updated.category == original.category
+    assert updated.crisis_signals == original.crisis_signals
