@@ -268,6 +268,8 @@ class Complaint(models.Model):
             models.Index(fields=["assignee", "status"], name="complaint_assignee_status"),
             models.Index(fields=["customer", "received_at"], name="complaint_customer_recv"),
             models.Index(fields=["-received_at", "-id"], name="complaint_recent"),
+            # The at-risk queue of one department: a range scan, not the department's backlog.
+            models.Index(fields=["department", "sla_warn_at"], name="complaint_dept_warn"),
         ]
 
     def __str__(self) -> str:
