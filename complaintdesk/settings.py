@@ -255,7 +255,33 @@ TRIAGE_ENABLED = env_bool("TRIAGE_ENABLED", True)
 
 # Time limits: warn the assignee once this share of the resolution time is used.
 SLA_WARNING_PERCENT = env_int("SLA_WARNING_PERCENT", 80, minimum=1)
+if SLA_WARNING_PERCENT >= 100:
+    raise ImproperlyConfigured("SLA_WARNING_PERCENT must be below 100")
 API_PAGE_SIZE_MAX = env_int("API_PAGE_SIZE_MAX", 200, minimum=1)
+
+# Where links in notices (surveys, consent, status page) point: the public address.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# Notices to customers: SMS provider class, quiet hours ("21:00-08:00"), retries, contact line.
+SMS_PROVIDER = env_str(
+    "SMS_PROVIDER", "complaintdesk.notifications.providers.LoggingSmsProvider"
+)
+NOTICE_QUIET_HOURS = env_str("NOTICE_QUIET_HOURS", "21:00-08:00")
+NOTICE_TIME_ZONE = env_str("NOTICE_TIME_ZONE", "")
+NOTICE_MAX_ATTEMPTS = env_int("NOTICE_MAX_ATTEMPTS", 6, minimum=1)
+NOTICE_RETRY_BASE_SECONDS = env_int("NOTICE_RETRY_BASE_SECONDS", 60, minimum=1)
+NOTICE_CONTACT = env_str("NOTICE_CONTACT", "")
+
+# Satisfaction surveys, automatic closure and follow-up visits (days).
+SURVEY_VALID_DAYS = env_int("SURVEY_VALID_DAYS", 14, minimum=1)
+SURVEY_REMINDER_DAYS = env_int("SURVEY_REMINDER_DAYS", 3, minimum=0)
+SURVEY_AUTO_CLOSE_DAYS = env_int("SURVEY_AUTO_CLOSE_DAYS", 7, minimum=1)
+FOLLOW_UP_DAYS = env_str("FOLLOW_UP_DAYS", "7,30")
+
+# Time limits: warn the assignee when this share of the resolution time is used.
+SLA_WARNING_PERCENT = env_int("SLA_WARNING_PERCENT", 80, minimum=1)
+if SLA_WARNING_PERCENT >= 100:
+    raise ImproperlyConfigured("SLA_WARNING_PERCENT must be below 100")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import role_of
+from complaintdesk.complaints import sla
 from complaintdesk.complaints.choices import EventKind
 from complaintdesk.complaints.errors import InvalidInput, NotAllowed
 from complaintdesk.complaints.events import event_record
@@ -266,6 +267,9 @@ def complaint_triage_review(
             )
         if "category" in validated or "category" in accept:
             locked.needs_triage = False
+        if {"category", "nature"} & validated.keys():
+            # Another category or nature can mean another time-limit rule.
+            sla.recompute_clock(locked, now)
         locked.save()
         event_record(
             complaint=locked,

@@ -175,3 +175,13 @@ def test_retrained_version_is_stored_and_can_be_rolled_back(agent, administrator
     assert api_client(agent).post(f"/api/triage/models/{first.version}/activate").status_code == 403
     with pytest.raises(Exception, match="No triage model version"):
         triage_model_activate(version="nope", actor=administrator)
+
+
+def test_correcting_the_nature_recomputes_the_time_limit(agent):
+    complaint = complaint_make(actor=agent, description=OUTAGE, nature="general")
+    before = complaint.resolution_due_at
+    assert before is not None
+    complaint_triage_review(complaint=complaint, actor=agent, corrections={"nature": "urgent"})
+    complaint.refresh_from_db()
+    assert complaint.nature.key == "urgent"
+    assert complaint.resolution_due_at < before
