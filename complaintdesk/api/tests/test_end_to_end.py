@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -74,7 +75,7 @@ def assigned_and_started(agent: User, handler: User, tn: str) -> None:
     assert act(handler, tn, "start")["status"] == "in_progress"
 
 
-def ok(response, status: int = 200) -> dict:
+def ok(response: Any, status: int = 200) -> Any:
     assert response.status_code == status, response.content
     return response.json()
 
