@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +35,8 @@ from complaintdesk.complaints.selectors import (
     complaint_timeline,
 )
 from complaintdesk.complaints.services import attachment_add, complaint_add_note
+from complaintdesk.core.masking import mask_text
+from complaintdesk.intake.duplicates import similar_complaints
 from complaintdesk.intake.services import ComplaintDraft, CustomerDetails, complaint_create
 
 router = Router(tags=["complaints"])
@@ -246,3 +249,35 @@ def download_attachment(
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
+
+
+class SimilarOut(Schema):
+    tracking_number: str
+    subject: str
+    status: str
+    received_at: datetime
+    score: float
+
+
+@router.get(
+    "/complaints/{tracking_number}/similar",
+    response={200: list[SimilarOut], **ERRORS},
+    summary="Similar complaints",
+    description="Complaints most like this one (same wording after normalisation), best first.",
+)
+def list_similar(request: HttpRequest, tracking_number: str, k: int = 10) -> list[dict[str, Any]]:
+    user = _user(request)
+    if not 1 <= k <= 50:
+        raise InvalidInput(_("k must be 1 to 50."), field="k")
+    complaint = complaint_get(user=user, tracking_number=tracking_number)
+    personal = sees_personal_data(user)
+    return [
+        {
+            "tracking_number": match.complaint.tracking_number,
+            "subject": match.complaint.subject if personal else mask_text(match.complaint.subject),
+            "status": match.complaint.status,
+            "received_at": match.complaint.received_at,
+            "score": match.score,
+        }
+        for match in similar_complaints(complaint=complaint, user=user, k=k)
+    ]

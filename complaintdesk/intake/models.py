@@ -30,3 +30,26 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class DuplicateFingerprint(models.Model):
+    """One LSH band key of a complaint's text: the index that finds possible duplicates.
+
+    A new complaint looks up complaints sharing a key (an indexed equality lookup), then the
+    triage duplicate detector decides on those few candidates.
+    """
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.BigIntegerField()
+    customer_id = models.BigIntegerField()
+    received_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("duplicate fingerprint")
+        verbose_name_plural = _("duplicate fingerprints")
+        indexes = [models.Index(fields=["key", "received_at"], name="fingerprint_key_received")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}:{self.key}"

@@ -36,6 +36,7 @@ from complaintdesk.core import clock
 from complaintdesk.core.ids import generate_tracking_number
 from complaintdesk.customers.models import Customer, CustomerTier
 from complaintdesk.customers.services import customer_find_or_create
+from complaintdesk.intake.duplicates import complaint_check_duplicates, repeat_of, repeat_record
 from complaintdesk.intake.models import IdempotencyRecord
 from complaintdesk.routing.services import complaint_route
 from complaintdesk.triage.choices import Dimension
@@ -102,6 +103,8 @@ def _jsonable(value: Any) -> Any:
 class IntakeResult:
     complaint: Complaint
     created: bool
+    # The customer sent an open complaint again: `complaint` is that one, counted once more.
+    repeat: bool = False
 
 
 def _validate(draft: ComplaintDraft) -> None:
@@ -235,9 +238,19 @@ def complaint_create(
     try:
         with transaction.atomic():
             customer = customer_find_or_create(details=draft.customer)
-            complaint = _store(draft, actor, customer)
-            # Triage before registration, so routing and time limits see category and nature.
-            complaint_triage(complaint=complaint, actor=None)
+            repeated = repeat_of(
+                customer=customer, subject=draft.subject, description=draft.description
+            )
+            if repeated is not None:
+                complaint = repeat_record(
+                    complaint=repeated, actor=actor, channel=draft.channel, text=draft.description
+                )
+            else:
+                complaint = _store(draft, actor, customer)
+                # Triage before registration, so routing and time limits see category and
+                # nature; duplicates after it, so a mass signal joins the triage signals.
+                complaint_triage(complaint=complaint, actor=None)
+                complaint_check_duplicates(complaint=complaint)
             if idempotency_key:
                 IdempotencyRecord.objects.create(
                     user=actor,
@@ -245,7 +258,7 @@ def complaint_create(
                     request_fingerprint=fingerprint,
                     complaint=complaint,
                 )
-            if register:
+            if register and repeated is None:
                 complaint_transition(complaint=complaint, action="register", actor=actor)
     except IntegrityError:
         # Two retries of one request raced; the other one stored it first.
@@ -253,6 +266,8 @@ def complaint_create(
         if replay is None:
             raise
         return IntakeResult(complaint=replay, created=False)
+    if repeated is not None:
+        return IntakeResult(complaint=complaint, created=False, repeat=True)
     if register:
         # After the commit: a routing failure must never lose the complaint.
         complaint_route(complaint=complaint)

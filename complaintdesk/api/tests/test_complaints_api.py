@@ -70,8 +70,9 @@ def test_same_idempotency_key_with_another_body_is_refused(agent):
 
 def test_idempotency_keys_are_per_user(agent, supervisor):
     post_json(api_client(agent), "/api/complaints", PAYLOAD, **{"Idempotency-Key": "k1"})
+    neighbour = {**PAYLOAD, "customer": {"name": "赵女士", "phone": "13600001111"}}
     response = post_json(
-        api_client(supervisor), "/api/complaints", PAYLOAD, **{"Idempotency-Key": "k1"}
+        api_client(supervisor), "/api/complaints", neighbour, **{"Idempotency-Key": "k1"}
     )
     assert response.status_code == 201
     assert Complaint.objects.count() == 2
@@ -265,3 +266,50 @@ def test_openapi_schema_and_docs_are_served(db):
     assert document["openapi"].startswith("3.")
     assert "/api/complaints/{tracking_number}/transitions" in document["paths"]
     assert Client().get("/api/docs").status_code == 200
+
+
+def test_the_same_customer_sending_it_again_is_a_repeat_not_a_new_complaint(agent):
+    client = api_client(agent)
+    first = post_json(client, "/api/complaints", PAYLOAD).json()
+    again = {**PAYLOAD, "channel": "sms", "description": PAYLOAD["description"] + "!!"}
+    response = post_json(client, "/api/complaints", again)
+    assert response.status_code == 200
+    assert response.json()["tracking_number"] == first["tracking_number"]
+    assert Complaint.objects.count() == 1
+    complaint = Complaint.objects.get()
+    assert complaint.repeat_count == 1
+    assert complaint.events.filter(kind="repeat_received", after__channel="sms").exists()
+
+
+def test_another_customer_with_the_same_complaint_is_flagged_as_a_possible_duplicate(agent):
+    client = api_client(agent)
+    first = post_json(client, "/api/complaints", PAYLOAD).json()
+    neighbour = {**PAYLOAD, "customer": {"name": "赵女士", "phone": "13600001111"}}
+    second = post_json(client, "/api/complaints", neighbour).json()
+    assert second["tracking_number"] != first["tracking_number"]
+    assert second["duplicate_of"] == first["tracking_number"]
+    similar = client.get(f"/api/complaints/{second['tracking_number']}/similar").json()
+    assert similar[0]["tracking_number"] == first["tracking_number"]
+    assert similar[0]["score"] >= 0.9
+
+
+def test_a_look_alike_with_other_facts_is_not_a_duplicate(agent):
+    client = api_client(agent)
+    post_json(client, "/api/complaints", PAYLOAD)
+    other = {
+        **PAYLOAD,
+        "description": PAYLOAD["description"].replace("八点到十点", "六点到七点"),
+        "customer": {"name": "赵女士", "phone": "13600001111"},
+    }
+    assert post_json(client, "/api/complaints", other).json()["duplicate_of"] is None
+
+
+def test_many_customers_with_the_same_problem_raise_the_mass_signal(agent):
+    client = api_client(agent)
+    text = "小区3号楼从今天早上开始手机完全没有信号,打不了电话也上不了网。"
+    bodies = [
+        {"channel": "app", "description": text, "customer": {"phone": f"1390000{i:04d}"}}
+        for i in range(7)
+    ]
+    results = [post_json(client, "/api/complaints", body).json() for body in bodies]
+    assert "mass" in results[-1]["crisis_signals"]

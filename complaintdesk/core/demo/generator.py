@@ -460,9 +460,11 @@ def _replay(
     for done, plan in enumerate(plans, start=1):
         draft = _draft(plan, rng)
         with clock.travel_to(plan.received_at):
-            complaint = complaint_create(
-                draft=draft, actor=users[plan.intake_agent], register=False
-            ).complaint
+            result = complaint_create(draft=draft, actor=users[plan.intake_agent], register=False)
+        if result.repeat:
+            # The customer sent an open complaint again: intake counted it on that one.
+            continue
+        complaint = result.complaint
         for step in plan.steps:
             assert step.at is not None
             related_index = step.params.get("into", step.params.get("duplicate_of"))
@@ -509,6 +511,9 @@ def _run(
             complaint=complaint, actor=proposer, reason=str(params["reason"]), note=note
         )
     elif action == "merge":
+        if related is None:
+            # The complaint it was to join turned out to be a repeat, counted on another one.
+            return complaint
         arguments["into"] = related
     if action == "approve_plan" and actor.pk == complaint.assignee_id:
         # Routing may have given the complaint to this very supervisor; approval needs another.

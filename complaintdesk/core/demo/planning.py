@@ -255,5 +255,9 @@ def pick_customers(
     by_index = {plan.index: plan for plan in plans}
     for plan in plans:
         if plan.related is not None:
-            plan.customer = by_index[plan.related].customer
+            # A family member or neighbour reports the same matter: a possible duplicate that
+            # an agent merges. (The same customer sending it again is a repeat, counted by
+            # intake on the open complaint, not a complaint of its own.)
+            original = by_index[plan.related].customer
+            plan.customer = rng.choice([spec for spec in everyone if spec is not original])
     return everyone

@@ -11,6 +11,7 @@ sentence frame) means different facts, so look-alikes are not merged.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -137,3 +138,29 @@ class DuplicateDetector:
     def scores(self, text: str) -> np.ndarray:
         """Similarity of ``text`` to every stored candidate (for analytics and tests)."""
         return np.asarray([match.score for match in self.similar(text, k=len(self._entries) or 1)])
+
+
+BANDS = 24
+ROWS_PER_BAND = 5
+
+
+def band_keys(text: str, *, bands: int = BANDS, rows: int = ROWS_PER_BAND) -> list[int]:
+    """LSH band keys of ``text`` for a database index of complaints.
+
+    Two texts share at least one key with high probability when their shingle Jaccard
+    similarity is above about (1/bands)**(1/rows) (0.53 with the defaults), so a store can
+    find candidates with an indexed equality lookup and let ``DuplicateDetector`` decide.
+    Keys are signed 63-bit integers that fit a database BIGINT; the band number is mixed in.
+    """
+    shingles = _shingles(comparable_form(text))
+    if not shingles:
+        return []
+    minhash = MinHash(num_perm=bands * rows, seed=1)
+    minhash.update_batch([shingle.encode("utf-8") for shingle in sorted(shingles)])
+    values = minhash.hashvalues
+    keys = []
+    for band in range(bands):
+        chunk = values[band * rows : (band + 1) * rows].tobytes()
+        digest = hashlib.blake2b(chunk, digest_size=8, person=band.to_bytes(2, "big")).digest()
+        keys.append(int.from_bytes(digest, "big") >> 1)
+    return keys

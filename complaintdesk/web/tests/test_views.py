@@ -200,10 +200,16 @@ def test_detail_page_shows_fields_panels_timeline_and_actions(agent) -> None:
     complaint = complaint_make(
         actor=agent,
         subject="Broadband drops",
+        phone="13812345678",
         demands=["refund", "apology"],
         expected_resolution="Refund this month's fee",
     )
-    earlier = complaint_make(actor=agent, subject="Earlier billing complaint")
+    earlier = complaint_make(
+        actor=agent,
+        subject="Earlier billing complaint",
+        phone="13812345678",
+        description="上个月账单多扣了38元流量费,至今没有退回。",
+    )
     response = client_for(agent).get(detail_url(complaint))
     assert response.status_code == 200
     content = response.content.decode()
@@ -247,6 +253,7 @@ def test_analyst_sees_masked_personal_data(agent, analyst) -> None:
         actor=agent,
         description="客户电话13812345678,宽带断线。",
         customer_name="王小明",
+        phone="13812345678",
     )
     client = client_for(analyst)
     detail = client.get(detail_url(complaint)).content.decode()
@@ -546,9 +553,13 @@ def test_analyst_may_not_register_complaints(analyst) -> None:
 def test_contact_history_shows_only_complaints_the_user_may_see(
     agent, handler, other_department_handler
 ) -> None:
-    ours = assigned_to(complaint_make(actor=agent), handler, agent)
-    same_department = assigned_to(complaint_make(actor=agent), handler, agent)
-    billing = assigned_to(complaint_make(actor=agent), other_department_handler, agent)
+    # One customer's three different complaints, handled by two departments.
+    def of_the_customer(description: str) -> Complaint:
+        return complaint_make(actor=agent, phone="13812345678", description=description)
+
+    ours = assigned_to(of_the_customer("宽带每晚断线。"), handler, agent)
+    same_department = assigned_to(of_the_customer("手机在家里没有信号。"), handler, agent)
+    billing = assigned_to(of_the_customer("话费多扣了58元。"), other_department_handler, agent)
     page = client_for(handler).get(detail_url(ours)).content.decode()
     assert same_department.tracking_number in page
     assert billing.tracking_number not in page
