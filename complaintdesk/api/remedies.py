@@ -17,6 +17,7 @@ from complaintdesk.complaints.errors import InvalidInput
 from complaintdesk.complaints.selectors import complaint_get
 from complaintdesk.core.masking import mask_text
 from complaintdesk.handling.selectors import plan_get
+from complaintdesk.notifications.policy import public_base_url
 from complaintdesk.remedies import care, consent, services
 from complaintdesk.remedies.models import (
     CareAction,
@@ -380,7 +381,8 @@ def make_offer(
     offer, link = consent.compensation_offer(
         complaint=complaint,
         actor=user,
-        base_url=request.build_absolute_uri("/"),
+        # Customers open the link from outside: the public address, not the caller's host.
+        base_url=public_base_url() or request.build_absolute_uri("/"),
         send_notice=payload.send_notice,
         valid_days=payload.valid_days,
     )

@@ -569,13 +569,6 @@ def test_a_dissatisfied_survey_answer_reopens_the_complaint(agent, handler, answ
 # Links the customer receives ---------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "api/remedies.py make_offer builds the consent link from the API caller's host "
-        "(request.build_absolute_uri), not PUBLIC_BASE_URL as survey links and the README do"
-    ),
-)
 def test_the_consent_link_starts_with_the_public_address_like_the_survey_link(
     agent, handler, supervisor, network_department, settings
 ):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from complaintdesk.api.tests.test_complaints_api import api_client, post_json
@@ -49,7 +50,7 @@ def test_compensation_from_proposal_to_confirmed_delivery(
     assert offer.status_code == 201, offer.content
     assert offer.json()["item_ids"] == [item_id]
     link = offer.json()["link"]
-    assert link.startswith("http://testserver/consent/")
+    assert link.startswith(f"{django_settings.PUBLIC_BASE_URL}/consent/")
     answered = Client().post(link.removeprefix("http://testserver"), {"decision": "accepted"})
     assert answered.status_code == 200
     offers = api_client(handler).get(f"{base}/compensation-offers").json()
