@@ -8,6 +8,8 @@ whole-word match with common endings), so one pass over a text finds every hit.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -39,6 +41,8 @@ class Lexicon:
     """Compiled cue lists; build with :func:`load_lexicon`."""
 
     version: str
+    # SHA-256 of the parsed documents: any edit to the cue lists changes it.
+    fingerprint: str
     keys: tuple[str, ...]
     _keys_by_term: dict[str, tuple[str, ...]]
     _chinese: re.Pattern[str] | None
@@ -110,6 +114,10 @@ def _walk(section: Any, prefix: str) -> Iterator[tuple[str, list[str]]]:
 
 def build_lexicon(documents: Iterable[dict[str, Any]]) -> Lexicon:
     """Compile parsed lexicon documents (``category``/``crisis``/… sections, ``patterns``)."""
+    documents = list(documents)
+    fingerprint = hashlib.sha256(
+        json.dumps(documents, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
     keys_by_term: dict[str, list[str]] = {}
     keys: list[str] = []
     patterns: list[tuple[str, re.Pattern[str], bool]] = []
@@ -149,6 +157,7 @@ def build_lexicon(documents: Iterable[dict[str, Any]]) -> Lexicon:
     )
     return Lexicon(
         version="+".join(versions),
+        fingerprint=fingerprint,
         keys=tuple(dict.fromkeys(keys)),
         _keys_by_term={term: tuple(dict.fromkeys(found)) for term, found in keys_by_term.items()},
         _chinese=chinese,

@@ -27,6 +27,8 @@ from complaintdesk.triage.engine.rules import RuleBasedTriager
 
 FORMAT_VERSION = 1
 _EXPLANATION_SIZE = 4
+# Once a text is judged a crisis, a signal is named when its own head gives it this much.
+_SIGNAL_NAMED_AT = 0.5
 
 
 @dataclass(slots=True, eq=False)
@@ -242,20 +244,31 @@ class TriageModel:
         for hit in item.hits:
             if hit.key.startswith("crisis."):
                 rule_terms.setdefault(hit.key.removeprefix("crisis."), []).append(hit.term)
-        signals: list[str] = []
-        explanations: list[str] = []
+        by_signal: dict[str, float] = {}
         for signal in CRISIS_SIGNALS:
             head = self.heads.get(f"crisis:{signal}")
-            probability = float(probabilities[head.name][row]) if head is not None else 0.0
-            confidences[f"crisis.{signal}"] = round(probability, 4)
-            by_rule = self.thresholds.crisis_rules and signal in rule_terms
-            if probability >= self.thresholds.crisis or by_rule:
-                signals.append(signal)
-                terms = rule_terms.get(signal)
-                if terms:
-                    explanations.append(f"{signal}: " + ", ".join(dict.fromkeys(terms)))
-                else:
-                    explanations.append(f"{signal}: model p={probability:.2f}")
+            by_signal[signal] = float(probabilities[head.name][row]) if head is not None else 0.0
+            confidences[f"crisis.{signal}"] = round(by_signal[signal], 4)
+        any_head = self.heads.get("crisis:any")
+        any_probability = (
+            float(probabilities[any_head.name][row]) if any_head else max(by_signal.values())
+        )
+        confidences["crisis"] = round(any_probability, 4)
+        use_rules = self.thresholds.crisis_rules
+        if any_probability < self.thresholds.crisis and not (use_rules and rule_terms):
+            return [], []
+        # A crisis: name the signals the rules or their own heads see, at least the likeliest.
+        signals = [
+            signal
+            for signal in CRISIS_SIGNALS
+            if by_signal[signal] >= _SIGNAL_NAMED_AT or (use_rules and signal in rule_terms)
+        ] or [max(CRISIS_SIGNALS, key=by_signal.__getitem__)]
+        explanations = [
+            f"{signal}: " + ", ".join(dict.fromkeys(rule_terms[signal]))
+            if signal in rule_terms
+            else f"{signal}: model p={by_signal[signal]:.2f}"
+            for signal in signals
+        ]
         return signals, explanations
 
     def _explain(

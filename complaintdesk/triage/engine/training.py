@@ -7,6 +7,7 @@ examples with the chosen settings.
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,14 @@ from complaintdesk.triage.engine.corpus import TrainingExample, data_hash, is_va
 from complaintdesk.triage.engine.features import AnalysedText, FeatureSpace, analyse
 from complaintdesk.triage.engine.labels import CRISIS_SIGNALS, SHARED_HEADS
 from complaintdesk.triage.engine.lexicon import Lexicon, load_lexicon
-from complaintdesk.triage.engine.model import Head, Thresholds, TriageModel, sigmoid, softmax
+from complaintdesk.triage.engine.model import (
+    FORMAT_VERSION,
+    Head,
+    Thresholds,
+    TriageModel,
+    sigmoid,
+    softmax,
+)
 
 _C_GRID = (1.0, 4.0, 16.0)
 _DEFAULT_C = 4.0
@@ -34,6 +42,8 @@ _LARGE_DATA = 20_000
 _MIN_VALIDATION_ROWS = 30
 _TEMPERATURES = np.geomspace(0.25, 4.0, 33)
 _CRISIS_RECALL = 0.95
+# Bump when a change to this module changes the trained weights for the same data.
+_TRAINING_REVISION = 2
 
 
 @dataclass(slots=True)
@@ -89,9 +99,17 @@ def _head_data(examples: Sequence[TrainingExample]) -> list[_HeadData]:
         [index for index, example in enumerate(examples) if example.crisis_signals is not None],
         dtype=np.int64,
     )
-    for signal in CRISIS_SIGNALS:
+    # "Any signal" gets its own head: it sees every crisis text as a positive, so it ranks
+    # texts better than the largest of five narrower heads.
+    for signal in (*CRISIS_SIGNALS, "any"):
         targets = np.asarray(
-            [signal in (examples[index].crisis_signals or ()) for index in known], dtype=np.int64
+            [
+                bool(examples[index].crisis_signals)
+                if signal == "any"
+                else signal in (examples[index].crisis_signals or ())
+                for index in known
+            ],
+            dtype=np.int64,
         )
         if targets.sum() >= 2:
             heads.append(_HeadData(f"crisis:{signal}", "sigmoid", known, targets, ("yes",)))
@@ -285,8 +303,12 @@ def train_model(
     for name, head in placed.items():
         head.temperature = temperatures[name]
     hash_of_data = data_hash(examples)
+    # The version names what decides the answers: data, lexicon and training code.
+    identity = hashlib.sha256(
+        f"{hash_of_data}|{lexicon.fingerprint}|{FORMAT_VERSION}|{_TRAINING_REVISION}".encode()
+    ).hexdigest()
     metadata: dict[str, Any] = {
-        "version": f"{started:%Y%m%d}-{hash_of_data[:10]}",
+        "version": f"{started:%Y%m%d}-{identity[:10]}",
         "created": started.isoformat(timespec="seconds"),
         "data_hash": hash_of_data,
         "n_examples": len(examples),
@@ -295,6 +317,7 @@ def train_model(
         "regularisation_c": c_by_head,
         "label_sets": {head.name: list(head.classes) for head in placed.values()},
         "lexicon_version": lexicon.version,
+        "lexicon_fingerprint": lexicon.fingerprint,
         "n_features": features.n_features,
     }
     return TriageModel(features, weights, bias, placed, thresholds, metadata, lexicon)
@@ -355,13 +378,17 @@ def _validate(
     known_rows = next((data.rows for data in heads if data.kind == "sigmoid"), None)
     if crisis_probabilities and known_rows is not None:
         rows = known_rows[validation[known_rows]]
-        any_probability = np.max([values[rows] for values in crisis_probabilities.values()], axis=0)
+        any_probability = (
+            crisis_probabilities["crisis:any"][rows]
+            if "crisis:any" in crisis_probabilities
+            else np.max([values[rows] for values in crisis_probabilities.values()], axis=0)
+        )
         rule_hits = np.asarray(
             [any(hit.key.startswith("crisis.") for hit in analysed[row].hits) for row in rows]
         )
         truth = np.zeros(len(rows), dtype=bool)
         for data in heads:
-            if data.kind == "sigmoid":
+            if data.kind == "sigmoid" and data.name != "crisis:any":
                 positive = set(data.rows[data.targets == 1].tolist())
                 truth |= np.asarray([row in positive for row in rows])
         thresholds, crisis_report = _choose_crisis_threshold(any_probability, rule_hits, truth)
