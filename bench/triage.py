@@ -33,7 +33,9 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?.])")
 
 
 def sentences_by_example(examples: list[TrainingExample]) -> list[list[str]]:
-    return [[part for part in _SENTENCE_END.split(example.text) if part.strip()] for example in examples]
+    return [
+        [part for part in _SENTENCE_END.split(example.text) if part.strip()] for example in examples
+    ]
 
 
 def text_of_length(rng: random.Random, pools: list[list[str]], length: int) -> str:
@@ -99,7 +101,9 @@ def main() -> None:
         text=True,
         check=True,
     )
-    print(f"cold load (import + load + first prediction, fresh process): {float(cold.stdout):.3f} s")
+    print(
+        f"cold load (import + load + first prediction, fresh process): {float(cold.stdout):.3f} s"
+    )
     del started
 
     size = sum(path.stat().st_size for path in SHIPPED_MODEL_DIR.iterdir() if path.is_file())
@@ -123,7 +127,8 @@ def main() -> None:
         model.predict([text], explain=False)
         latencies_plain.append((time.perf_counter() - began) * 1000)
     print(
-        f"single text (150 chars, labels only):      p50 {statistics.median(latencies_plain):.2f} ms, "
+        "single text (150 chars, labels only):      "
+        f"p50 {statistics.median(latencies_plain):.2f} ms, "
         f"p99 {percentile(latencies_plain, 0.99):.2f} ms"
     )
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from complaintdesk.triage.engine import SHIPPED_MODEL_DIR, collect_training_examples, train  # noqa: E402
+from complaintdesk.triage.engine import SHIPPED_MODEL_DIR, collect_training_examples, train
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from complaintdesk.triage.engine import (
     load_triager,
     train,
 )
-from complaintdesk.triage.engine.batch import dedupe_lines, predict_lines
+from complaintdesk.triage.engine.batch import Writable, dedupe_lines, predict_lines
 from complaintdesk.triage.engine.corpus import load_examples
 from complaintdesk.triage.engine.labels import INDUSTRIES
 
@@ -82,7 +82,8 @@ class Command(BaseCommand):
                 for signal, figures in scores.items():
                     self.stdout.write(
                         f"crisis {signal:10} precision {figures['precision']:.3f} "
-                        f"recall {figures['recall']:.3f} f1 {figures['f1']:.3f} (n={figures['support']})"
+                        f"recall {figures['recall']:.3f} f1 {figures['f1']:.3f} "
+                        f"(n={figures['support']})"
                     )
                 continue
             self.stdout.write(
@@ -100,7 +101,7 @@ class Command(BaseCommand):
                 if options["input"]
                 else sys.stdin
             )
-            sink: TextIO = (
+            sink: Writable = (
                 stack.enter_context(options["output"].open("w", encoding="utf-8"))
                 if options["output"]
                 else self.stdout
