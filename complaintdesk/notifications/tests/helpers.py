@@ -25,7 +25,9 @@ def complaint_for_customer(
     """A complaint whose customer has these fields (language, channel, e-mail, opt-outs)
     before it is registered, so the acknowledgement already follows them."""
     with clock.travel_to(at):
-        complaint = complaint_make(actor=actor, register=False, subject="宽带断线")
+        complaint = complaint_make(
+            actor=actor, register=False, subject="宽带断线", phone="13812345678"
+        )
         Customer.objects.filter(pk=complaint.customer_id).update(**customer)
         if register:
             complaint_transition(complaint=complaint, action="register", actor=actor)
