@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +42,7 @@ from complaintdesk.intake.models import IdempotencyRecord
 from complaintdesk.routing.services import complaint_route
 from complaintdesk.triage.choices import Dimension
 from complaintdesk.triage.models import TaxonomyEntry
-from complaintdesk.triage.services import complaint_triage
+from complaintdesk.triage.services import complaint_triage, triage_text
 
 SUBJECT_MAX = 300
 DESCRIPTION_MAX = 20_000
@@ -235,6 +236,10 @@ def complaint_create(
         replay = _replayed(actor, idempotency_key, fingerprint)
         if replay is not None:
             return IntakeResult(complaint=replay, created=False)
+    # The model runs before the transaction: on SQLite a transaction holds the write lock.
+    prediction = (
+        triage_text(f"{draft.subject}\n{draft.description}") if settings.TRIAGE_ENABLED else None
+    )
     try:
         with transaction.atomic():
             customer = customer_find_or_create(details=draft.customer)
@@ -249,7 +254,7 @@ def complaint_create(
                 complaint = _store(draft, actor, customer)
                 # Triage before registration, so routing and time limits see category and
                 # nature; duplicates after it, so a mass signal joins the triage signals.
-                complaint_triage(complaint=complaint, actor=None)
+                complaint_triage(complaint=complaint, actor=None, prediction=prediction)
                 complaint_check_duplicates(complaint=complaint)
             if idempotency_key:
                 IdempotencyRecord.objects.create(

@@ -97,17 +97,21 @@ def _stored_result(result: engine.TriageResult) -> dict[str, Any]:
 
 
 def complaint_triage(
-    *, complaint: Complaint, actor: User | None, keep_given: bool = True
+    *,
+    complaint: Complaint,
+    actor: User | None,
+    keep_given: bool = True,
+    prediction: engine.TriageResult | None = None,
 ) -> engine.TriageResult | None:
     """Triage a complaint and fill its fields; what a person already chose is kept.
 
-    Runs inside the caller's transaction (intake) or its own. Returns None when triage is
-    switched off.
+    Runs inside the caller's transaction (intake) or its own. `prediction` is the result of
+    `triage_text` on the complaint's text, computed before the transaction so the write lock
+    is not held while the model runs. Returns None when triage is switched off.
     """
     if not settings.TRIAGE_ENABLED:
         return None
-    text = f"{complaint.subject}\n{complaint.description}"
-    result = triage_text(text)
+    result = prediction or triage_text(f"{complaint.subject}\n{complaint.description}")
     with transaction.atomic():
         given_category = complaint.content_category_id is not None and keep_given
         given_nature = complaint.nature_id is not None and keep_given
