@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
-from complaintdesk.accounts.models import ApiToken, hash_token
+from complaintdesk.accounts.models import ApiToken, User, hash_token
 
 
 class TokenAuth(HttpBearer):
@@ -38,3 +38,10 @@ class SessionAuth(APIKeyCookie):
         if user is not None and user.is_authenticated and user.is_active:
             return user
         return None
+
+
+def request_user(request: HttpRequest) -> User:
+    """The staff member an authenticated API request acts for (set by the auth classes)."""
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user

@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import sees_personal_data
+from complaintdesk.api.auth import request_user
 from complaintdesk.api.presenters import complaint_out, complaint_summary, event_out
 from complaintdesk.api.schemas import (
     AttachmentOut,
@@ -51,12 +52,6 @@ ERRORS: dict[int, Any] = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
-
 @router.post(
     "/complaints",
     response={200: ComplaintOut, 201: ComplaintOut, **ERRORS},
@@ -79,8 +74,12 @@ def create_complaint(
         content_category=data.pop("category"),
         **data,
     )
-    result = complaint_create(draft=draft, actor=_user(request), idempotency_key=idempotency_key)
-    return Status(201 if result.created else 200, complaint_out(result.complaint, _user(request)))
+    result = complaint_create(
+        draft=draft, actor=request_user(request), idempotency_key=idempotency_key
+    )
+    return Status(
+        201 if result.created else 200, complaint_out(result.complaint, request_user(request))
+    )
 
 
 class ListQuery(Schema):
@@ -101,7 +100,7 @@ class ListQuery(Schema):
 
 @router.get("/complaints", response={200: ComplaintPage, **ERRORS}, summary="List complaints")
 def list_complaints(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     if query.page < 1:
         raise InvalidInput(_("page starts at 1."), field="page")
     if not 1 <= query.page_size <= settings.API_PAGE_SIZE_MAX:
@@ -137,7 +136,7 @@ def list_complaints(request: HttpRequest, query: Query[ListQuery]) -> dict[str, 
     "/complaints/{tracking_number}", response={200: ComplaintOut, **ERRORS}, summary="Read one"
 )
 def get_complaint(request: HttpRequest, tracking_number: str) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     return complaint_out(complaint_get(user=user, tracking_number=tracking_number), user)
 
 
@@ -147,7 +146,7 @@ def get_complaint(request: HttpRequest, tracking_number: str) -> dict[str, Any]:
     summary="The complaint's timeline",
 )
 def list_events(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     return [event_out(e, user) for e in complaint_timeline(complaint=complaint)]
 
@@ -162,7 +161,7 @@ def list_events(request: HttpRequest, tracking_number: str) -> list[dict[str, An
 def run_transition(
     request: HttpRequest, tracking_number: str, payload: TransitionIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     params: dict[str, Any] = {}
     if payload.assignee:
@@ -191,7 +190,7 @@ def run_transition(
     summary="Add a note",
 )
 def add_note(request: HttpRequest, tracking_number: str, payload: NoteIn) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     event = complaint_add_note(
         complaint=complaint,
@@ -210,7 +209,7 @@ def add_note(request: HttpRequest, tracking_number: str, payload: NoteIn) -> Sta
 def upload_attachment(
     request: HttpRequest, tracking_number: str, file: File[UploadedFile]
 ) -> Status[Any]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     attachment = attachment_add(
         complaint=complaint, upload=file, name=file.name or "attachment", actor=user
@@ -224,7 +223,7 @@ def upload_attachment(
     summary="List attachments",
 )
 def list_attachments(request: HttpRequest, tracking_number: str) -> Any:
-    complaint = complaint_get(user=_user(request), tracking_number=tracking_number)
+    complaint = complaint_get(user=request_user(request), tracking_number=tracking_number)
     return list(complaint.attachments.all())
 
 
@@ -236,7 +235,7 @@ def list_attachments(request: HttpRequest, tracking_number: str) -> Any:
 def download_attachment(
     request: HttpRequest, tracking_number: str, attachment_id: int
 ) -> FileResponse:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     if not sees_personal_data(user):
         raise NotAllowed(_("Attachments may hold personal data; your role may not open them."))
@@ -266,7 +265,7 @@ class SimilarOut(Schema):
     description="Complaints most like this one (same wording after normalisation), best first.",
 )
 def list_similar(request: HttpRequest, tracking_number: str, k: int = 10) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     if not 1 <= k <= 50:
         raise InvalidInput(_("k must be 1 to 50."), field="k")
     complaint = complaint_get(user=user, tracking_number=tracking_number)

@@ -11,7 +11,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from complaintdesk.accounts.models import Department, User
 from complaintdesk.accounts.permissions import sees_personal_data
-from complaintdesk.api.complaints import ERRORS, _user
+from complaintdesk.api.auth import request_user
+from complaintdesk.api.complaints import ERRORS
 from complaintdesk.api.handling_schemas import (
     AccountabilityIn,
     CommunicationIn,
@@ -197,7 +198,7 @@ def _plan_content(payload: PlanIn) -> PlanContent:
 
 
 def _determination(request: HttpRequest, tracking_number: str, determination_id: int) -> Any:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     return determination_get(user=user, complaint=complaint, determination_id=determination_id)
 
@@ -208,7 +209,7 @@ def _determination_reply(user: User, d: Determination) -> dict[str, Any]:
 
 
 def _plan(request: HttpRequest, tracking_number: str, plan_id: int) -> HandlingPlan:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     return plan_get(user=user, complaint=complaint, plan_id=plan_id)
 
@@ -224,7 +225,7 @@ DET = "/complaints/{tracking_number}/determinations"
 
 @router.get(DET, response={200: list[DeterminationOut], **ERRORS}, summary="Determinations")
 def list_determinations(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     return [determination_out(d, user) for d in determinations_of(user=user, complaint=complaint)]
 
@@ -233,7 +234,7 @@ def list_determinations(request: HttpRequest, tracking_number: str) -> list[dict
 def propose_determination(
     request: HttpRequest, tracking_number: str, payload: DeterminationIn
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     d = responsibility.determination_propose(
         complaint=complaint,
@@ -257,7 +258,7 @@ def propose_determination(
 def revise_determination(
     request: HttpRequest, tracking_number: str, determination_id: int, payload: DeterminationIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     d = responsibility.determination_revise(
         determination=_determination(request, tracking_number, determination_id),
         actor=user,
@@ -280,7 +281,7 @@ def revise_determination(
 def review_determination(
     request: HttpRequest, tracking_number: str, determination_id: int, payload: ReviewIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     d = responsibility.determination_review(
         determination=_determination(request, tracking_number, determination_id),
         actor=user,
@@ -298,7 +299,7 @@ def review_determination(
 def communicate_determination(
     request: HttpRequest, tracking_number: str, determination_id: int, payload: CommunicationIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     d = responsibility.determination_communicate(
         determination=_determination(request, tracking_number, determination_id),
         actor=user,
@@ -317,7 +318,7 @@ def communicate_determination(
 def finalise_determination(
     request: HttpRequest, tracking_number: str, determination_id: int
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     d = responsibility.determination_finalise(
         determination=_determination(request, tracking_number, determination_id), actor=user
     )
@@ -332,7 +333,7 @@ def finalise_determination(
 def add_accountability(
     request: HttpRequest, tracking_number: str, determination_id: int, payload: AccountabilityIn
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     d = _determination(request, tracking_number, determination_id)
     responsibility.accountability_add(
         determination=d,
@@ -357,12 +358,12 @@ def add_rectification(
 ) -> Status[dict[str, Any]]:
     action = responsibility.rectification_add(
         determination=_determination(request, tracking_number, determination_id),
-        actor=_user(request),
+        actor=request_user(request),
         description=payload.description,
         owner=_staff(payload.owner, "owner"),
         due_on=payload.due_on,
     )
-    return Status(201, rectification_out(action, _user(request)))
+    return Status(201, rectification_out(action, request_user(request)))
 
 
 @router.post(
@@ -373,7 +374,7 @@ def add_rectification(
 def update_rectification(
     request: HttpRequest, tracking_number: str, action_id: int, payload: RectificationUpdateIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     action = responsibility.rectification_update(
         action=rectification_get(user=user, complaint=complaint, action_id=action_id),
@@ -397,7 +398,7 @@ class OpenRectificationsQuery(Schema):
 def open_rectifications(
     request: HttpRequest, query: Query[OpenRectificationsQuery]
 ) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     owner = None
     if query.owner:
         owner = user if query.owner == "me" else _staff(query.owner, "owner")
@@ -417,7 +418,7 @@ class PeriodQuery(Schema):
     summary="Final determinations of a period, for analysis",
 )
 def determinations_in_period(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     period = determinations_for_period(
         user=user,
         date_from=query.date_from,
@@ -439,7 +440,7 @@ PLANS = "/complaints/{tracking_number}/plans"
 
 @router.get(PLANS, response={200: list[PlanOut], **ERRORS}, summary="Handling plans, all versions")
 def list_plans(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     return [plan_out(p, user) for p in plans_of(user=user, complaint=complaint)]
 
@@ -448,7 +449,7 @@ def list_plans(request: HttpRequest, tracking_number: str) -> list[dict[str, Any
 def create_plan(
     request: HttpRequest, tracking_number: str, payload: PlanIn
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     plan = plans.plan_create(complaint=complaint, actor=user, content=_plan_content(payload))
     return Status(201, _plan_reply(user, plan))
@@ -458,7 +459,7 @@ def create_plan(
 def update_plan(
     request: HttpRequest, tracking_number: str, plan_id: int, payload: PlanIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     plan = plans.plan_update(
         plan=_plan(request, tracking_number, plan_id),
         actor=user,
@@ -475,7 +476,7 @@ def update_plan(
 def revise_plan(
     request: HttpRequest, tracking_number: str, plan_id: int, payload: PlanIn
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     plan = plans.plan_revise(
         plan=_plan(request, tracking_number, plan_id),
         actor=user,
@@ -486,7 +487,7 @@ def revise_plan(
 
 @router.post(PLANS + "/{plan_id}/submit", response={200: PlanOut, **ERRORS}, summary="Submit")
 def submit_plan(request: HttpRequest, tracking_number: str, plan_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     plan = plans.plan_submit(plan=_plan(request, tracking_number, plan_id), actor=user)
     return _plan_reply(user, plan)
 
@@ -499,7 +500,7 @@ def submit_plan(request: HttpRequest, tracking_number: str, plan_id: int) -> dic
 def approve_plan(
     request: HttpRequest, tracking_number: str, plan_id: int, payload: DecisionIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     plan = plans.plan_approve(
         plan=_plan(request, tracking_number, plan_id), actor=user, note=payload.note
     )
@@ -514,7 +515,7 @@ def approve_plan(
 def reject_plan(
     request: HttpRequest, tracking_number: str, plan_id: int, payload: RejectIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     plan = plans.plan_reject(
         plan=_plan(request, tracking_number, plan_id), actor=user, reason=payload.reason
     )
@@ -529,7 +530,7 @@ def reject_plan(
 def check_step(
     request: HttpRequest, tracking_number: str, plan_id: int, step_id: int, payload: StepCheckIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     plan = _plan(request, tracking_number, plan_id)
     plans.execution_step_check(
         step=execution_step_get(plan=plan, step_id=step_id),

@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import sees_personal_data
+from complaintdesk.api.auth import request_user
 from complaintdesk.api.complaints import ERRORS
 from complaintdesk.complaints.selectors import complaint_get
 from complaintdesk.core.masking import mask_email, mask_phone, mask_text
@@ -42,12 +43,6 @@ class NoticeOut(Schema):
     attempts: int
     created_at: datetime
     sent_at: datetime | None
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 def notice_out(notice: Notice, user: User) -> dict[str, Any]:
@@ -85,7 +80,7 @@ def notice_out(notice: Notice, user: User) -> dict[str, Any]:
     summary="Messages sent to the customer, with their delivery status",
 )
 def list_messages(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     return [notice_out(n, user) for n in complaint.notices.order_by("created_at", "id")]
 
@@ -103,7 +98,7 @@ def list_messages(request: HttpRequest, tracking_number: str) -> list[dict[str, 
 def send_message(
     request: HttpRequest, tracking_number: str, payload: MessageIn
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     notice = notice_send_by_hand(
         complaint=complaint,

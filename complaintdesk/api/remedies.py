@@ -12,7 +12,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from complaintdesk.accounts.models import Department, User
 from complaintdesk.accounts.permissions import sees_personal_data
-from complaintdesk.api.complaints import ERRORS, _user
+from complaintdesk.api.auth import request_user
+from complaintdesk.api.complaints import ERRORS
 from complaintdesk.complaints.errors import InvalidInput
 from complaintdesk.complaints.selectors import complaint_get
 from complaintdesk.core.masking import mask_text
@@ -245,13 +246,13 @@ def budget_out(budget: CompensationBudget) -> dict[str, Any]:
 
 
 def _item(request: HttpRequest, tracking_number: str, item_id: int) -> CompensationItem:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     return compensation_item_get(user=user, complaint=complaint, item_id=item_id)
 
 
 def _item_reply(request: HttpRequest, item: CompensationItem) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     found = compensation_item_get(user=user, complaint=item.complaint, item_id=item.pk)
     return item_out(found, user)
 
@@ -261,13 +262,13 @@ ITEMS = "/complaints/{tracking_number}/compensation"
 
 @router.get("/policy-clauses", response={200: list[PolicyClauseOut], **ERRORS}, summary="Policy")
 def list_policy_clauses(request: HttpRequest) -> Any:
-    _user(request)
+    request_user(request)
     return list(PolicyClause.objects.filter(is_active=True))
 
 
 @router.get(ITEMS, response={200: list[ItemOut], **ERRORS}, summary="Compensation items")
 def list_items(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     return [item_out(i, user) for i in compensation_items_of(user=user, complaint=complaint)]
 
@@ -276,7 +277,7 @@ def list_items(request: HttpRequest, tracking_number: str) -> list[dict[str, Any
 def propose_item(
     request: HttpRequest, tracking_number: str, payload: ItemIn
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     clause = PolicyClause.objects.filter(code=payload.policy_clause).first()
     if clause is None:
@@ -315,7 +316,7 @@ def propose_item(
 @router.post(ITEMS + "/{item_id}/approve", response={200: ItemOut, **ERRORS}, summary="Approve")
 def approve_item(request: HttpRequest, tracking_number: str, item_id: int) -> dict[str, Any]:
     item = services.compensation_approve(
-        item=_item(request, tracking_number, item_id), actor=_user(request)
+        item=_item(request, tracking_number, item_id), actor=request_user(request)
     )
     return _item_reply(request, item)
 
@@ -325,7 +326,9 @@ def cancel_item(
     request: HttpRequest, tracking_number: str, item_id: int, payload: ReasonIn
 ) -> dict[str, Any]:
     item = services.compensation_cancel(
-        item=_item(request, tracking_number, item_id), actor=_user(request), reason=payload.reason
+        item=_item(request, tracking_number, item_id),
+        actor=request_user(request),
+        reason=payload.reason,
     )
     return _item_reply(request, item)
 
@@ -336,7 +339,7 @@ def fulfil_item(
 ) -> dict[str, Any]:
     item = services.compensation_fulfil(
         item=_item(request, tracking_number, item_id),
-        actor=_user(request),
+        actor=request_user(request),
         reference=payload.reference,
         note=payload.note,
     )
@@ -351,7 +354,7 @@ def confirm_item(
 ) -> dict[str, Any]:
     item = services.compensation_confirm(
         item=_item(request, tracking_number, item_id),
-        actor=_user(request),
+        actor=request_user(request),
         method=payload.method,
         effect_note=payload.effect_note,
     )
@@ -363,7 +366,7 @@ OFFERS = "/complaints/{tracking_number}/compensation-offers"
 
 @router.get(OFFERS, response={200: list[OfferOut], **ERRORS}, summary="Compensation offers")
 def list_offers(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     return [offer_out(o, user) for o in offers_of(user=user, complaint=complaint)]
 
@@ -376,7 +379,7 @@ def list_offers(request: HttpRequest, tracking_number: str) -> list[dict[str, An
 def make_offer(
     request: HttpRequest, tracking_number: str, payload: OfferIn
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     offer, link = consent.compensation_offer(
         complaint=complaint,
@@ -397,7 +400,7 @@ def make_offer(
 def record_consent(
     request: HttpRequest, tracking_number: str, offer_id: int, payload: ConsentIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     offer = consent.offer_record_consent(
         offer=offer_get(user=user, complaint=complaint, offer_id=offer_id),
@@ -414,7 +417,7 @@ CARE = "/complaints/{tracking_number}/care"
 
 @router.get(CARE, response={200: list[CareOut], **ERRORS}, summary="Care actions")
 def list_care(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     return [care_out(a, user) for a in care_actions_of(user=user, complaint=complaint)]
 
@@ -423,7 +426,7 @@ def list_care(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]
 def schedule_care(
     request: HttpRequest, tracking_number: str, payload: CareIn
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     assignee: User | None = None
     if payload.assignee:
@@ -447,7 +450,7 @@ def schedule_care(
 def record_care(
     request: HttpRequest, tracking_number: str, action_id: int, payload: CareRecordIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     action = care.care_record(
         action=care_action_get(user=user, complaint=complaint, action_id=action_id),
@@ -461,7 +464,7 @@ def record_care(
 
 @router.get("/compensation/budgets", response={200: list[BudgetOut], **ERRORS}, summary="Budgets")
 def list_budgets(request: HttpRequest, query: Query[BudgetQuery]) -> list[dict[str, Any]]:
-    return [budget_out(b) for b in budgets_visible_to(_user(request), query.month)]
+    return [budget_out(b) for b in budgets_visible_to(request_user(request), query.month)]
 
 
 @router.get(
@@ -472,6 +475,6 @@ def list_budgets(request: HttpRequest, query: Query[BudgetQuery]) -> list[dict[s
 def cost_report(request: HttpRequest, query: Query[ReportQuery]) -> list[Any]:
     return list(
         compensation_cost_report(
-            user=_user(request), date_from=query.date_from, date_to=query.date_to
+            user=request_user(request), date_from=query.date_from, date_to=query.date_to
         )
     )

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from complaintdesk.accounts.models import User
+from complaintdesk.api.auth import request_user
 from complaintdesk.api.schemas import ErrorOut, ValidationErrorOut
 from complaintdesk.complaints.errors import NotFound
 from complaintdesk.complaints.sla_policies import require_administrator
@@ -28,12 +28,6 @@ ERRORS: dict[int, Any] = {
     404: ErrorOut,
     422: ValidationErrorOut | ErrorOut,
 }
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 class RoutingRuleIn(Schema):
@@ -115,18 +109,20 @@ def _rule(rule_id: int) -> RoutingRule:
 
 @router.get("/routing-rules", response={200: list[RoutingRuleOut], **ERRORS}, summary="List rules")
 def list_rules(request: HttpRequest) -> list[dict[str, Any]]:
-    require_administrator(_user(request))
+    require_administrator(request_user(request))
     return [_out(rule) for rule in RoutingRule.objects.select_related("department")]
 
 
 @router.post("/routing-rules", response={201: RoutingRuleOut, **ERRORS}, summary="Add a rule")
 def create_rule(request: HttpRequest, payload: RoutingRuleIn) -> Status[dict[str, Any]]:
-    return Status(201, _out(routing_rule_create(actor=_user(request), values=payload.dict())))
+    return Status(
+        201, _out(routing_rule_create(actor=request_user(request), values=payload.dict()))
+    )
 
 
 @router.get("/routing-rules/{rule_id}", response={200: RoutingRuleOut, **ERRORS}, summary="Read")
 def get_rule(request: HttpRequest, rule_id: int) -> dict[str, Any]:
-    require_administrator(_user(request))
+    require_administrator(request_user(request))
     return _out(_rule(rule_id))
 
 
@@ -134,7 +130,7 @@ def get_rule(request: HttpRequest, rule_id: int) -> dict[str, Any]:
     "/routing-rules/{rule_id}", response={200: RoutingRuleOut, **ERRORS}, summary="Change a rule"
 )
 def update_rule(request: HttpRequest, rule_id: int, payload: RoutingRulePatch) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     require_administrator(user)
     values = payload.dict(exclude_unset=True)
     return _out(routing_rule_update(actor=user, rule=_rule(rule_id), values=values))
@@ -142,7 +138,7 @@ def update_rule(request: HttpRequest, rule_id: int, payload: RoutingRulePatch) -
 
 @router.delete("/routing-rules/{rule_id}", response={204: None, **ERRORS}, summary="Delete")
 def delete_rule(request: HttpRequest, rule_id: int) -> Status[None]:
-    user = _user(request)
+    user = request_user(request)
     require_administrator(user)
     routing_rule_delete(actor=user, rule=_rule(rule_id))
     return Status(204, None)

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from complaintdesk.accounts.models import User
+from complaintdesk.api.auth import request_user
 from complaintdesk.api.presenters import complaint_summary
 from complaintdesk.api.schemas import ComplaintSummary, ErrorOut, ValidationErrorOut
 from complaintdesk.complaints.errors import InvalidInput, NotFound
@@ -31,12 +31,6 @@ ERRORS: dict[int, Any] = {
     404: ErrorOut,
     422: ValidationErrorOut | ErrorOut,
 }
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 class SlaPolicyIn(Schema):
@@ -107,7 +101,7 @@ def _policy(policy_id: int) -> SlaPolicy:
     "/sla-policies", response={200: list[SlaPolicyOut], **ERRORS}, summary="List time limits"
 )
 def list_policies(request: HttpRequest) -> list[SlaPolicy]:
-    require_administrator(_user(request))
+    require_administrator(request_user(request))
     return list(SlaPolicy.objects.all())
 
 
@@ -115,7 +109,7 @@ def list_policies(request: HttpRequest) -> list[SlaPolicy]:
     "/sla-policies", response={201: SlaPolicyOut, **ERRORS}, summary="Add a time-limit policy"
 )
 def create_policy(request: HttpRequest, payload: SlaPolicyIn) -> Status[SlaPolicy]:
-    return Status(201, sla_policy_create(actor=_user(request), values=payload.dict()))
+    return Status(201, sla_policy_create(actor=request_user(request), values=payload.dict()))
 
 
 @router.get(
@@ -124,7 +118,7 @@ def create_policy(request: HttpRequest, payload: SlaPolicyIn) -> Status[SlaPolic
     summary="Read a time-limit policy",
 )
 def get_policy(request: HttpRequest, policy_id: int) -> SlaPolicy:
-    require_administrator(_user(request))
+    require_administrator(request_user(request))
     return _policy(policy_id)
 
 
@@ -135,7 +129,7 @@ def get_policy(request: HttpRequest, policy_id: int) -> SlaPolicy:
     description="Complaints already registered keep the terms their clock started with.",
 )
 def update_policy(request: HttpRequest, policy_id: int, payload: SlaPolicyPatch) -> SlaPolicy:
-    user = _user(request)
+    user = request_user(request)
     require_administrator(user)
     values = payload.dict(exclude_unset=True)
     return sla_policy_update(actor=user, policy=_policy(policy_id), values=values)
@@ -145,7 +139,7 @@ def update_policy(request: HttpRequest, policy_id: int, payload: SlaPolicyPatch)
     "/sla-policies/{policy_id}", response={204: None, **ERRORS}, summary="Delete a policy"
 )
 def delete_policy(request: HttpRequest, policy_id: int) -> Status[None]:
-    user = _user(request)
+    user = request_user(request)
     require_administrator(user)
     sla_policy_delete(actor=user, policy=_policy(policy_id))
     return Status(204, None)
@@ -166,7 +160,7 @@ class AtRiskQuery(Schema):
     "overdue, the earliest due first; only complaints the caller may see.",
 )
 def at_risk(request: HttpRequest, query: Query[AtRiskQuery]) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     if query.page < 1:
         raise InvalidInput(_("page starts at 1."), field="page")
     if not 1 <= query.page_size <= settings.API_PAGE_SIZE_MAX:

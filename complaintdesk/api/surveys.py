@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import sees_personal_data
+from complaintdesk.api.auth import request_user
 from complaintdesk.api.complaints import ERRORS
 from complaintdesk.complaints.selectors import complaint_get
 from complaintdesk.core.masking import mask_text
@@ -98,12 +99,6 @@ class ReviewNoteIn(Schema):
     note: str = ""
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
-
 def survey_out(survey: Survey, user: User) -> dict[str, Any]:
     data = {name: getattr(survey, name) for name in SurveyOut.model_fields if name != "id"}
     data["id"] = survey.pk
@@ -150,7 +145,7 @@ def review_out(review: RejectionReview) -> dict[str, Any]:
     summary="The complaint's satisfaction surveys and their answers",
 )
 def list_surveys(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     return [survey_out(s, user) for s in surveys_of_complaint(complaint=complaint)]
 
@@ -163,7 +158,7 @@ def list_surveys(request: HttpRequest, tracking_number: str) -> list[dict[str, A
 def response_counts(
     request: HttpRequest, sent_from: datetime | None = None, sent_to: datetime | None = None
 ) -> dict[str, int]:
-    return survey_response_counts(user=_user(request), sent_from=sent_from, sent_to=sent_to)
+    return survey_response_counts(user=request_user(request), sent_from=sent_from, sent_to=sent_to)
 
 
 @router.get(
@@ -172,7 +167,7 @@ def response_counts(
     summary="The complaint's follow-up visits",
 )
 def list_visits(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
-    complaint = complaint_get(user=_user(request), tracking_number=tracking_number)
+    complaint = complaint_get(user=request_user(request), tracking_number=tracking_number)
     return [visit_out(v) for v in visits_of_complaint(complaint=complaint)]
 
 
@@ -182,7 +177,7 @@ def list_visits(request: HttpRequest, tracking_number: str) -> list[dict[str, An
     summary="Follow-up visits due now on the complaints you see",
 )
 def list_due_visits(request: HttpRequest) -> list[dict[str, Any]]:
-    return [visit_out(v) for v in visits_due(user=_user(request))[:500]]
+    return [visit_out(v) for v in visits_due(user=request_user(request))[:500]]
 
 
 @router.post(
@@ -195,7 +190,7 @@ def list_due_visits(request: HttpRequest) -> list[dict[str, Any]]:
     ),
 )
 def record_visit(request: HttpRequest, visit_id: int, payload: VisitOutcomeIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     visit = visit_get(user=user, visit_id=visit_id)
     visit = visit_record(
         visit=visit,
@@ -213,7 +208,7 @@ def record_visit(request: HttpRequest, visit_id: int, payload: VisitOutcomeIn) -
     summary="Proposed rejections of the complaint and their reviews",
 )
 def list_reviews(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
-    complaint = complaint_get(user=_user(request), tracking_number=tracking_number)
+    complaint = complaint_get(user=request_user(request), tracking_number=tracking_number)
     return [review_out(r) for r in rejection_reviews_of_complaint(complaint=complaint)]
 
 
@@ -226,7 +221,7 @@ def list_reviews(request: HttpRequest, tracking_number: str) -> list[dict[str, A
 def propose_rejection(
     request: HttpRequest, tracking_number: str, payload: ProposalIn
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     review = rejection_propose(
         complaint=complaint, actor=user, reason=payload.reason, note=payload.note
@@ -240,7 +235,7 @@ def propose_rejection(
     summary="Proposed rejections waiting for your review",
 )
 def list_pending_reviews(request: HttpRequest) -> list[dict[str, Any]]:
-    return [review_out(r) for r in rejection_reviews_pending(user=_user(request))[:500]]
+    return [review_out(r) for r in rejection_reviews_pending(user=request_user(request))[:500]]
 
 
 @router.post(
@@ -249,7 +244,7 @@ def list_pending_reviews(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Confirm a colleague's proposal: the complaint is rejected",
 )
 def confirm_review(request: HttpRequest, review_id: int, payload: ReviewNoteIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     review = rejection_review_get(user=user, review_id=review_id)
     rejection_confirm(review=review, actor=user, note=payload.note)
     return review_out(rejection_review_get(user=user, review_id=review_id))
@@ -261,7 +256,7 @@ def confirm_review(request: HttpRequest, review_id: int, payload: ReviewNoteIn) 
     summary="Decline a colleague's proposal; the complaint carries on",
 )
 def decline_review(request: HttpRequest, review_id: int, payload: ReviewNoteIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     review = rejection_review_get(user=user, review_id=review_id)
     return review_out(rejection_decline(review=review, actor=user, note=payload.note))
 
@@ -272,6 +267,6 @@ def decline_review(request: HttpRequest, review_id: int, payload: ReviewNoteIn) 
     summary="Withdraw your own proposal",
 )
 def withdraw_review(request: HttpRequest, review_id: int, payload: ReviewNoteIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     review = rejection_review_get(user=user, review_id=review_id)
     return review_out(rejection_withdraw(review=review, actor=user, note=payload.note))

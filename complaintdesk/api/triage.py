@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from complaintdesk.accounts.choices import Role
-from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import role_of
+from complaintdesk.api.auth import request_user
 from complaintdesk.api.complaints import ERRORS
 from complaintdesk.api.presenters import complaint_out
 from complaintdesk.api.schemas import ComplaintOut
@@ -65,17 +65,11 @@ class ModelVersionOut(Schema):
     activated_at: datetime | None
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
-
 @router.post(
     "/triage/predict", response={200: PredictOut, **ERRORS}, summary="Triage a text as typed"
 )
 def predict(request: HttpRequest, payload: PredictIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     if role_of(user) not in {Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}:
         raise NotAllowed(_("Your role may not run triage."))
     return triage_text(payload.text, industry=payload.industry).as_dict()
@@ -87,7 +81,7 @@ def predict(request: HttpRequest, payload: PredictIn) -> dict[str, Any]:
     summary="Accept or correct the predicted labels",
 )
 def review(request: HttpRequest, tracking_number: str, payload: ReviewIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     complaint_triage_review(
         complaint=complaint, actor=user, accept=payload.accept, corrections=payload.corrections
@@ -99,7 +93,7 @@ def review(request: HttpRequest, tracking_number: str, payload: ReviewIn) -> dic
     "/triage/models", response={200: list[ModelVersionOut], **ERRORS}, summary="Model versions"
 )
 def list_models(request: HttpRequest) -> Any:
-    if role_of(_user(request)) not in {Role.ADMIN, Role.SUPERVISOR, Role.ANALYST}:
+    if role_of(request_user(request)) not in {Role.ADMIN, Role.SUPERVISOR, Role.ANALYST}:
         raise NotAllowed(_("Your role may not see triage model versions."))
     return list(TriageModelVersion.objects.all())
 
@@ -110,4 +104,4 @@ def list_models(request: HttpRequest) -> Any:
     summary="Activate (or roll back to) a model version",
 )
 def activate(request: HttpRequest, version: str) -> Any:
-    return triage_model_activate(version=version, actor=_user(request))
+    return triage_model_activate(version=version, actor=request_user(request))

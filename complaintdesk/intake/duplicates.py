@@ -55,12 +55,12 @@ def fingerprint_store(complaint: Complaint) -> None:
     )
 
 
-def _candidate_ids(text: str, *, exclude_id: int | None, since_days: timedelta) -> list[int]:
+def _candidate_ids(text: str, *, exclude_id: int, window: timedelta) -> list[int]:
     keys = band_keys(text)
     if not keys:
         return []
     rows = (
-        DuplicateFingerprint.objects.filter(key__in=keys, received_at__gte=clock.now() - since_days)
+        DuplicateFingerprint.objects.filter(key__in=keys, received_at__gte=clock.now() - window)
         .exclude(complaint_id=exclude_id)
         .values("complaint_id")
         .annotate(shared=Count("id"))
@@ -118,7 +118,7 @@ def complaint_check_duplicates(*, complaint: Complaint) -> None:
     Runs inside the intake transaction, after triage and before registration.
     """
     text = complaint_text(complaint)
-    candidate_ids = _candidate_ids(text, exclude_id=complaint.pk, since_days=DUPLICATE_WINDOW)
+    candidate_ids = _candidate_ids(text, exclude_id=complaint.pk, window=DUPLICATE_WINDOW)
     fingerprint_store(complaint)
     if not candidate_ids:
         return
@@ -173,7 +173,7 @@ def complaint_check_duplicates(*, complaint: Complaint) -> None:
 def similar_complaints(*, complaint: Complaint, user: User, k: int = 10) -> list[SimilarComplaint]:
     """Complaints most like this one that the user may see, best first (for agents)."""
     text = complaint_text(complaint)
-    candidate_ids = _candidate_ids(text, exclude_id=complaint.pk, since_days=timedelta(days=365))
+    candidate_ids = _candidate_ids(text, exclude_id=complaint.pk, window=timedelta(days=365))
     candidates = list(complaints_visible_to(user).filter(pk__in=candidate_ids))
     if not candidates:
         return []
