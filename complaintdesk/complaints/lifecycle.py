@@ -310,7 +310,7 @@ def complaint_transition(
         if locked.status not in transition.sources:
             raise TransitionNotAllowed(
                 _("Cannot %(action)s a complaint that is %(status)s.")
-                % {"action": transition.label, "status": locked.get_status_display()},
+                % {"action": str(transition.label).lower(), "status": locked.get_status_display()},
                 status=locked.status,
                 allowed_actions=allowed_actions(locked, actor),
             )
