@@ -126,7 +126,7 @@ def taxonomy_list(
         entries = entries.of(dimension)
     if not include_retired:
         entries = entries.active()
-    return entries.order_by("dimension", "sort_order", "code")
+    return entries.order_by("dimension", "sort_order", "code", "key")
 
 
 def _descendant_ids(entry: TaxonomyEntry) -> list[int]:
