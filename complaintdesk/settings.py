@@ -263,9 +263,7 @@ API_PAGE_SIZE_MAX = env_int("API_PAGE_SIZE_MAX", 200, minimum=1)
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # Notices to customers: SMS provider class, quiet hours ("21:00-08:00"), retries, contact line.
-SMS_PROVIDER = env_str(
-    "SMS_PROVIDER", "complaintdesk.notifications.providers.LoggingSmsProvider"
-)
+SMS_PROVIDER = env_str("SMS_PROVIDER", "complaintdesk.notifications.providers.LoggingSmsProvider")
 NOTICE_QUIET_HOURS = env_str("NOTICE_QUIET_HOURS", "21:00-08:00")
 NOTICE_TIME_ZONE = env_str("NOTICE_TIME_ZONE", "")
 NOTICE_MAX_ATTEMPTS = env_int("NOTICE_MAX_ATTEMPTS", 6, minimum=1)
