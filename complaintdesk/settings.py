@@ -276,11 +276,6 @@ SURVEY_REMINDER_DAYS = env_int("SURVEY_REMINDER_DAYS", 3, minimum=0)
 SURVEY_AUTO_CLOSE_DAYS = env_int("SURVEY_AUTO_CLOSE_DAYS", 7, minimum=1)
 FOLLOW_UP_DAYS = env_str("FOLLOW_UP_DAYS", "7,30")
 
-# Time limits: warn the assignee when this share of the resolution time is used.
-SLA_WARNING_PERCENT = env_int("SLA_WARNING_PERCENT", 80, minimum=1)
-if SLA_WARNING_PERCENT >= 100:
-    raise ImproperlyConfigured("SLA_WARNING_PERCENT must be below 100")
-
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True

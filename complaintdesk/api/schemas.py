@@ -63,6 +63,7 @@ class SlaOut(Schema):
     first_response_due_at: datetime | None
     first_responded_at: datetime | None
     first_response_breached: bool
+    first_response_escalated: bool
     resolution_due_at: datetime | None
     warn_at: datetime | None
     business_minutes_left: int | None

@@ -109,6 +109,7 @@ class EventKind(models.TextChoices):
     REPEAT_RECEIVED = "repeat_received", _("Customer sent it again")
     SLA_WARNING = "sla_warning", _("Time limit warning")
     SLA_BREACHED = "sla_breached", _("Time limit breached")
+    FIRST_RESPONSE_OVERDUE = "first_response_overdue", _("First response overdue")
     ESCALATED = "escalated", _("Escalated")
     MESSAGE = "message", _("Message to the customer")
     MANAGEMENT_NOTIFIED = "management_notified", _("Management notified")

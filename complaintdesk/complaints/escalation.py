@@ -1,5 +1,8 @@
 """Escalation (升级): warnings at a share of the time limit, escalation on breach, notices.
 
+- A first response not given by its due time is reported to the assignee and the
+  department's supervisors (FIRST_RESPONSE_OVERDUE event and an e-mail); the resolution
+  clock runs on, so the urgency is raised only by the resolution breach below.
 - When a complaint has used the configured share of its resolution time (SLA_WARNING_PERCENT,
   default 80 %), its assignee is warned — the department's supervisors when nobody is
   assigned — with an SLA_WARNING event and an e-mail.
@@ -134,8 +137,85 @@ def notify_management_of_serious(*, complaint: Complaint, now: datetime) -> None
 @dataclass
 class SweepReport:
     looked_at: int = 0
+    first_response_overdue: list[str] = field(default_factory=list)
     warned: list[str] = field(default_factory=list)
     escalated: list[str] = field(default_factory=list)
+
+
+# The claims below set the sweep's next look in the same UPDATE (see sla.next_check_at):
+# a first response still awaited is looked at again at its due time.
+_AWAITING_FIRST_RESPONSE = Q(
+    first_responded_at=None,
+    first_response_breached_at=None,
+    first_response_due_at__isnull=False,
+)
+
+
+def _first_response_missed(complaint: Complaint, now: datetime) -> bool:
+    due = complaint.first_response_due_at
+    return (
+        due is not None
+        and due <= now
+        and complaint.first_responded_at is None
+        and complaint.first_response_breached_at is None
+    )
+
+
+def _report_missed_first_response(
+    complaint: Complaint, now: datetime, supervisors: _Supervisors
+) -> bool:
+    with transaction.atomic():
+        claimed = Complaint.objects.filter(
+            pk=complaint.pk,
+            status__in=OPEN_STATUSES,
+            sla_paused_at=None,
+            first_responded_at=None,
+            first_response_breached_at=None,
+            first_response_due_at__lte=now,
+        ).update(
+            first_response_breached_at=now,
+            sla_check_at=Case(
+                When(sla_breached_at__isnull=False, then=Value(None)),
+                When(
+                    Q(sla_warned_at=None, sla_warn_at__lt=F("resolution_due_at")),
+                    then=F("sla_warn_at"),
+                ),
+                default=F("resolution_due_at"),
+                output_field=DateTimeField(),
+            ),
+        )
+        if claimed != 1:
+            return False
+        assignee = complaint.assignee
+        recipients = [assignee] if assignee is not None and assignee.is_active else []
+        recipients += [
+            user for user in supervisors.of(complaint.department_id) if user not in recipients
+        ]
+        subject = _("Complaint %(number)s has had no first response in time") % {
+            "number": complaint.tracking_number
+        }
+        body = _(
+            "Complaint %(number)s (%(subject)s) should have had its first response by "
+            "%(first)s. Contact the customer now; it must be resolved by %(due)s."
+        ) % {
+            "number": complaint.tracking_number,
+            "subject": complaint.subject,
+            "first": _local(complaint.first_response_due_at),
+            "due": _local(complaint.resolution_due_at),
+        }
+        mailed = _mail(recipients, subject, body)
+        first_due = complaint.first_response_due_at
+        event_record(
+            complaint=complaint,
+            actor=None,
+            kind=EventKind.FIRST_RESPONSE_OVERDUE,
+            after={
+                "first_response_due_at": first_due.isoformat() if first_due else None,
+                "notified": [user.username for user in recipients],
+                "mailed": mailed,
+            },
+        )
+    return True
 
 
 def _warn(complaint: Complaint, now: datetime, supervisors: _Supervisors) -> bool:
@@ -146,7 +226,17 @@ def _warn(complaint: Complaint, now: datetime, supervisors: _Supervisors) -> boo
             sla_paused_at=None,
             sla_warned_at=None,
             sla_warn_at__lte=now,
-        ).update(sla_warned_at=now, sla_check_at=F("resolution_due_at"))
+        ).update(
+            sla_warned_at=now,
+            sla_check_at=Case(
+                When(
+                    _AWAITING_FIRST_RESPONSE & Q(first_response_due_at__lt=F("resolution_due_at")),
+                    then=F("first_response_due_at"),
+                ),
+                default=F("resolution_due_at"),
+                output_field=DateTimeField(),
+            ),
+        )
         if claimed != 1:
             return False
         assignee = complaint.assignee
@@ -194,7 +284,11 @@ def _escalate(complaint: Complaint, now: datetime, supervisors: _Supervisors) ->
             sla_breached_at=now,
             escalated_at=now,
             sla_warned_at=Coalesce(F("sla_warned_at"), Value(now, output_field=DateTimeField())),
-            sla_check_at=None,
+            sla_check_at=Case(
+                When(_AWAITING_FIRST_RESPONSE, then=F("first_response_due_at")),
+                default=Value(None),
+                output_field=DateTimeField(),
+            ),
             urgency=Case(
                 When(urgency__lt=Level.CRITICAL, then=F("urgency") + 1),
                 default=F("urgency"),
@@ -251,7 +345,8 @@ def _rearm(complaint: Complaint) -> None:
 
 
 def sla_sweep(*, now: datetime | None = None, batch_size: int = 200) -> SweepReport:
-    """Warn and escalate every complaint whose check time has passed; safe to run in parallel.
+    """Report missed first responses, warn and escalate every complaint whose check time has
+    passed; safe to run in parallel.
 
     One pass in (sla_check_at, id) order; the cursor only moves forward, so the pass ends
     even while other workers change rows. A complaint found already overdue is escalated at
@@ -270,17 +365,27 @@ def sla_sweep(*, now: datetime | None = None, batch_size: int = 200) -> SweepRep
         batch = list(due.select_related("assignee").order_by("sla_check_at", "pk")[:batch_size])
         for complaint in batch:
             report.looked_at += 1
-            overdue = complaint.resolution_due_at is not None and complaint.resolution_due_at <= now
-            warn_due = complaint.sla_warn_at is not None and complaint.sla_warn_at <= now
             if complaint.status not in OPEN_STATUSES or complaint.sla_paused_at is not None:
                 _rearm(complaint)
-            elif overdue and complaint.sla_breached_at is None:
+                continue
+            acted = False
+            if _first_response_missed(complaint, now) and _report_missed_first_response(
+                complaint, now, supervisors
+            ):
+                report.first_response_overdue.append(complaint.tracking_number)
+                acted = True
+            overdue = complaint.resolution_due_at is not None and complaint.resolution_due_at <= now
+            warn_due = complaint.sla_warn_at is not None and complaint.sla_warn_at <= now
+            if overdue and complaint.sla_breached_at is None:
                 if _escalate(complaint, now, supervisors):
                     report.escalated.append(complaint.tracking_number)
-            elif warn_due and complaint.sla_warned_at is None:
-                if _warn(complaint, now, supervisors):
-                    report.warned.append(complaint.tracking_number)
-            else:
+                    acted = True
+            elif (
+                warn_due and complaint.sla_warned_at is None and _warn(complaint, now, supervisors)
+            ):
+                report.warned.append(complaint.tracking_number)
+                acted = True
+            if not acted:
                 _rearm(complaint)
         if len(batch) < batch_size:
             return report

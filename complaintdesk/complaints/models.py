@@ -195,6 +195,8 @@ class Complaint(models.Model):
     first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     first_responded_at = models.DateTimeField(_("first responded"), null=True, blank=True)
+    # The escalation sweep found the first response missed (and told the supervisors).
+    first_response_breached_at = models.DateTimeField(null=True, blank=True)
     sla_paused_at = models.DateTimeField(_("time limit paused since"), null=True, blank=True)
     sla_warned_at = models.DateTimeField(null=True, blank=True)
     sla_breached_at = models.DateTimeField(null=True, blank=True)

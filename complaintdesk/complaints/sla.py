@@ -12,7 +12,8 @@ This module is the one home of the time-limit rules:
   the way the limit is counted (business time in the complaint's calendar for business
   limits);
 - `record_first_response`: the first customer-visible message or transition after the
-  registration acknowledgement;
+  registration acknowledgement; until then the first-response due time is one of the
+  sweep's checks (`next_check_at`);
 - `restart_clock_after_reopen`: a reopened complaint gets a new resolution deadline by rule;
 - `recompute_clock`: nature, category or department changed — same start, the rule that
   applies now, the new department's calendar;
@@ -138,14 +139,23 @@ def _used(
 
 
 def next_check_at(complaint: Complaint) -> datetime | None:
-    """When the escalation sweep must next look: the warning, then the breach, then never."""
-    due = complaint.resolution_due_at
-    if complaint.sla_paused_at is not None or complaint.sla_breached_at is not None or not due:
+    """When the escalation sweep must next look: a missed first response, the warning, the
+    breach, whichever comes first; never while paused or once everything has happened."""
+    if complaint.sla_paused_at is not None:
         return None
-    warn = complaint.sla_warn_at
-    if complaint.sla_warned_at is None and warn is not None and warn < due:
-        return warn
-    return due
+    checks: list[datetime] = []
+    first_due = complaint.first_response_due_at
+    if (
+        first_due is not None
+        and complaint.first_responded_at is None
+        and complaint.first_response_breached_at is None
+    ):
+        checks.append(first_due)
+    due = complaint.resolution_due_at
+    if due is not None and complaint.sla_breached_at is None:
+        warn = complaint.sla_warn_at
+        checks.append(warn if complaint.sla_warned_at is None and warn and warn < due else due)
+    return min(checks, default=None)
 
 
 def _schedule(complaint: Complaint) -> None:
@@ -197,6 +207,7 @@ def start_clock(complaint: Complaint, at: datetime) -> None:
     complaint.sla_paused_business = ZERO
     complaint.sla_paused_wall = ZERO
     complaint.sla_warned_at = complaint.sla_breached_at = complaint.escalated_at = None
+    complaint.first_response_breached_at = None
     _apply_policy(complaint)
 
 
@@ -235,9 +246,14 @@ def resume_clock(complaint: Complaint, at: datetime) -> None:
     _schedule(complaint)
 
 
+# What `record_first_response` changes, for callers that save only some fields.
+FIRST_RESPONSE_FIELDS = ("first_responded_at", "sla_check_at")
+
+
 def record_first_response(complaint: Complaint, at: datetime) -> None:
     if complaint.first_responded_at is None and complaint.registered_at is not None:
         complaint.first_responded_at = at
+        complaint.sla_check_at = next_check_at(complaint)
 
 
 def stop_clock(complaint: Complaint, at: datetime) -> None:
@@ -271,6 +287,8 @@ class SlaState:
     first_response_due_at: datetime | None
     first_responded_at: datetime | None
     first_response_breached: bool
+    # The sweep found the first response missed and told the supervisors.
+    first_response_escalated: bool
     resolution_due_at: datetime | None
     warn_at: datetime | None
     # Business time left until the resolution due time in the complaint's calendar;
@@ -321,6 +339,7 @@ def sla_state(complaint: Complaint, now: datetime) -> SlaState:
         first_response_due_at=first_due,
         first_responded_at=complaint.first_responded_at,
         first_response_breached=first_breached,
+        first_response_escalated=complaint.first_response_breached_at is not None,
         resolution_due_at=due,
         warn_at=complaint.sla_warn_at,
         business_minutes_left=left,

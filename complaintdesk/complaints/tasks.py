@@ -13,6 +13,7 @@ def sla_sweep_task() -> dict[str, int]:
     report = sla_sweep()
     return {
         "looked_at": report.looked_at,
+        "first_response_overdue": len(report.first_response_overdue),
         "warned": len(report.warned),
         "escalated": len(report.escalated),
     }

@@ -381,7 +381,7 @@ def _record_first_response(notice: Notice, at: datetime) -> None:
     if complaint.first_responded_at is None:
         sla.record_first_response(complaint, at)
         if complaint.first_responded_at is not None:
-            complaint.save(update_fields=["first_responded_at", "updated_at"])
+            complaint.save(update_fields=[*sla.FIRST_RESPONSE_FIELDS, "updated_at"])
 
 
 def _transport(notice: Notice) -> DeliveryOutcome:

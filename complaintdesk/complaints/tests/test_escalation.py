@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 
 from complaintdesk.accounts.choices import Role
 from complaintdesk.calendars.models import forget_calendars
+from complaintdesk.complaints import sla
 from complaintdesk.complaints.choices import EventKind, Level, TimeBasis
 from complaintdesk.complaints.escalation import sla_sweep
 from complaintdesk.complaints.lifecycle import complaint_transition
@@ -69,9 +70,15 @@ def assigned(db, agent, handler) -> Complaint:
     handler.save()
     complaint = register(agent)
     with clock.travel_to(REGISTERED + timedelta(minutes=5)):
-        return complaint_transition(
+        complaint = complaint_transition(
             complaint=complaint, action="assign", actor=agent, params={"assignee": handler}
         )
+    # Answered in time (as a message to the customer does), so only the resolution clock runs.
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        sla.record_first_response(complaint, REGISTERED + timedelta(minutes=10))
+        complaint.save(update_fields=[*sla.FIRST_RESPONSE_FIELDS, "updated_at"])
+    return complaint
 
 
 def test_the_assignee_is_warned_once_80_percent_of_the_time_is_used(
@@ -127,6 +134,70 @@ def test_an_overdue_complaint_found_late_is_escalated_without_a_separate_warning
     assert assigned.sla_warned_at is not None
 
 
+@pytest.fixture
+def unanswered(db, agent, handler) -> Complaint:
+    """Registered and assigned in the back office, no customer-visible answer yet."""
+    taxonomy_load_preset("telecom")
+    ten_hour_rule()
+    complaint = register(agent)
+    with clock.travel_to(REGISTERED + timedelta(minutes=5)):
+        return complaint_transition(
+            complaint=complaint, action="assign", actor=agent, params={"assignee": handler}
+        )
+
+
+def test_a_missed_first_response_is_escalated_once_to_the_supervisor(
+    unanswered, supervisor, django_capture_on_commit_callbacks, mailoutbox
+):
+    supervisor.email = "supervisor@example.com"
+    supervisor.save()
+    first_due = REGISTERED + timedelta(hours=1)
+    assert unanswered.first_response_due_at == first_due
+    assert unanswered.sla_check_at == first_due
+    with django_capture_on_commit_callbacks(execute=True):
+        early = sla_sweep(now=first_due - timedelta(minutes=1))
+        report = sla_sweep(now=first_due + timedelta(minutes=1))
+        again = sla_sweep(now=first_due + timedelta(minutes=30))
+    assert early.first_response_overdue == [] and again.first_response_overdue == []
+    assert report.first_response_overdue == [unanswered.tracking_number]
+    assert report.warned == [] and report.escalated == []
+    [event] = events(unanswered, EventKind.FIRST_RESPONSE_OVERDUE)
+    assert event.actor is None
+    assert datetime.fromisoformat(event.after["first_response_due_at"]) == first_due
+    # The assignee and the department's supervisor hear about it.
+    assert event.after["notified"] == ["handler", "supervisor"]
+    assert ["supervisor@example.com"] in [m.to for m in mailoutbox]
+    unanswered.refresh_from_db()
+    assert unanswered.first_response_breached_at == first_due + timedelta(minutes=1)
+    # The resolution clock goes on: the next look is the 80 % warning.
+    assert unanswered.sla_check_at == REGISTERED + timedelta(hours=8)
+    assert sla_sweep(now=REGISTERED + timedelta(hours=8)).warned == [unanswered.tracking_number]
+
+
+def test_an_answer_in_time_moves_the_next_look_to_the_warning(unanswered, handler):
+    with clock.travel_to(REGISTERED + timedelta(minutes=30)):
+        complaint_transition(complaint=unanswered, action="start", actor=handler)
+        complaint_transition(
+            complaint=unanswered, action="request_info", actor=handler, note="请提供截图。"
+        )
+        complaint_transition(complaint=unanswered, action="receive_info", actor=handler)
+    unanswered.refresh_from_db()
+    assert unanswered.first_responded_at == REGISTERED + timedelta(minutes=30)
+    assert unanswered.sla_check_at == unanswered.sla_warn_at
+    report = sla_sweep(now=REGISTERED + timedelta(hours=2))
+    assert report.first_response_overdue == [] and report.looked_at == 0
+    assert not events(unanswered, EventKind.FIRST_RESPONSE_OVERDUE)
+
+
+def test_a_complaint_found_long_overdue_gets_both_escalations_in_one_sweep(unanswered):
+    report = sla_sweep(now=REGISTERED + timedelta(days=2))
+    assert report.first_response_overdue == [unanswered.tracking_number]
+    assert report.escalated == [unanswered.tracking_number]
+    unanswered.refresh_from_db()
+    assert unanswered.sla_check_at is None
+    assert sla_sweep(now=REGISTERED + timedelta(days=3)).looked_at == 0
+
+
 def test_a_paused_complaint_is_neither_warned_nor_escalated(assigned, handler):
     with clock.travel_to(REGISTERED + timedelta(hours=1)):
         complaint_transition(complaint=assigned, action="start", actor=handler)
@@ -168,7 +239,12 @@ def test_the_sweep_is_a_task_on_the_schedule_and_a_command(assigned, capsys):
     )
     call_command("sla", "sweep")
     assert f"escalated {assigned.tracking_number}" in capsys.readouterr().out
-    assert sla_sweep_task.call() == {"looked_at": 0, "warned": 0, "escalated": 0}
+    assert sla_sweep_task.call() == {
+        "looked_at": 0,
+        "first_response_overdue": 0,
+        "warned": 0,
+        "escalated": 0,
+    }
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -26,8 +26,11 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be 1 or more")
         report = sla_sweep(batch_size=options["batch_size"])
         self.stdout.write(
-            f"looked at {report.looked_at}, warned {len(report.warned)}, "
-            f"escalated {len(report.escalated)}"
+            f"looked at {report.looked_at}, "
+            f"first response overdue {len(report.first_response_overdue)}, "
+            f"warned {len(report.warned)}, escalated {len(report.escalated)}"
         )
+        for number in report.first_response_overdue:
+            self.stdout.write(f"first response overdue {number}")
         for number in report.escalated:
             self.stdout.write(f"escalated {number}")
