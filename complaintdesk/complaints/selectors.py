@@ -71,6 +71,8 @@ class ComplaintFilters:
     customer_id: int | None = None
     channel: str = ""
     overdue: bool | None = None
+    # Past the warning share or overdue, clock running; listed the earliest due first.
+    at_risk: bool = False
     needs_triage: bool | None = None
     crisis: bool | None = None
     text: str = ""
@@ -114,6 +116,8 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
         overdue = Q(status__in=OPEN_STATUSES, resolution_due_at__lt=clock.now())
         overdue &= Q(sla_paused_at__isnull=True)
         queryset = queryset.filter(overdue) if filters.overdue else queryset.exclude(overdue)
+    if filters.at_risk:
+        queryset = queryset.filter(sla_warn_at__lte=clock.now())
     if filters.needs_triage is not None:
         queryset = queryset.filter(needs_triage=filters.needs_triage)
     if filters.crisis is not None:
@@ -133,6 +137,8 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
         queryset = queryset.filter(received_at__gte=filters.received_from)
     if filters.received_to:
         queryset = queryset.filter(received_at__lt=filters.received_to)
+    if filters.at_risk:
+        return queryset.order_by("resolution_due_at", "id")
     return queryset.order_by("-received_at", "-id")
 
 

@@ -48,6 +48,7 @@ class ComplaintFilterForm(forms.Form):
         label=_("Channel"), required=False, choices=_blank(_("Any channel")) + Channel.choices
     )
     overdue = forms.BooleanField(label=_("Overdue"), required=False)
+    at_risk = forms.BooleanField(label=_("At risk"), required=False)
     needs_triage = forms.BooleanField(label=_("Needs triage"), required=False)
     crisis = forms.BooleanField(label=_("Crisis signals"), required=False)
 
@@ -91,6 +92,7 @@ class ComplaintFilterForm(forms.Form):
             assignee=data.get("assignee", ""),
             channel=data.get("channel", ""),
             overdue=True if data.get("overdue") else None,
+            at_risk=bool(data.get("at_risk")),
             needs_triage=True if data.get("needs_triage") else None,
             crisis=True if data.get("crisis") else None,
             text=data.get("q", ""),

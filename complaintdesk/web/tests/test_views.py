@@ -165,6 +165,28 @@ def test_overdue_complaint_is_marked_and_found_by_the_overdue_filter(agent) -> N
     assert 'class="is-overdue"' in content
 
 
+def test_the_at_risk_view_lists_warned_and_overdue_complaints_most_pressing_first(agent) -> None:
+    warned = complaint_make(actor=agent)
+    late = complaint_make(actor=agent)
+    calm = complaint_make(actor=agent)
+    now = timezone.now()
+    Complaint.objects.filter(pk=warned.pk).update(
+        sla_warn_at=now - timedelta(hours=1), resolution_due_at=now + timedelta(hours=2)
+    )
+    Complaint.objects.filter(pk=late.pk).update(
+        sla_warn_at=now - timedelta(hours=9), resolution_due_at=now - timedelta(hours=1)
+    )
+    Complaint.objects.filter(pk=calm.pk).update(
+        sla_warn_at=now + timedelta(days=1), resolution_due_at=now + timedelta(days=2)
+    )
+    response = client_for(agent).get(reverse("web:complaint_list"), {"at_risk": "on"})
+    content = response.content.decode()
+    assert calm.tracking_number not in content
+    assert content.index(late.tracking_number) < content.index(warned.tracking_number)
+    # Offered as a quick view.
+    assert "at_risk=on" in client_for(agent).get(reverse("web:complaint_list")).content.decode()
+
+
 def test_an_unknown_filter_value_is_reported_not_a_server_error(agent) -> None:
     complaint_make(actor=agent)
     response = client_for(agent).get(reverse("web:complaint_list"), {"status": "bogus"})

@@ -72,6 +72,7 @@ def _quick_views(user: User, request: HttpRequest) -> list[dict[str, Any]]:
     """Saved filters offered as chips; a chip is active when the filters are exactly its own."""
     views = [
         (_("Unassigned"), {"assignee": "none", "status": "open"}),
+        (_("At risk"), {"at_risk": "on"}),
         (_("Overdue"), {"overdue": "on"}),
         (_("Needs triage"), {"needs_triage": "on", "status": "open"}),
     ]
