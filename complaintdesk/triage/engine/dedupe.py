@@ -15,6 +15,7 @@ import hashlib
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -75,6 +76,27 @@ def _facts_differ(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
     return False
 
 
+@lru_cache(maxsize=16)
+def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Bands and rows for an LSH threshold. datasketch finds them by numerical integration
+    (~70 ms), which intake would pay on every complaint; the answer depends only on these two
+    numbers, so it is worked out once."""
+    index = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return index.b, index.r
+
+
+@lru_cache(maxsize=8)
+def _empty_minhash(num_perm: int) -> MinHash:
+    return MinHash(num_perm=num_perm, seed=1)
+
+
+def _minhash_of(shingles: frozenset[str], num_perm: int) -> MinHash:
+    # A copy of one empty MinHash shares its permutations instead of drawing them again.
+    minhash = _empty_minhash(num_perm).copy()
+    minhash.update_batch([shingle.encode("utf-8") for shingle in sorted(shingles)])
+    return minhash
+
+
 class DuplicateDetector:
     """An incremental index of complaint texts.
 
@@ -87,16 +109,14 @@ class DuplicateDetector:
     ) -> None:
         self.threshold = threshold
         self.num_perm = num_perm
-        self._lsh = MinHashLSH(threshold=candidate_threshold, num_perm=num_perm)
+        self._lsh = MinHashLSH(num_perm=num_perm, params=_lsh_params(candidate_threshold, num_perm))
         self._entries: dict[Hashable, _Entry] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def _minhash(self, shingles: frozenset[str]) -> MinHash:
-        minhash = MinHash(num_perm=self.num_perm, seed=1)
-        minhash.update_batch([shingle.encode("utf-8") for shingle in sorted(shingles)])
-        return minhash
+        return _minhash_of(shingles, self.num_perm)
 
     def _prepare(self, text: str) -> _Entry:
         comparable = comparable_form(text)
@@ -155,9 +175,7 @@ def band_keys(text: str, *, bands: int = BANDS, rows: int = ROWS_PER_BAND) -> li
     shingles = _shingles(comparable_form(text))
     if not shingles:
         return []
-    minhash = MinHash(num_perm=bands * rows, seed=1)
-    minhash.update_batch([shingle.encode("utf-8") for shingle in sorted(shingles)])
-    values = minhash.hashvalues
+    values = _minhash_of(shingles, bands * rows).hashvalues
     keys = []
     for band in range(bands):
         chunk = values[band * rows : (band + 1) * rows].tobytes()
