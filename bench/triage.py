@@ -1,11 +1,13 @@
 """Triage speed: single-text latency, batch throughput, training time, model size, cold load.
 
-Run: .venv/bin/python bench/triage.py  (one process, one core; texts are built at run time
-by recombining corpus sentences and are never written to disk).
+Run: .venv/bin/python bench/triage.py [--skip-training | --only training]  (one process, one
+core; texts are built at run time by recombining corpus sentences and are never written to
+disk).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import re
@@ -82,11 +84,19 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> None:
-    rng = random.Random(0)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-training", action="store_true", help="no 100,000-text training")
+    parser.add_argument("--only", choices=("training", "prediction"), help="run one part only")
+    arguments = parser.parse_args()
     examples = collect_training_examples()
-    pools = sentences_by_example(examples)
+    # Each part has its own seed, so running one part alone measures the same texts.
+    if arguments.only != "training":
+        bench_prediction(random.Random(0), sentences_by_example(examples))
+    if arguments.only != "prediction" and not arguments.skip_training:
+        bench_training(random.Random(1), examples)
 
-    started = time.perf_counter()
+
+def bench_prediction(rng: random.Random, pools: list[list[str]]) -> None:
     cold = subprocess.run(
         [
             sys.executable,
@@ -104,7 +114,6 @@ def main() -> None:
     print(
         f"cold load (import + load + first prediction, fresh process): {float(cold.stdout):.3f} s"
     )
-    del started
 
     size = sum(path.stat().st_size for path in SHIPPED_MODEL_DIR.iterdir() if path.is_file())
     print(f"shipped model size: {size / 1e6:.2f} MB")
@@ -141,6 +150,8 @@ def main() -> None:
         label = "with explanations" if explain else "labels only"
         print(f"batch throughput ({label}, 1 core): {len(batch) / elapsed:,.0f} texts/s")
 
+
+def bench_training(rng: random.Random, examples: list[TrainingExample]) -> None:
     large = recombined_examples(rng, examples, 100_000)
     mean_length = statistics.mean(len(example.text) for example in large)
     began = time.perf_counter()

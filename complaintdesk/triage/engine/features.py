@@ -22,7 +22,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from complaintdesk.triage.engine.lexicon import Lexicon, LexiconHit
-from complaintdesk.triage.engine.text import Language, normalise_and_detect, tokenise
+from complaintdesk.triage.engine.text import (
+    Language,
+    normalise_and_detect,
+    normalise_and_detect_batch,
+    tokenise,
+    tokenise_batch,
+)
 
 _DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 _BITS = 21  # every code point fits in 21 bits, so three fit in one uint64
@@ -52,6 +58,8 @@ SHAPE_FEATURES: tuple[str, ...] = (
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _UPPER_LETTER = re.compile(r"[A-Z]")
 _LANGUAGE_COLUMN = {"zh-Hans": 11, "zh-Hant": 12, "en": 13, "other": 14}
+# Texts analysed together: large enough to amortise each pass, small enough for the cache.
+_ANALYSIS_CHUNK = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +82,30 @@ def analyse(text: str, lexicon: Lexicon) -> AnalysedText:
         hits=tuple(lexicon.find(normalised)),
         shape=_shape_columns(text, normalised),
     )
+
+
+def analyse_batch(texts: Sequence[str], lexicon: Lexicon) -> list[AnalysedText]:
+    """:func:`analyse` for many texts; every step runs once per chunk of the batch."""
+    result: list[AnalysedText] = []
+    for start in range(0, len(texts), _ANALYSIS_CHUNK):
+        chunk = texts[start : start + _ANALYSIS_CHUNK]
+        normalised_languages = normalise_and_detect_batch(chunk)
+        normalised = [item[0] for item in normalised_languages]
+        words = tokenise_batch(normalised)
+        hits = lexicon.find_batch(normalised)
+        result.extend(
+            AnalysedText(
+                normalised=text_normalised,
+                language=language,
+                words=tuple(text_words),
+                hits=tuple(text_hits),
+                shape=_shape_columns(text, text_normalised),
+            )
+            for text, (text_normalised, language), text_words, text_hits in zip(
+                chunk, normalised_languages, words, hits, strict=True
+            )
+        )
+    return result
 
 
 def _shape_columns(text: str, normalised: str) -> tuple[int, ...]:

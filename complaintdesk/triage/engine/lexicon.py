@@ -12,15 +12,16 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
-from complaintdesk.triage.engine.text import normalise_for_features
+from complaintdesk.triage.engine.text import BATCH_SEPARATOR, normalise_for_features
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 _ENGLISH_ENDINGS = r"(?:s|es|ed|d|ing|er|ers)?"
@@ -48,12 +49,21 @@ class Lexicon:
     _chinese: re.Pattern[str] | None
     _english: re.Pattern[str] | None
     _patterns: tuple[tuple[str, re.Pattern[str], bool], ...] = field(default=())
+    # The hits each term gives, built once so a scan only looks them up.
+    _hits_by_term: dict[str, tuple[LexiconHit, ...]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._hits_by_term = {
+            term: tuple(LexiconHit(key, term) for key in keys)
+            for term, keys in self._keys_by_term.items()
+        }
 
     def find(self, normalised: str) -> list[LexiconHit]:
         """Every cue in an already normalised text."""
         hits: list[LexiconHit] = []
         has_han = _HAN.search(normalised) is not None
         has_latin = _LATIN.search(normalised) is not None
+        hits_by_term = self._hits_by_term
         for pattern, wanted in (
             (self._chinese, has_han or not has_latin),
             (self._english, has_latin),
@@ -61,8 +71,11 @@ class Lexicon:
             if pattern is None or not wanted:
                 continue
             for match in pattern.finditer(normalised):
-                term = match.group("term")
-                hits.extend(LexiconHit(key, term) for key in self._keys_by_term[term])
+                hits.extend(hits_by_term[match.group("term")])
+        self._find_patterns(normalised, has_han, hits)
+        return hits
+
+    def _find_patterns(self, normalised: str, has_han: bool, hits: list[LexiconHit]) -> None:
         for key, pattern, needs_han in self._patterns:
             # Chinese patterns cannot match a text without Han characters, and vice versa.
             if needs_han != has_han:
@@ -70,7 +83,85 @@ class Lexicon:
             found = pattern.search(normalised)
             if found is not None:
                 hits.append(LexiconHit(key, found.group()))
+
+    def find_batch(self, normalised_texts: Sequence[str]) -> list[list[LexiconHit]]:
+        """:meth:`find` for many texts: each expression scans the joined batch once.
+
+        Terms and patterns never contain the separator and the English lookarounds treat
+        it like the start or end of a text, so every text gets exactly the hits :meth:`find`
+        gives, in the same order.
+        """
+        if len(normalised_texts) < 2 or any(BATCH_SEPARATOR in text for text in normalised_texts):
+            return [self.find(text) for text in normalised_texts]
+        joined = BATCH_SEPARATOR.join(normalised_texts)
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        separator = codes == ord(BATCH_SEPARATOR)
+        document = np.cumsum(separator)
+        n_texts = len(normalised_texts)
+        has_han = (
+            np.bincount(document[(codes >= 0x3400) & (codes <= 0x9FFF)], minlength=n_texts) > 0
+        )
+        has_latin = (
+            np.bincount(document[(codes >= ord("a")) & (codes <= ord("z"))], minlength=n_texts) > 0
+        )
+        # Start offset of every text in the joined string, to place each match.
+        starts = np.concatenate(([0], np.flatnonzero(separator) + 1))
+        hits: list[list[LexiconHit]] = [[] for _ in normalised_texts]
+        hits_by_term = self._hits_by_term
+        for pattern, wanted in (
+            (self._chinese, has_han | ~has_latin),
+            (self._english, has_latin),
+        ):
+            if pattern is None or not wanted.any():
+                continue
+            matches = [(match.start(), match.group("term")) for match in pattern.finditer(joined)]
+            if not matches:
+                continue
+            positions = np.fromiter((start for start, _ in matches), np.int64, len(matches))
+            owners = (np.searchsorted(starts, positions, side="right") - 1).tolist()
+            wanted_list = wanted.tolist()
+            for owner, (_, term) in zip(owners, matches, strict=True):
+                if wanted_list[owner]:
+                    hits[owner].extend(hits_by_term[term])
+        self._find_patterns_batch(normalised_texts, joined, starts, has_han.tolist(), hits)
         return hits
+
+    def _find_patterns_batch(
+        self,
+        normalised_texts: Sequence[str],
+        joined: str,
+        starts: np.ndarray,
+        has_han: list[bool],
+        hits: list[list[LexiconHit]],
+    ) -> None:
+        """Each pattern scans the joined batch once; its first match inside a text is what
+        a search of that text alone finds. A match crossing from one text into the next
+        may hide a match of its own in either, so those texts are searched on their own."""
+        for key, pattern, needs_han in self._patterns:
+            found: dict[int, str] = {}
+            crossed: set[int] = set()
+            spans = [(match.start(), match.end()) for match in pattern.finditer(joined)]
+            if spans:
+                bounds = np.asarray(spans, dtype=np.int64)
+                first = np.searchsorted(starts, bounds[:, 0], side="right") - 1
+                last = np.searchsorted(starts, np.maximum(bounds[:, 1] - 1, bounds[:, 0]), "right")
+                for (start, end), low, high in zip(
+                    spans, first.tolist(), last.tolist(), strict=True
+                ):
+                    if high - low > 1:
+                        crossed.update(range(low, high))
+                    elif low not in found:
+                        found[low] = joined[start:end]
+            for index in sorted(crossed):
+                match = pattern.search(normalised_texts[index])
+                if match is None:
+                    found.pop(index, None)
+                else:
+                    found[index] = match.group()
+            for index, text in sorted(found.items()):
+                # Chinese patterns cannot match a text without Han characters, and vice versa.
+                if has_han[index] == needs_han:
+                    hits[index].append(LexiconHit(key, text))
 
     def count(self, normalised: str) -> Counter[str]:
         """Hit counts per key."""
