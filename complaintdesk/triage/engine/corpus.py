@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -118,8 +118,13 @@ def collect_training_examples(
 def data_hash(examples: Sequence[TrainingExample]) -> str:
     """SHA-256 over the examples in a canonical order: same data → same hash."""
     digest = hashlib.sha256()
+    fields = TrainingExample.__slots__
     for line in sorted(
-        json.dumps(asdict(example), ensure_ascii=False, sort_keys=True) for example in examples
+        # What asdict() gives for these flat records, without its deep copies.
+        json.dumps(
+            {name: getattr(example, name) for name in fields}, ensure_ascii=False, sort_keys=True
+        )
+        for example in examples
     ):
         digest.update(line.encode("utf-8"))
         digest.update(b"\n")

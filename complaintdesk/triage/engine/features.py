@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,7 +31,6 @@ from complaintdesk.triage.engine.text import (
     tokenise_batch,
 )
 
-_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 _BITS = 21  # every code point fits in 21 bits, so three fit in one uint64
 _SEPARATOR = "\x00"
 HASH_BITS = 20
@@ -132,16 +132,18 @@ def char_gram_keys(normalised_texts: Sequence[str]) -> tuple[np.ndarray, np.ndar
     so the n of an n-gram is implied by which slots are filled, and the separator between
     documents (code point 0) marks grams that must be dropped.
     """
-    joined = _SEPARATOR.join(text.translate(_DIGITS_TO_ZERO) for text in normalised_texts)
-    codes = np.frombuffer(
-        (_SEPARATOR + joined + _SEPARATOR).encode("utf-32-le"), dtype=np.uint32
-    ).astype(np.uint64)
-    document = np.cumsum(codes == 0) - 1
+    joined = _SEPARATOR.join(normalised_texts)
+    codes32 = np.frombuffer((_SEPARATOR + joined + _SEPARATOR).encode("utf-32-le"), np.uint32)
+    # Digits 1-9 fold to 0, so amounts and dates generalise.
+    codes32 = np.where((codes32 >= 0x31) & (codes32 <= 0x39), np.uint32(0x30), codes32)
+    codes = codes32.astype(np.uint64)
+    separators = codes32 == 0
+    document = np.cumsum(separators, dtype=np.int32) - 1
     first, second, third = codes[:-2], codes[1:-1], codes[2:]
     # Spaces alone carry nothing; spaces inside bigrams and trigrams mark word edges.
-    unigram_ok = (second != 0) & (second != 32)
-    bigram_ok = unigram_ok & (third != 0)
-    trigram_ok = bigram_ok & (first != 0)
+    unigram_ok = ~separators[1:-1] & (codes32[1:-1] != 32)
+    bigram_ok = unigram_ok & ~separators[2:]
+    trigram_ok = bigram_ok & ~separators[:-2]
     shift = np.uint64(_BITS)
     keys = np.concatenate(
         (
@@ -154,7 +156,7 @@ def char_gram_keys(normalised_texts: Sequence[str]) -> tuple[np.ndarray, np.ndar
     )
     positions = document[1:-1]
     documents = np.concatenate((positions[unigram_ok], positions[bigram_ok], positions[trigram_ok]))
-    return documents.astype(np.int64), keys
+    return documents, keys
 
 
 def decode_char_key(key: int) -> str:
@@ -171,16 +173,17 @@ def word_gram_keys(
     Unknown words get id 0 and every gram touching them is dropped.
     """
     lookup = word_ids.get
+    unknown = repeat(0)
     ids: list[int] = []
     for words in word_lists:
-        ids.extend([lookup(word, 0) for word in words])
+        ids.extend(map(lookup, words, unknown))
         # A sentinel between documents stops bigrams from crossing them.
         ids.append(0)
     id_array = np.asarray(ids, dtype=np.uint64)
     lengths = np.fromiter(
         (len(words) + 1 for words in word_lists), dtype=np.int64, count=len(word_lists)
     )
-    document_array = np.repeat(np.arange(len(word_lists), dtype=np.int64), lengths)
+    document_array = np.repeat(np.arange(len(word_lists), dtype=np.int32), lengths)
     unigram_ok = id_array != 0
     bigram_ok = unigram_ok[:-1] & unigram_ok[1:]
     bigrams = (id_array[:-1][bigram_ok] << np.uint64(32)) | id_array[1:][bigram_ok]
@@ -194,7 +197,7 @@ def bucket_of(keys: np.ndarray, salt: np.uint64 | None = None) -> np.ndarray:
     mixed = keys ^ salt if salt is not None else keys
     with np.errstate(over="ignore"):
         hashed: np.ndarray = (mixed * _HASH_MULTIPLIER) >> _HASH_SHIFT
-    return hashed.astype(np.int64)
+    return hashed.astype(np.int32)
 
 
 @dataclass(slots=True)
@@ -206,6 +209,9 @@ class KeyBatch:
     char_buckets: np.ndarray
     word_documents: np.ndarray
     word_buckets: np.ndarray
+    # The gram keys themselves, kept only when explanations will name columns.
+    char_keys: np.ndarray | None = None
+    word_keys: np.ndarray | None = None
 
 
 def _count_matrix(
@@ -299,15 +305,13 @@ class FeatureSpace:
     @staticmethod
     def word_ids_for(analysed: Sequence[AnalysedText]) -> dict[str, int]:
         """Ids for every word seen (in order of first appearance, so deterministic)."""
-        word_ids: dict[str, int] = {}
-        for item in analysed:
-            for word in item.words:
-                if word not in word_ids:
-                    word_ids[word] = len(word_ids) + 1
-        return word_ids
+        words = dict.fromkeys(chain.from_iterable(item.words for item in analysed))
+        return {word: number for number, word in enumerate(words, start=1)}
 
     @staticmethod
-    def hash_batch(analysed: Sequence[AnalysedText], word_ids: dict[str, int]) -> KeyBatch:
+    def hash_batch(
+        analysed: Sequence[AnalysedText], word_ids: dict[str, int], *, keep_keys: bool = False
+    ) -> KeyBatch:
         char_documents, char_keys = char_gram_keys([item.normalised for item in analysed])
         word_documents, word_keys = word_gram_keys([item.words for item in analysed], word_ids)
         return KeyBatch(
@@ -316,6 +320,8 @@ class FeatureSpace:
             char_buckets=bucket_of(char_keys),
             word_documents=word_documents,
             word_buckets=bucket_of(word_keys, _WORD_SALT),
+            char_keys=char_keys if keep_keys else None,
+            word_keys=word_keys if keep_keys else None,
         )
 
     @classmethod
@@ -359,14 +365,17 @@ class FeatureSpace:
         )
 
     def transform(self, analysed: Sequence[AnalysedText]) -> sp.csr_matrix:
-        if len(analysed) == 1:
-            return self._transform_one(analysed[0])
-        return self.transform_batch(self.hash_batch(analysed, self.word_ids), analysed)
+        return self.transform_hashed(self.hash_batch(analysed, self.word_ids), analysed)
 
-    def _transform_one(self, item: AnalysedText) -> sp.csr_matrix:
+    def transform_hashed(self, batch: KeyBatch, analysed: Sequence[AnalysedText]) -> sp.csr_matrix:
+        """:meth:`transform` of texts already hashed with this space's word ids."""
+        if len(analysed) == 1:
+            return self._transform_one(batch, analysed[0])
+        return self.transform_batch(batch, analysed)
+
+    def _transform_one(self, batch: KeyBatch, item: AnalysedText) -> sp.csr_matrix:
         """Same values as :meth:`transform_batch` for one text, with plain numpy: an agent
         typing a complaint waits for this one, and scipy's per-call overhead dominates."""
-        batch = self.hash_batch([item], self.word_ids)
         columns: list[np.ndarray] = []
         values: list[np.ndarray] = []
         offset = 0
@@ -467,26 +476,58 @@ class FeatureSpace:
     def namer(self, item: AnalysedText) -> Callable[[int], str]:
         """Readable names of the columns one text activates, decoded on demand (grams are
         hashed, so names come from the text itself)."""
-        _, char_keys = char_gram_keys([item.normalised])
-        char_columns = self._char_lookup[bucket_of(char_keys)]
-        # Reversed, so the first occurrence of a column in the text wins.
-        char_key_of = dict(zip(char_columns.tolist()[::-1], char_keys.tolist()[::-1], strict=True))
-        _, word_keys = word_gram_keys([item.words], self.word_ids)
-        word_columns = self._word_lookup[bucket_of(word_keys, _WORD_SALT)]
-        word_key_of = dict(zip(word_columns.tolist()[::-1], word_keys.tolist()[::-1], strict=True))
-        words_by_id = {self.word_ids[word]: word for word in item.words if word in self.word_ids}
+        return self.namers([item])[0]
+
+    def namers(
+        self, analysed: Sequence[AnalysedText], batch: KeyBatch | None = None
+    ) -> list[Callable[[int], str]]:
+        """:meth:`namer` for every text of a batch, with the grams hashed once for all
+        (``batch``: the texts hashed with ``keep_keys``, when the caller has it)."""
+        if batch is None or batch.char_keys is None or batch.word_keys is None:
+            batch = self.hash_batch(analysed, self.word_ids, keep_keys=True)
+        assert batch.char_keys is not None and batch.word_keys is not None
+        char_names = _FirstKeys(
+            batch.char_documents,
+            self._char_lookup[batch.char_buckets],
+            batch.char_keys,
+            len(analysed),
+        )
+        word_names = _FirstKeys(
+            batch.word_documents,
+            self._word_lookup[batch.word_buckets],
+            batch.word_keys,
+            len(analysed),
+        )
+        return [
+            self._namer_for(row, item, char_names, word_names) for row, item in enumerate(analysed)
+        ]
+
+    def _namer_for(
+        self, row: int, item: AnalysedText, char_names: _FirstKeys, word_names: _FirstKeys
+    ) -> Callable[[int], str]:
         n_char, n_word, n_lexicon = (
             len(self.char_buckets),
             len(self.word_buckets),
             len(self.lexicon_keys),
         )
+        char_key_of: dict[int, int] | None = None
+        word_key_of: dict[int, int] | None = None
+        words_by_id: dict[int, str] = {}
 
         def name(column: int) -> str:
+            nonlocal char_key_of, word_key_of, words_by_id
             if column < n_char:
+                if char_key_of is None:
+                    char_key_of = char_names.of_document(row)
                 key = char_key_of.get(column)
                 return decode_char_key(key) if key is not None else ""
             column -= n_char
             if column < n_word:
+                if word_key_of is None:
+                    word_key_of = word_names.of_document(row)
+                    words_by_id = {
+                        self.word_ids[word]: word for word in item.words if word in self.word_ids
+                    }
                 key = word_key_of.get(column)
                 if key is None:
                     return ""
@@ -500,3 +541,24 @@ class FeatureSpace:
             return "shape:" + SHAPE_FEATURES[column - n_lexicon]
 
         return name
+
+
+class _FirstKeys:
+    """For each document of a batch, the gram key that first hit each column (grams in the
+    order char_gram_keys/word_gram_keys produce them: unigrams, then longer grams)."""
+
+    def __init__(
+        self, documents: np.ndarray, columns: np.ndarray, keys: np.ndarray, n_documents: int
+    ) -> None:
+        found = columns >= 0
+        composite = documents[found].astype(np.int64) * (1 << 32) + columns[found]
+        self._composite, first = np.unique(composite, return_index=True)
+        self._keys = keys[found][first]
+        self._bounds = np.searchsorted(
+            self._composite, np.arange(n_documents + 1, dtype=np.int64) * (1 << 32)
+        ).tolist()
+
+    def of_document(self, document: int) -> dict[int, int]:
+        start, stop = self._bounds[document], self._bounds[document + 1]
+        columns = (self._composite[start:stop] & 0xFFFFFFFF).tolist()
+        return dict(zip(columns, self._keys[start:stop].tolist(), strict=True))

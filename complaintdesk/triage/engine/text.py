@@ -87,6 +87,9 @@ _WHITESPACE = re.compile(r"\s+")
 # single texts would. A batch containing it falls back to one text at a time.
 BATCH_SEPARATOR = "\ue000"
 _NOT_WORDS = frozenset(" \t\n,.;:!?()[]<>\"'-~/\\|@#$%^&*_+=`{}，。；：！？、")
+_NOT_WORDS_OR_EMPTY = _NOT_WORDS | {""}
+# Joins tokens of a batch (a control character rjieba never puts inside a token).
+_GLUE = "\x01"
 
 
 def fold_width(text: str) -> str:
@@ -236,17 +239,22 @@ def tokenise(normalised: str) -> list[str]:
 def tokenise_batch(normalised_texts: Sequence[str]) -> list[list[str]]:
     """:func:`tokenise` for many texts with one rjieba call (the separator is a token of
     its own and never joins a word)."""
-    if len(normalised_texts) < 2 or any(BATCH_SEPARATOR in text for text in normalised_texts):
+    joined = BATCH_SEPARATOR.join(normalised_texts)
+    if len(normalised_texts) < 2 or joined.count(BATCH_SEPARATOR) != len(normalised_texts) - 1:
         return [tokenise(text) for text in normalised_texts]
-    result: list[list[str]] = []
-    current: list[str] = []
-    append = current.append
-    for token in rjieba.cut(BATCH_SEPARATOR.join(normalised_texts)):
+    tokens = rjieba.cut(joined)
+    if _GLUE not in joined:
+        # Splitting strings is done in C: glue the tokens, cut at the separators, unglue.
+        pieces = _GLUE.join(tokens).split(BATCH_SEPARATOR)
+        if len(pieces) == len(normalised_texts):
+            return [
+                [token for token in piece.split(_GLUE) if token not in _NOT_WORDS_OR_EMPTY]
+                for piece in pieces
+            ]
+    result: list[list[str]] = [[]]
+    for token in tokens:
         if token == BATCH_SEPARATOR:
-            result.append(current)
-            current = []
-            append = current.append
+            result.append([])
         elif token not in _NOT_WORDS:
-            append(token)
-    result.append(current)
+            result[-1].append(token)
     return result
