@@ -23,7 +23,7 @@ from complaintdesk.triage.engine.features import AnalysedText, FeatureSpace, ana
 from complaintdesk.triage.engine.labels import CRISIS_SIGNALS, SHARED_HEADS
 from complaintdesk.triage.engine.lexicon import Lexicon, load_lexicon
 from complaintdesk.triage.engine.results import TriageResult
-from complaintdesk.triage.engine.rules import RuleBasedTriager
+from complaintdesk.triage.engine.rules import RuleBasedTriager, crisis_rule_terms
 
 FORMAT_VERSION = 1
 _EXPLANATION_SIZE = 4
@@ -53,6 +53,8 @@ class Thresholds:
     crisis: float = 0.5
     # Whether a crisis lexicon hit alone raises the signal (chosen on validation).
     crisis_rules: bool = True
+    # ... and how likely the model must find a crisis for a lexicon hit to count.
+    crisis_rule_floor: float = 0.0
     needs_triage: float = 0.5
 
 
@@ -240,10 +242,7 @@ class TriageModel:
         probabilities: dict[str, np.ndarray],
         confidences: dict[str, float],
     ) -> tuple[list[str], list[str]]:
-        rule_terms: dict[str, list[str]] = {}
-        for hit in item.hits:
-            if hit.key.startswith("crisis."):
-                rule_terms.setdefault(hit.key.removeprefix("crisis."), []).append(hit.term)
+        rule_terms = crisis_rule_terms(item)
         by_signal: dict[str, float] = {}
         for signal in CRISIS_SIGNALS:
             head = self.heads.get(f"crisis:{signal}")
@@ -254,7 +253,10 @@ class TriageModel:
             float(probabilities[any_head.name][row]) if any_head else max(by_signal.values())
         )
         confidences["crisis"] = round(any_probability, 4)
-        use_rules = self.thresholds.crisis_rules
+        # A lexicon cue counts when the model does not rule a crisis out altogether.
+        use_rules = (
+            self.thresholds.crisis_rules and any_probability >= self.thresholds.crisis_rule_floor
+        )
         if any_probability < self.thresholds.crisis and not (use_rules and rule_terms):
             return [], []
         # A crisis: name the signals the rules or their own heads see, at least the likeliest.

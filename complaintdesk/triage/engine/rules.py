@@ -7,6 +7,7 @@ results for the "needs triage" queue.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -18,6 +19,21 @@ from complaintdesk.triage.engine.results import TriageResult
 
 RULES_VERSION = "rules"
 _NEEDS_TRIAGE_BELOW = 0.5
+# A crisis cue is a threat or a report, not a mention: "我不想闹到媒体", "I'm not going to
+# the papers" name the media and rule it out. The clause before a cue (cut at the last
+# punctuation or at a word that starts the threat: "不处理就曝光", "or I'll sue") is checked
+# for a negation.
+_CUE_CONTEXT = {"zh": 10, "en": 40}
+_CLAUSE_BREAK_ZH = re.compile(r"[,.;:!?，。；：！？、]|就|否则|不然|要不|再|才|的话")
+_CLAUSE_BREAK_EN = re.compile(
+    r"[,.;:!?]|\b(?:or|otherwise|else|then|unless|if|but|i'll|i will|we'll|we will|next)\b"
+)
+_NEGATION_ZH = re.compile(
+    r"不会|不想|不打算|不准备|不用|不必|不需要|无意|没打算|没想|并不|不是要|不去|不愿"
+)
+_NEGATION_EN = re.compile(
+    r"\b(?:not|never|no intention|no need|no plans?|rather not)\b|n't\b(?!.*\bhesitate\b)"
+)
 
 
 def _pick(
@@ -31,6 +47,28 @@ def _pick(
     # The earliest label in the list wins a tie: lists are ordered by how common they are.
     label = next(label for score, label in scored if score == best_score)
     return label, best_score / total
+
+
+def _negated(normalised: str, start: int) -> bool:
+    """Whether the clause right before ``start`` rules the cue out."""
+    chinese = bool(re.match(r"[\u3400-\u9fff]", normalised[start : start + 1]))
+    before = normalised[max(0, start - _CUE_CONTEXT["zh" if chinese else "en"]) : start]
+    breaks = list((_CLAUSE_BREAK_ZH if chinese else _CLAUSE_BREAK_EN).finditer(before))
+    clause = before[breaks[-1].end() :] if breaks else before
+    return (_NEGATION_ZH if chinese else _NEGATION_EN).search(clause) is not None
+
+
+def crisis_rule_terms(item: AnalysedText) -> dict[str, list[str]]:
+    """Crisis cues per signal, leaving out cues whose every occurrence is negated."""
+    found: dict[str, list[str]] = {}
+    for hit in item.hits:
+        if not hit.key.startswith("crisis."):
+            continue
+        starts = [match.start() for match in re.finditer(re.escape(hit.term), item.normalised)]
+        if starts and all(_negated(item.normalised, start) for start in starts):
+            continue
+        found.setdefault(hit.key.removeprefix("crisis."), []).append(hit.term)
+    return found
 
 
 class RuleBasedTriager:
@@ -66,7 +104,8 @@ class RuleBasedTriager:
 
     def _triage(self, item: AnalysedText, masked: pii.MaskResult, industry: str) -> TriageResult:
         counts = Counter(hit.key for hit in item.hits)
-        signals = [signal for signal in CRISIS_SIGNALS if counts.get(f"crisis.{signal}")]
+        rule_terms = crisis_rule_terms(item)
+        signals = [signal for signal in CRISIS_SIGNALS if signal in rule_terms]
         category, category_confidence = self.category(item, industry)
         exclamations = item.normalised.count("!")
         if exclamations >= 2:
@@ -94,11 +133,7 @@ class RuleBasedTriager:
             )
         explanations = {
             "category": self.category_explanation(item, industry, category),
-            "crisis": [
-                f"{signal}: "
-                + ", ".join(hit.term for hit in item.hits if hit.key == f"crisis.{signal}")
-                for signal in signals
-            ],
+            "crisis": [f"{signal}: " + ", ".join(rule_terms[signal]) for signal in signals],
         }
         return TriageResult(
             lang=item.language,

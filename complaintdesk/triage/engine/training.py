@@ -33,6 +33,7 @@ from complaintdesk.triage.engine.model import (
     sigmoid,
     softmax,
 )
+from complaintdesk.triage.engine.rules import crisis_rule_terms
 
 _C_GRID = (1.0, 4.0, 16.0)
 _DEFAULT_C = 4.0
@@ -192,37 +193,49 @@ def _fit_temperature(kind: str, scores: np.ndarray, targets: np.ndarray) -> floa
 def _choose_crisis_threshold(
     probabilities: np.ndarray, rule_hits: np.ndarray, truth: np.ndarray
 ) -> tuple[Thresholds, dict[str, float]]:
-    """Threshold (and whether rules alone count) with recall ≥ 0.95 and the best precision.
+    """Threshold, whether rules count and the model floor under them: recall ≥ 0.95 and the
+    best F1 (precision, at that recall).
 
+    A lexicon hit raises the crisis only when the model gives it at least the floor, so a
+    cue that merely mentions the media in a text the model finds harmless is dropped.
     Works on "any signal" per text; falls back to the highest recall reachable.
     """
-    best: tuple[float, float, float, bool, float] | None = None  # (ok, f1, -threshold, rules, th)
+    best: tuple[float, float, float, float] | None = None  # (ok, f1|recall, threshold, -floor)
+    chosen = Thresholds()
     report: dict[str, float] = {}
+    thresholds = np.round(np.arange(0.05, 0.96, 0.05), 2)
+    floors = (0.0, 0.01, 0.02, 0.03, 0.05, 0.1, 0.15, 0.2, 0.3)
     for use_rules in (True, False):
-        for threshold in np.round(np.arange(0.05, 0.96, 0.05), 2):
-            predicted = probabilities >= threshold
-            if use_rules:
-                predicted = predicted | rule_hits
-            true_positive = float(np.sum(predicted & truth))
-            precision = true_positive / max(float(predicted.sum()), 1.0)
-            recall = true_positive / max(float(truth.sum()), 1.0)
-            f1 = 2 * precision * recall / max(precision + recall, 1e-9)
-            candidate = (
-                float(recall >= _CRISIS_RECALL),
-                f1 if recall >= _CRISIS_RECALL else recall,
-                float(threshold),
-                use_rules,
-                float(threshold),
-            )
-            if best is None or candidate[:2] > best[:2]:
-                best = candidate
-                report = {
-                    "precision": round(precision, 4),
-                    "recall": round(recall, 4),
-                    "f1": round(f1, 4),
-                }
-    assert best is not None
-    return Thresholds(crisis=best[4], crisis_rules=best[3]), report
+        for threshold in thresholds:
+            for floor in floors if use_rules else (0.0,):
+                if floor >= threshold:
+                    continue
+                predicted = probabilities >= threshold
+                if use_rules:
+                    predicted = predicted | (rule_hits & (probabilities >= floor))
+                true_positive = float(np.sum(predicted & truth))
+                precision = true_positive / max(float(predicted.sum()), 1.0)
+                recall = true_positive / max(float(truth.sum()), 1.0)
+                f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+                candidate = (
+                    float(recall >= _CRISIS_RECALL),
+                    round(f1 if recall >= _CRISIS_RECALL else recall, 6),
+                    float(threshold),
+                    -floor,
+                )
+                # Ties go to the higher threshold and the lower floor: fewer model-only alarms,
+                # more trust in the explainable cues.
+                if best is None or candidate > best:
+                    best = candidate
+                    chosen = Thresholds(
+                        crisis=float(threshold), crisis_rules=use_rules, crisis_rule_floor=floor
+                    )
+                    report = {
+                        "precision": round(precision, 4),
+                        "recall": round(recall, 4),
+                        "f1": round(f1, 4),
+                    }
+    return chosen, report
 
 
 def _fit_all(
@@ -383,9 +396,7 @@ def _validate(
             if "crisis:any" in crisis_probabilities
             else np.max([values[rows] for values in crisis_probabilities.values()], axis=0)
         )
-        rule_hits = np.asarray(
-            [any(hit.key.startswith("crisis.") for hit in analysed[row].hits) for row in rows]
-        )
+        rule_hits = np.asarray([bool(crisis_rule_terms(analysed[row])) for row in rows])
         truth = np.zeros(len(rows), dtype=bool)
         for data in heads:
             if data.kind == "sigmoid" and data.name != "crisis:any":
@@ -396,5 +407,6 @@ def _validate(
             **crisis_report,
             "threshold": thresholds.crisis,
             "rules": thresholds.crisis_rules,
+            "rule_floor": thresholds.crisis_rule_floor,
         }
     return chosen_c, temperatures, thresholds, report, fitted
