@@ -53,9 +53,11 @@ _ID_NUMBER = re.compile(_NUMBER_START + r"(\d{6}[ ]?\d{8}[ ]?\d{3}[\dXx])" + r"(
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"
 
-# 15-19 digit cards, plain or in groups of four.
+# 15-19 digit cards, plain or in groups of four; American Express grouped 4-6-5.
 _BANK_CARD = re.compile(
-    _NUMBER_START + r"(\d{4}(?:[ \-]?\d{4}){2}[ \-]?\d{3,4}(?:[ \-]?\d{1,3})?)" + _NUMBER_END
+    _NUMBER_START
+    + r"(\d{4}(?:[ \-]?\d{4}){2}[ \-]?\d{3,4}(?:[ \-]?\d{1,3})?|\d{4}[ \-]\d{6}[ \-]\d{5})"
+    + _NUMBER_END
 )
 
 _PHONE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
@@ -100,7 +102,7 @@ _ROAD_NAME = (
 )
 _ZH_ADDRESS = re.compile(
     _ROAD_NAME
-    + r"(?:路|街|大道|道|巷|弄|胡同|里)"
+    + r"(?:路|街|大道|道|巷|弄|胡同|里)[東南西北中东]?"
     + r"(?:"
     + _CN_NUMERAL
     + r"(?:段|巷|弄))*"
@@ -111,7 +113,7 @@ _ZH_ADDRESS = re.compile(
     + r")?"
     + r"(?:"
     + _CN_NUMERAL
-    + r"[A-Za-z]?(?:栋|棟|幢|座|单元|單元|楼|樓|层|層|室|号楼|號樓|f|F))*"
+    + r"[A-Za-z]?(?:栋|棟|幢|座|单元|單元|楼|樓|层|層|室|号楼|號樓|f|F)|[A-Za-z]室)*"
     + r"|"
     # Estates without a street: XX小区3栋2单元501室, XX花园5座1203室.
     + r"[^\s\d,.;:!?()在住于於到的是了我家址]{2,6}"
@@ -144,6 +146,38 @@ _EN_ADDRESS = re.compile(
 _EN_ADDRESS_NEEDS = re.compile(r"\d[A-Za-z]?,? [A-Z]")
 _ASCII_DIGIT = re.compile(r"[0-9]")
 
+# Hong Kong identity card: one or two letters, six digits and a check digit (0-9 or A),
+# usually in brackets: A123456(3), AB987654(3).
+_HONG_KONG_ID = re.compile(
+    r"(?<![0-9A-Za-z])([A-Z]{1,2}\d{6})[ ]?(?:\(([0-9A])\)|([0-9A]))(?![0-9A-Za-z])"
+)
+# Taiwan national ID and resident certificate: a letter, 1/2 (8/9), eight digits.
+_TAIWAN_ID = re.compile(r"(?<![0-9A-Za-z])([A-Z][1289]\d{8})(?![0-9A-Za-z])")
+# The letters in the order of their values 10, 11, … in the Taiwan ID checksum.
+_TAIWAN_LETTERS = "ABCDEFGHJKLMNPQRSTUVXYWZIO"
+_TAIWAN_WEIGHTS = (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1)
+
+# Flats without a street number: 沙田第一城12座18樓F室, 太和邨喜和樓1520室,
+# 望京西园三区312号楼1单元602. The place name before, then at least two building/floor/flat parts,
+# so a lone "3楼" or "5号楼" (a floor, a building of the estate) stays.
+_FLAT_PART = r"(?:号楼|號樓|栋|棟|幢|座|单元|單元|楼|樓|层|層|室|F)"
+_ZH_FLAT = re.compile(
+    r"[^\s\d,.;:!?()\[\]'\"在住于於到的是了我家址为為位从從往去来來向对對近靠離离"
+    r"，。；：！？、（）]{0,8}?"
+    r"(?:"
+    + _CN_NUMERAL
+    + r"[A-Za-z]?"
+    + _FLAT_PART
+    + r"|[A-Za-z]室|[一-龥]{1,3}(?:樓|楼|閣|阁|座))"
+    r"(?:" + _CN_NUMERAL + r"[A-Za-z]?" + _FLAT_PART + r"|[A-Za-z]室){1,3}"
+    r"(?:(?<=单元|單元)\d{2,4}(?![0-9]))?"
+)
+_ZH_FLAT_NEEDS = re.compile(
+    r"[0-9A-Za-z一二三四五六七八九十](?:座|栋|棟|幢|单元|單元|楼|樓|层|層|室)"
+)
+# Service numbers (China 400/800, North American toll-free) belong to businesses.
+_BUSINESS_NUMBER = re.compile(r"(?:400|800|833|844|855|866|877|888)\d{7}")
+
 
 def _has_birth_date(digits: str) -> bool:
     try:
@@ -159,6 +193,26 @@ def _id_number_is_valid(candidate: str) -> bool:
         return False
     total = sum(int(digit) * weight for digit, weight in zip(digits[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK_CHARS[total % 11] == digits[17]
+
+
+def hong_kong_id_is_valid(body: str, check: str) -> bool:
+    """The Hong Kong identity card check digit: weights 9…2, letters A=10…Z=35, a missing
+    second letter counts 36; the check is 11 minus the sum mod 11 (10 is written A)."""
+    letters, digits = body[:-6], body[-6:]
+    values = [36] if len(letters) == 1 else []
+    values += [ord(letter) - ord("A") + 10 for letter in letters]
+    values += [int(digit) for digit in digits]
+    total = sum(value * weight for value, weight in zip(values, range(9, 1, -1), strict=True))
+    expected = (11 - total % 11) % 11
+    return check == ("A" if expected == 10 else str(expected))
+
+
+def taiwan_id_is_valid(candidate: str) -> bool:
+    """The Taiwan ID checksum: the letter's two-digit value and the nine digits, weighted
+    1, 9, 8 … 1, 1, sum to a multiple of ten."""
+    code = _TAIWAN_LETTERS.index(candidate[0]) + 10
+    digits = [code // 10, code % 10, *(int(char) for char in candidate[1:])]
+    return sum(d * w for d, w in zip(digits, _TAIWAN_WEIGHTS, strict=True)) % 10 == 0
 
 
 def _luhn_is_valid(digits: str) -> bool:
@@ -197,8 +251,17 @@ def find_pii(text: str) -> list[PiiSpan]:
     # Phones, ID numbers and cards all have seven digits or more; most complaints do not.
     if len(_ASCII_DIGIT.findall(text)) >= 7:
         _find_numbers(text, claim)
+    for match in _HONG_KONG_ID.finditer(text):
+        if hong_kong_id_is_valid(match.group(1), match.group(2) or match.group(3)):
+            claim("id_number", match.start(), match.end())
+    for match in _TAIWAN_ID.finditer(text):
+        if taiwan_id_is_valid(match.group(1)):
+            claim("id_number", match.start(), match.end())
     if _ZH_ADDRESS_WORDS.search(text) and _ZH_ADDRESS_NEEDS.search(text):
         for match in _ZH_ADDRESS.finditer(text):
+            claim("address", match.start(), match.end())
+    if _ZH_FLAT_NEEDS.search(text):
+        for match in _ZH_FLAT.finditer(text):
             claim("address", match.start(), match.end())
     if _EN_ADDRESS_NEEDS.search(text):
         for match in _EN_ADDRESS.finditer(text):
@@ -239,6 +302,8 @@ def _find_phones(
             start, end = match.start(), match.end()
             if not 7 <= _digit_count(match.group()) <= 15:
                 continue
+            if _BUSINESS_NUMBER.fullmatch(re.sub(r"\D", "", match.group())):
+                continue
             if _is_reference_number(text, start) and not _PHONE_CUE.search(
                 text[max(0, start - 12) : start]
             ):
@@ -247,8 +312,11 @@ def _find_phones(
     if not with_cues:
         return
     for match in _CUED_PHONE.finditer(text):
-        if _digit_count(match.group(1)) >= 7 and _PHONE_CUE.search(
-            text[max(0, match.start() - 12) : match.start()]
+        digits = re.sub(r"\D", "", match.group(1))
+        if (
+            len(digits) >= 7
+            and not _BUSINESS_NUMBER.fullmatch(digits)
+            and _PHONE_CUE.search(text[max(0, match.start() - 12) : match.start()])
         ):
             claim("phone", match.start(1), match.end(1))
 

@@ -1,0 +1,90 @@
+"""Personal data written the Hong Kong and Taiwan way, flats without a street, and the
+business numbers that are not personal data."""
+
+import pytest
+
+from complaintdesk.triage.engine import mask
+from complaintdesk.triage.engine.pii import hong_kong_id_is_valid, taiwan_id_is_valid
+
+
+def _hong_kong_id(body: str) -> str:
+    check = next(c for c in "0123456789A" if hong_kong_id_is_valid(body, c))
+    return f"{body}({check})"
+
+
+def _taiwan_id(first_nine: str) -> str:
+    return next(first_nine + d for d in "0123456789" if taiwan_id_is_valid(first_nine + d))
+
+
+def test_hong_kong_id_check_digit_follows_the_published_rule():
+    # The sample number printed on the Immigration Department's own leaflets.
+    assert hong_kong_id_is_valid("A123456", "3")
+    assert not hong_kong_id_is_valid("A123456", "4")
+    assert hong_kong_id_is_valid("AB987654", "3")
+
+
+def test_taiwan_id_checksum_follows_the_published_rule():
+    assert taiwan_id_is_valid("A123456789")
+    assert not taiwan_id_is_valid("A123456788")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"身份證號碼 {_hong_kong_id('K274518')} 被人用來開咗兩張卡",
+        f"my HKID is {_hong_kong_id('Z683365')}, please check",
+        f"HKID {_hong_kong_id('CA182361')}",
+        f"身分證字號{_taiwan_id('F12874563')},門市說查不到",
+        f"ID {_taiwan_id('B22013579')} was used for a contract I never signed",
+    ],
+)
+def test_hong_kong_and_taiwan_ids_with_a_valid_check_digit_are_masked(text):
+    result = mask(text)
+    assert [span.kind for span in result.spans] == ["id_number"], result.masked_text
+    assert "[ID_NUMBER]" in result.masked_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "身份證 K274518(7) 唔啱",  # wrong check digit
+        "型號 A1234567890 的手機",  # too long for either
+        "工单 B220135796 还没处理",  # fails the Taiwan checksum
+    ],
+)
+def test_look_alike_codes_are_left_alone(text):
+    assert mask(text).masked_text == text
+
+
+def test_american_express_cards_grouped_four_six_five_are_masked():
+    assert mask("扣款卡 3782 822463 10005 被盜刷").masked_text == "扣款卡 [BANK_CARD] 被盜刷"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "沙田第一城12座18樓F室",
+        "大埔太和邨喜和樓1520室",
+        "九龍城太子道西350號3樓A室",
+        "望京西园三区312号楼1单元602",
+        "幸福小区3栋2单元501室",
+    ],
+)
+def test_flats_are_masked_even_without_a_street_number(address):
+    masked = mask(f"上門地址:{address},請安排師傅").masked_text
+    assert masked == "上門地址:[ADDRESS],請安排師傅"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "营业厅在3楼,排了很久",
+        "我们小区5号楼信号特别差",
+        "二楼营业厅的人态度差",
+        "第3号窗口没人",
+        "拨打客服热线400-820-1234没人接",
+        "called 800-555-0199 three times",
+    ],
+)
+def test_floors_windows_and_business_hotlines_are_not_personal_data(text):
+    assert mask(text).masked_text == text
