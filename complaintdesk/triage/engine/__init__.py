@@ -4,6 +4,8 @@ Django-free; the ``complaintdesk.triage`` app and the ``triage`` command call it
 the functions re-exported here.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from complaintdesk.triage.engine.api import (
     SHIPPED_MODEL_DIR,
     Triager,
@@ -16,10 +18,12 @@ from complaintdesk.triage.engine.api import (
     train,
 )
 from complaintdesk.triage.engine.corpus import TrainingExample, collect_training_examples
-from complaintdesk.triage.engine.dedupe import DuplicateDetector, SimilarComplaint
 from complaintdesk.triage.engine.guidance import guidance_for
 from complaintdesk.triage.engine.model import TriageModel
 from complaintdesk.triage.engine.results import TriageResult
+
+if TYPE_CHECKING:
+    from complaintdesk.triage.engine.dedupe import DuplicateDetector, SimilarComplaint
 
 __all__ = [
     "SHIPPED_MODEL_DIR",
@@ -39,3 +43,13 @@ __all__ = [
     "predict",
     "train",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The duplicate detector pulls in datasketch (and through it scipy and redis): about a
+    # second that triaging a text does not need, so it is imported on first use.
+    if name in ("DuplicateDetector", "SimilarComplaint"):
+        from complaintdesk.triage.engine import dedupe
+
+        return getattr(dedupe, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

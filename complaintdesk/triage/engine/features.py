@@ -18,11 +18,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from complaintdesk.triage.engine.lexicon import Lexicon, LexiconHit
+
+if TYPE_CHECKING:
+    # Imported where used: a fresh process that triages one text never needs scipy.
+    import scipy.sparse as sp
 from complaintdesk.triage.engine.text import (
     Language,
     normalise_and_detect,
@@ -212,11 +216,41 @@ class KeyBatch:
     # The gram keys themselves, kept only when explanations will name columns.
     char_keys: np.ndarray | None = None
     word_keys: np.ndarray | None = None
+    _counts: dict[str, _BucketCounts] = field(default_factory=dict, repr=False)
+
+    def counts(self, block: str) -> _BucketCounts:
+        """Per document, each bucket of the ``char`` or ``word`` block and how often it
+        occurs; computed once and shared by fitting and every transform."""
+        found = self._counts.get(block)
+        if found is None:
+            documents, buckets = (
+                (self.char_documents, self.char_buckets)
+                if block == "char"
+                else (self.word_documents, self.word_buckets)
+            )
+            matrix = _count_matrix(documents, buckets, self.n_documents, _HASH_SIZE)
+            found = _BucketCounts(matrix.indptr, matrix.indices, matrix.data)
+            self._counts[block] = found
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class _BucketCounts:
+    """A documents × buckets count matrix in CSR form (buckets ascending in each row)."""
+
+    indptr: np.ndarray
+    buckets: np.ndarray
+    counts: np.ndarray
+
+    def row_of_entry(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))
 
 
 def _count_matrix(
     documents: np.ndarray, columns: np.ndarray, n_rows: int, n_columns: int
 ) -> sp.csr_matrix:
+    import scipy.sparse as sp
+
     matrix = sp.csr_matrix(
         (np.ones(len(columns), dtype=np.float32), (documents, columns)),
         shape=(n_rows, n_columns),
@@ -226,12 +260,11 @@ def _count_matrix(
 
 
 def _kept_buckets(
-    documents: np.ndarray, buckets: np.ndarray, rows: np.ndarray, min_df: int, max_features: int
+    counts: _BucketCounts, rows: np.ndarray, min_df: int, max_features: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Buckets that become columns (sorted) and their idf, from the rows selected for fitting."""
-    selected = rows[documents]
-    counts = _count_matrix(documents[selected], buckets[selected], len(rows), _HASH_SIZE)
-    document_frequency = np.bincount(counts.indices, minlength=_HASH_SIZE)
+    selected = rows[counts.row_of_entry()]
+    document_frequency = np.bincount(counts.buckets[selected], minlength=_HASH_SIZE)
     keep = np.flatnonzero(document_frequency >= min_df)
     if len(keep) > max_features:
         # Highest document frequency first; ties broken by bucket so the choice is stable.
@@ -249,19 +282,24 @@ def _column_lookup(kept: np.ndarray) -> np.ndarray:
 
 
 def _weighted_block(
-    documents: np.ndarray,
-    buckets: np.ndarray,
-    lookup: np.ndarray,
-    idf: np.ndarray,
-    n_documents: int,
-    weight: float,
+    counts: _BucketCounts, lookup: np.ndarray, idf: np.ndarray, weight: float
 ) -> sp.csr_matrix:
-    """Sublinear tf-idf of one block, L2-normalised per document."""
-    columns = lookup[buckets]
+    """Sublinear tf-idf of one block, L2-normalised per document.
+
+    Kept buckets map to columns in ascending order, so the counts' rows stay sorted and
+    free of duplicates: no second sparse conversion."""
+    import scipy.sparse as sp
+
+    n_documents = len(counts.indptr) - 1
+    columns = lookup[counts.buckets]
     found = columns >= 0
-    block = _count_matrix(documents[found], columns[found], n_documents, len(idf))
+    row_of_entry = counts.row_of_entry()[found]
+    indptr = np.zeros(n_documents + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_of_entry, minlength=n_documents), out=indptr[1:])
+    block = sp.csr_matrix(
+        (counts.counts[found], columns[found], indptr), shape=(n_documents, len(idf))
+    )
     block.data = (1 + np.log(block.data)) * idf[block.indices]
-    row_of_entry = np.repeat(np.arange(n_documents), np.diff(block.indptr))
     norms = np.sqrt(
         np.bincount(row_of_entry, weights=block.data * block.data, minlength=n_documents)
     )
@@ -340,10 +378,10 @@ class FeatureSpace:
         if rows is None:
             rows = np.ones(batch.n_documents, dtype=bool)
         char_buckets, char_idf = _kept_buckets(
-            batch.char_documents, batch.char_buckets, rows, min_df, max_char_features
+            batch.counts("char"), rows, min_df, max_char_features
         )
         word_buckets, word_idf = _kept_buckets(
-            batch.word_documents, batch.word_buckets, rows, min_df, max_word_features
+            batch.counts("word"), rows, min_df, max_word_features
         )
         # Ship only words whose own bucket is a column: a word whose unigram is too rare
         # to keep is almost never part of a frequent bigram.
@@ -374,8 +412,17 @@ class FeatureSpace:
         return self.transform_batch(batch, analysed)
 
     def _transform_one(self, batch: KeyBatch, item: AnalysedText) -> sp.csr_matrix:
-        """Same values as :meth:`transform_batch` for one text, with plain numpy: an agent
-        typing a complaint waits for this one, and scipy's per-call overhead dominates."""
+        import scipy.sparse as sp
+
+        columns, values = self.transform_one(batch, item)
+        return sp.csr_matrix(
+            (values, columns, np.asarray([0, len(columns)])), shape=(1, self.n_features)
+        )
+
+    def transform_one(self, batch: KeyBatch, item: AnalysedText) -> tuple[np.ndarray, np.ndarray]:
+        """The columns (ascending) and values of one hashed text's row, with plain numpy:
+        the same values as :meth:`transform_batch`; an agent typing a complaint waits for
+        this one, and scipy's per-call overhead (and import) would dominate."""
         columns: list[np.ndarray] = []
         values: list[np.ndarray] = []
         offset = 0
@@ -409,30 +456,17 @@ class FeatureSpace:
         shape_columns = sorted({*item.shape, _LANGUAGE_COLUMN[item.language]})
         columns.append(np.asarray(shape_columns, dtype=np.int64) + offset)
         values.append(np.full(len(shape_columns), self.shape_weight, dtype=np.float32))
-        all_columns = np.concatenate(columns)
-        return sp.csr_matrix(
-            (np.concatenate(values), all_columns, np.asarray([0, len(all_columns)])),
-            shape=(1, self.n_features),
-        )
+        return np.concatenate(columns), np.concatenate(values)
 
     def transform_batch(self, batch: KeyBatch, analysed: Sequence[AnalysedText]) -> sp.csr_matrix:
-        n_documents = batch.n_documents
+        import scipy.sparse as sp
+
         blocks = (
             _weighted_block(
-                batch.char_documents,
-                batch.char_buckets,
-                self._char_lookup,
-                self.char_idf,
-                n_documents,
-                self.char_weight,
+                batch.counts("char"), self._char_lookup, self.char_idf, self.char_weight
             ),
             _weighted_block(
-                batch.word_documents,
-                batch.word_buckets,
-                self._word_lookup,
-                self.word_idf,
-                n_documents,
-                self.word_weight,
+                batch.counts("word"), self._word_lookup, self.word_idf, self.word_weight
             ),
             self._lexicon_block(analysed),
             self._shape_block(analysed),
@@ -462,6 +496,8 @@ class FeatureSpace:
         return block
 
     def _shape_block(self, analysed: Sequence[AnalysedText]) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
         rows: list[int] = []
         columns: list[int] = []
         for row, item in enumerate(analysed):

@@ -123,49 +123,61 @@ class Lexicon:
             for owner, (_, term) in zip(owners, matches, strict=True):
                 if wanted_list[owner]:
                     hits[owner].extend(hits_by_term[term])
-        self._find_patterns_batch(normalised_texts, joined, starts, has_han.tolist(), hits)
+        self._find_patterns_batch(normalised_texts, has_han.tolist(), hits)
         return hits
 
     def _find_patterns_batch(
-        self,
-        normalised_texts: Sequence[str],
-        joined: str,
-        starts: np.ndarray,
-        has_han: list[bool],
-        hits: list[list[LexiconHit]],
+        self, normalised_texts: Sequence[str], has_han: list[bool], hits: list[list[LexiconHit]]
     ) -> None:
-        """Each pattern scans the joined batch once; its first match inside a text is what
-        a search of that text alone finds. A match crossing from one text into the next
-        may hide a match of its own in either, so those texts are searched on their own."""
-        for key, pattern, needs_han in self._patterns:
-            found: dict[int, str] = {}
-            crossed: set[int] = set()
-            spans = [(match.start(), match.end()) for match in pattern.finditer(joined)]
-            if spans:
-                bounds = np.asarray(spans, dtype=np.int64)
-                first = np.searchsorted(starts, bounds[:, 0], side="right") - 1
-                last = np.searchsorted(starts, np.maximum(bounds[:, 1] - 1, bounds[:, 0]), "right")
-                for (start, end), low, high in zip(
-                    spans, first.tolist(), last.tolist(), strict=True
-                ):
-                    if high - low > 1:
-                        crossed.update(range(low, high))
-                    elif low not in found:
-                        found[low] = joined[start:end]
-            for index in sorted(crossed):
-                match = pattern.search(normalised_texts[index])
-                if match is None:
-                    found.pop(index, None)
-                else:
-                    found[index] = match.group()
-            for index, text in sorted(found.items()):
-                # Chinese patterns cannot match a text without Han characters, and vice versa.
-                if has_han[index] == needs_han:
-                    hits[index].append(LexiconHit(key, text))
+        """Chinese patterns run over the joined texts with Han characters, the others over
+        the rest (neither can match the other kind of text)."""
+        for needs_han in (True, False):
+            patterns = [(key, pattern) for key, pattern, han in self._patterns if han == needs_han]
+            indices = [index for index, han in enumerate(has_han) if han == needs_han]
+            if not patterns or not indices:
+                continue
+            texts = [normalised_texts[index] for index in indices]
+            joined = BATCH_SEPARATOR.join(texts)
+            lengths = np.fromiter((len(text) + 1 for text in texts), np.int64, len(texts))
+            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+            for key, pattern in patterns:
+                for local, text in _first_matches(pattern, texts, joined, starts):
+                    hits[indices[local]].append(LexiconHit(key, text))
 
     def count(self, normalised: str) -> Counter[str]:
         """Hit counts per key."""
         return Counter(hit.key for hit in self.find(normalised))
+
+
+def _first_matches(
+    pattern: re.Pattern[str], texts: Sequence[str], joined: str, starts: np.ndarray
+) -> list[tuple[int, str]]:
+    """(text index, match) of ``pattern.search`` on each text, from one scan of ``joined``
+    (the texts joined by the separator, starting at ``starts``).
+
+    The first match inside a text is what a search of that text alone finds. A match
+    crossing from one text into the next may hide a match of its own in either, so those
+    texts are searched on their own.
+    """
+    found: dict[int, str] = {}
+    crossed: set[int] = set()
+    spans = [(match.start(), match.end()) for match in pattern.finditer(joined)]
+    if spans:
+        bounds = np.asarray(spans, dtype=np.int64)
+        first = np.searchsorted(starts, bounds[:, 0], side="right") - 1
+        last = np.searchsorted(starts, np.maximum(bounds[:, 1] - 1, bounds[:, 0]), "right")
+        for (start, end), low, high in zip(spans, first.tolist(), last.tolist(), strict=True):
+            if high - low > 1:
+                crossed.update(range(low, high))
+            elif low not in found:
+                found[low] = joined[start:end]
+    for index in crossed:
+        match = pattern.search(texts[index])
+        if match is None:
+            found.pop(index, None)
+        else:
+            found[index] = match.group()
+    return sorted(found.items())
 
 
 def _is_english(term: str) -> bool:
