@@ -13,17 +13,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import scipy.sparse as sp
 
 from complaintdesk.triage.engine import pii
-from complaintdesk.triage.engine.features import AnalysedText, FeatureSpace, analyse
+from complaintdesk.triage.engine.features import AnalysedText, FeatureSpace, analyse_batch
 from complaintdesk.triage.engine.labels import CRISIS_SIGNALS, SHARED_HEADS
 from complaintdesk.triage.engine.lexicon import Lexicon, load_lexicon
 from complaintdesk.triage.engine.results import TriageResult
 from complaintdesk.triage.engine.rules import RuleBasedTriager, crisis_rule_terms
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 FORMAT_VERSION = 1
 _EXPLANATION_SIZE = 4
@@ -66,8 +68,40 @@ def softmax(scores: np.ndarray) -> np.ndarray:
 
 
 def sigmoid(scores: np.ndarray) -> np.ndarray:
-    result: np.ndarray = 1 / (1 + np.exp(-scores))
+    # exp overflows to inf for very negative scores, which gives the right limit, 0.
+    with np.errstate(over="ignore"):
+        result: np.ndarray = 1 / (1 + np.exp(-scores))
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class _RowFeatures:
+    """One text's active columns, their values and weight rows (all heads), for explanations."""
+
+    columns: np.ndarray
+    values: np.ndarray
+    weights: np.ndarray
+    names: Callable[[int], str]
+
+    @classmethod
+    def of(
+        cls, rows: _Rows, row: int, weights: np.ndarray, names: Callable[[int], str]
+    ) -> _RowFeatures:
+        start, stop = rows.indptr[row], rows.indptr[row + 1]
+        columns = rows.indices[start:stop]
+        gathered = rows.gathered if rows.gathered is not None else weights[columns]
+        return cls(columns, rows.data[start:stop], gathered, names)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """The feature rows of a batch in CSR form (for one text: plain arrays, no scipy)."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    # One text's weight rows, already gathered for its scores.
+    gathered: np.ndarray | None = None
 
 
 @dataclass(slots=True)
@@ -91,7 +125,7 @@ class TriageModel:
         return tuple(name.split(":", 1)[1] for name in self.heads if name.startswith("category:"))
 
     def analyse(self, texts: Sequence[str]) -> list[AnalysedText]:
-        return [analyse(text, self.lexicon) for text in texts]
+        return analyse_batch(texts, self.lexicon)
 
     def scores(self, matrix: sp.csr_matrix) -> np.ndarray:
         product = matrix @ self.weights
@@ -115,8 +149,18 @@ class TriageModel:
             raise ValueError("give one industry, or one per text")
         masked = [pii.mask(text) for text in texts]
         analysed = self.analyse([item.masked_text for item in masked])
-        matrix = self.features.transform(analysed)
-        scores = self.scores(matrix)
+        hashed = self.features.hash_batch(analysed, self.features.word_ids, keep_keys=explain)
+        if len(analysed) == 1:
+            # One text (an agent waiting): numpy only, summed in the order scipy sums a row.
+            columns, values = self.features.transform_one(hashed, analysed[0])
+            gathered = self.weights[columns]
+            row_scores = np.add.reduce(values[:, None] * gathered, axis=0) + self.bias
+            scores = row_scores[None, :]
+            rows = _Rows(np.asarray([0, len(columns)]), columns, values, gathered)
+        else:
+            matrix = self.features.transform_hashed(hashed, analysed)
+            scores = self.scores(matrix)
+            rows = _Rows(matrix.indptr, matrix.indices, matrix.data)
         probabilities = {
             name: self.probabilities(head, scores) for name, head in self.heads.items()
         }
@@ -127,6 +171,7 @@ class TriageModel:
             if values.ndim == 2
         }
         rules = RuleBasedTriager(self.lexicon)
+        namers = self.features.namers(analysed, hashed) if explain else None
         return [
             self._result_for_row(
                 row,
@@ -136,7 +181,9 @@ class TriageModel:
                 probabilities,
                 best,
                 rules,
-                matrix if explain else None,
+                _RowFeatures.of(rows, row, self.weights, namers[row])
+                if namers is not None
+                else None,
             )
             for row, (text_mask, item, row_industry) in enumerate(
                 zip(masked, analysed, industries, strict=True)
@@ -152,20 +199,18 @@ class TriageModel:
         probabilities: dict[str, np.ndarray],
         best: dict[str, tuple[list[int], list[float]]],
         rules: RuleBasedTriager,
-        matrix: sp.csr_matrix | None,
+        features: _RowFeatures | None,
     ) -> TriageResult:
         confidences: dict[str, float] = {}
         explanations: dict[str, list[str]] = {}
         labels: dict[str, str] = {}
-        row_vector = matrix[row] if matrix is not None else None
-        names = self.features.namer(item) if matrix is not None else None
         for head_name in SHARED_HEADS:
             head = self.heads[head_name]
             label, confidence = self._best(head, best[head_name], row)
             labels[head_name] = label
             confidences[head_name] = confidence
-            if row_vector is not None and names is not None:
-                explanations[head_name] = self._explain(head, label, row_vector, item, names)
+            if features is not None:
+                explanations[head_name] = self._explain(head, label, features, item)
         category_head = self.heads.get(f"category:{industry}")
         if category_head is None:
             # No training data for this preset yet: the lexicon decides.
@@ -174,10 +219,8 @@ class TriageModel:
             explanations["category"] = rules.category_explanation(item, industry, category)
         else:
             category, category_confidence = self._best(category_head, best[category_head.name], row)
-            if row_vector is not None and names is not None:
-                explanations["category"] = self._explain(
-                    category_head, category, row_vector, item, names
-                )
+            if features is not None:
+                explanations["category"] = self._explain(category_head, category, features, item)
         confidences["category"] = category_confidence
         subcategory = self._subcategory(industry, category, probabilities, row, confidences)
         signals, crisis_explanations = self._crisis(row, item, probabilities, confidences)
@@ -273,28 +316,24 @@ class TriageModel:
         ]
         return signals, explanations
 
-    def _explain(
-        self,
-        head: Head,
-        label: str,
-        row_vector: sp.csr_matrix,
-        item: AnalysedText,
-        names: Callable[[int], str],
-    ) -> list[str]:
+    @staticmethod
+    def _explain(head: Head, label: str, features: _RowFeatures, item: AnalysedText) -> list[str]:
         """The features that pushed this label up most, as readable terms and rules."""
-        if row_vector.nnz == 0:
+        if len(features.columns) == 0:
             return []
-        columns = row_vector.indices
-        block = self.weights[columns, head.start : head.stop]
+        block = features.weights[:, head.start : head.stop]
         index = head.classes.index(label)
         # Relative to the other labels, so words common to every label do not show.
         relative = block[:, index] - block.mean(axis=1) if head.kind == "softmax" else block[:, 0]
-        contribution = row_vector.data * relative
+        contribution = features.values * relative
+        order = np.argsort(-contribution).tolist()
+        contributions = contribution.tolist()
+        columns = features.columns
         chosen: list[str] = []
-        for position in np.argsort(-contribution):
-            if contribution[position] <= 0 or len(chosen) >= _EXPLANATION_SIZE:
+        for position in order:
+            if contributions[position] <= 0 or len(chosen) >= _EXPLANATION_SIZE:
                 break
-            name = names(int(columns[position]))
+            name = features.names(int(columns[position]))
             if not name or name.startswith("shape:lang:"):
                 continue
             if name.startswith("lexicon:"):
