@@ -285,7 +285,8 @@ class TriageModel:
         probabilities: dict[str, np.ndarray],
         confidences: dict[str, float],
     ) -> tuple[list[str], list[str]]:
-        rule_terms = crisis_rule_terms(item)
+        negated: set[str] = set()
+        rule_terms = crisis_rule_terms(item, negated)
         by_signal: dict[str, float] = {}
         for signal in CRISIS_SIGNALS:
             head = self.heads.get(f"crisis:{signal}")
@@ -302,6 +303,13 @@ class TriageModel:
         )
         if any_probability < self.thresholds.crisis and not (use_rules and rule_terms):
             return [], []
+        if negated:
+            # "我不想闹到媒体": the model's n-grams see the media, the rules see it ruled out.
+            # A ruled-out signal is not named; without other cues, another signal can still
+            # raise the crisis on its own head.
+            by_signal = {signal: 0.0 if signal in negated else p for signal, p in by_signal.items()}
+            if not rule_terms and max(by_signal.values()) < _SIGNAL_NAMED_AT:
+                return [], []
         # A crisis: name the signals the rules or their own heads see, at least the likeliest.
         signals = [
             signal

@@ -26,13 +26,15 @@ _NEEDS_TRIAGE_BELOW = 0.5
 _CUE_CONTEXT = {"zh": 10, "en": 40}
 _CLAUSE_BREAK_ZH = re.compile(r"[,.;:!?，。；：！？、]|就|否则|不然|要不|再|才|的话")
 _CLAUSE_BREAK_EN = re.compile(
-    r"[,.;:!?]|\b(?:or|otherwise|else|then|unless|if|but|i'll|i will|we'll|we will|next)\b"
+    r"[,.;:!?]|\b(?:or (?:i|we|else)|otherwise|then|unless|if|but|i'll|i will|we'll|we will)\b"
 )
 _NEGATION_ZH = re.compile(
     r"不会|不想|不打算|不准备|不用|不必|不需要|无意|没打算|没想|并不|不是要|不去|不愿"
 )
+_HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
 _NEGATION_EN = re.compile(
-    r"\b(?:not|never|no intention|no need|no plans?|rather not)\b|n't\b(?!.*\bhesitate\b)"
+    r"\b(?:not|never|no intention|no need|no plans?|rather not)\b"
+    r"|n't\b(?!.*\b(?:hesitate|make me)\b)"
 )
 
 
@@ -50,24 +52,39 @@ def _pick(
 
 
 def _negated(normalised: str, start: int) -> bool:
-    """Whether the clause right before ``start`` rules the cue out."""
-    chinese = bool(re.match(r"[\u3400-\u9fff]", normalised[start : start + 1]))
+    """Whether the clause right before ``start`` rules the cue out.
+
+    A Latin cue inside Chinese text ("不打算向NCC申诉") is read with the Chinese window, and
+    both languages' clause breaks and negations apply.
+    """
+    chinese = _HAN_CHAR.search(normalised[max(0, start - 3) : start + 1]) is not None
     before = normalised[max(0, start - _CUE_CONTEXT["zh" if chinese else "en"]) : start]
-    breaks = list((_CLAUSE_BREAK_ZH if chinese else _CLAUSE_BREAK_EN).finditer(before))
-    clause = before[breaks[-1].end() :] if breaks else before
-    return (_NEGATION_ZH if chinese else _NEGATION_EN).search(clause) is not None
+    cut = 0
+    for breaks in (_CLAUSE_BREAK_ZH, _CLAUSE_BREAK_EN):
+        for found in breaks.finditer(before):
+            cut = max(cut, found.end())
+    clause = before[cut:]
+    return _NEGATION_ZH.search(clause) is not None or _NEGATION_EN.search(clause) is not None
 
 
-def crisis_rule_terms(item: AnalysedText) -> dict[str, list[str]]:
-    """Crisis cues per signal, leaving out cues whose every occurrence is negated."""
+def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> dict[str, list[str]]:
+    """Crisis cues per signal, leaving out cues whose every occurrence is negated.
+
+    ``negated``, when given, receives the signals that were named only in negated clauses.
+    """
     found: dict[str, list[str]] = {}
+    ruled_out: set[str] = set()
     for hit in item.hits:
         if not hit.key.startswith("crisis."):
             continue
+        signal = hit.key.removeprefix("crisis.")
         starts = [match.start() for match in re.finditer(re.escape(hit.term), item.normalised)]
         if starts and all(_negated(item.normalised, start) for start in starts):
+            ruled_out.add(signal)
             continue
-        found.setdefault(hit.key.removeprefix("crisis."), []).append(hit.term)
+        found.setdefault(signal, []).append(hit.term)
+    if negated is not None:
+        negated.update(ruled_out - found.keys())
     return found
 
 

@@ -391,12 +391,25 @@ def _validate(
     known_rows = next((data.rows for data in heads if data.kind == "sigmoid"), None)
     if crisis_probabilities and known_rows is not None:
         rows = known_rows[validation[known_rows]]
-        any_probability = (
+        any_probability = np.array(
             crisis_probabilities["crisis:any"][rows]
             if "crisis:any" in crisis_probabilities
             else np.max([values[rows] for values in crisis_probabilities.values()], axis=0)
         )
-        rule_hits = np.asarray([bool(crisis_rule_terms(analysed[row])) for row in rows])
+        rule_hits = np.zeros(len(rows), dtype=bool)
+        for position, row in enumerate(rows):
+            negated: set[str] = set()
+            rule_hits[position] = bool(crisis_rule_terms(analysed[row], negated))
+            if negated and not rule_hits[position]:
+                # As at prediction: with every cue ruled out, only another signal's own head
+                # (at 0.5) can still raise the crisis.
+                others = [
+                    values[row]
+                    for name, values in crisis_probabilities.items()
+                    if name != "crisis:any" and name.removeprefix("crisis:") not in negated
+                ]
+                if max(others, default=0.0) < 0.5:
+                    any_probability[position] = 0.0
         truth = np.zeros(len(rows), dtype=bool)
         for data in heads:
             if data.kind == "sigmoid" and data.name != "crisis:any":

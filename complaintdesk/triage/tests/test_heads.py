@@ -114,6 +114,28 @@ def test_lexicon_rules_triage_without_any_model():
     assert result.model_version == "rules"
 
 
+@pytest.mark.parametrize(
+    ("text", "signals"),
+    [
+        ("三天内不处理,我就发微博曝光你们", ["media"]),
+        ("我已經向NCC檢舉了,請盡快處理", ["regulator"]),
+        ("If you don't fix it by Friday I'll go to the papers and Ofcom", ["media", "regulator"]),
+        ("Don't make me take you to the small claims court over £18.", ["legal"]),
+        ("I won't hesitate to contact Ofcom if this happens again.", ["regulator"]),
+        ("我不想闹到媒体,也不打算去工信部,只想把钱退回来", []),
+        ("I'm not going to the press or the ombudsman, just refund the £9.", []),
+        ("客戶表示不想找媒體,也不打算向NCC申訴,只希望道歉", []),
+        ("YouTube keeps buffering every evening and TikTok won't load either.", []),
+        ("刷个抖音都卡,微博图片也加载不出来", []),
+    ],
+)
+def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
+    # The guide: a signal is the customer's own threat, intention or report; a negated
+    # action or an app used on the network is not one.
+    [result] = RuleBasedTriager().predict([text])
+    assert result.crisis_signals == signals
+
+
 def test_predict_facade_adds_guidance_in_the_complaint_language(shipped_model):
     [result] = predict(["營業廳人員態度很差,我要求道歉"], model=shipped_model, with_guidance=True)
     assert result.guidance is not None
