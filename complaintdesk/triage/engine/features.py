@@ -84,7 +84,9 @@ def analyse(text: str, lexicon: Lexicon) -> AnalysedText:
         language=language,
         words=tuple(tokenise(normalised)),
         hits=tuple(lexicon.find(normalised)),
-        shape=_shape_columns(text, normalised),
+        shape=_shape_columns(
+            normalised, len(_ASCII_LETTER.findall(text)), len(_UPPER_LETTER.findall(text))
+        ),
     )
 
 
@@ -97,22 +99,41 @@ def analyse_batch(texts: Sequence[str], lexicon: Lexicon) -> list[AnalysedText]:
         normalised = [item[0] for item in normalised_languages]
         words = tokenise_batch(normalised)
         hits = lexicon.find_batch(normalised)
+        letters, upper = _ascii_letter_counts(chunk)
         result.extend(
             AnalysedText(
                 normalised=text_normalised,
                 language=language,
                 words=tuple(text_words),
                 hits=tuple(text_hits),
-                shape=_shape_columns(text, text_normalised),
+                shape=_shape_columns(text_normalised, text_letters, text_upper),
             )
-            for text, (text_normalised, language), text_words, text_hits in zip(
-                chunk, normalised_languages, words, hits, strict=True
+            for (text_normalised, language), text_words, text_hits, text_letters, text_upper in zip(
+                normalised_languages, words, hits, letters, upper, strict=True
             )
         )
     return result
 
 
-def _shape_columns(text: str, normalised: str) -> tuple[int, ...]:
+def _ascii_letter_counts(texts: Sequence[str]) -> tuple[list[int], list[int]]:
+    """ASCII letters and capitals per text, counted with numpy over the whole batch."""
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1:
+        return (
+            [len(_ASCII_LETTER.findall(text)) for text in texts],
+            [len(_UPPER_LETTER.findall(text)) for text in texts],
+        )
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    document = np.cumsum(codes == 0)
+    upper = (codes >= ord("A")) & (codes <= ord("Z"))
+    letters = upper | ((codes >= ord("a")) & (codes <= ord("z")))
+    return (
+        np.bincount(document[letters], minlength=len(texts)).tolist(),
+        np.bincount(document[upper], minlength=len(texts)).tolist(),
+    )
+
+
+def _shape_columns(normalised: str, letters: int, upper: int) -> tuple[int, ...]:
     length = len(normalised)
     columns = [0 if length < 40 else 1 if length < 100 else 2 if length < 250 else 3]
     exclamations = normalised.count("!")
@@ -123,8 +144,7 @@ def _shape_columns(text: str, normalised: str) -> tuple[int, ...]:
         columns.append(8)
     if normalised.count("?") >= 2:
         columns.append(9)
-    letters = len(_ASCII_LETTER.findall(text))
-    if letters >= 12 and len(_UPPER_LETTER.findall(text)) / letters > 0.3:
+    if letters >= 12 and upper / letters > 0.3:
         columns.append(10)
     return tuple(columns)
 
@@ -136,13 +156,21 @@ def char_gram_keys(normalised_texts: Sequence[str]) -> tuple[np.ndarray, np.ndar
     so the n of an n-gram is implied by which slots are filled, and the separator between
     documents (code point 0) marks grams that must be dropped.
     """
+    if not normalised_texts:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint64)
     joined = _SEPARATOR.join(normalised_texts)
     codes32 = np.frombuffer((_SEPARATOR + joined + _SEPARATOR).encode("utf-32-le"), np.uint32)
     # Digits 1-9 fold to 0, so amounts and dates generalise.
     codes32 = np.where((codes32 >= 0x31) & (codes32 <= 0x39), np.uint32(0x30), codes32)
     codes = codes32.astype(np.uint64)
+    # A NUL inside a text breaks grams like the separator but does not start a document.
     separators = codes32 == 0
-    document = np.cumsum(separators, dtype=np.int32) - 1
+    lengths = np.fromiter(
+        (len(text) + 1 for text in normalised_texts), np.int64, len(normalised_texts)
+    )
+    document = np.repeat(
+        np.arange(len(normalised_texts) + 1, dtype=np.int32), np.append(lengths, 1)
+    )
     first, second, third = codes[:-2], codes[1:-1], codes[2:]
     # Spaces alone carry nothing; spaces inside bigrams and trigrams mark word edges.
     unigram_ok = ~separators[1:-1] & (codes32[1:-1] != 32)

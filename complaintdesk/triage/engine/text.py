@@ -29,6 +29,11 @@ _FULL_WIDTH_TABLE.update(
     }
 )
 
+# The same folding as an array over the Basic Multilingual Plane, for whole batches.
+_FOLD_ARRAY = np.arange(0x10000, dtype=np.uint32)
+for _code, _target in _FULL_WIDTH_TABLE.items():
+    _FOLD_ARRAY[_code] = _target
+
 _T2S = opencc.OpenCC("t2s")
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -137,13 +142,19 @@ def normalise_and_detect_batch(texts: Sequence[str]) -> list[tuple[str, Language
     """:func:`normalise_and_detect` for many texts, with one pass of each step over the batch."""
     if len(texts) < 2 or any(BATCH_SEPARATOR in text for text in texts):
         return [normalise_and_detect(text) for text in texts]
-    folded_joined = fold_width(BATCH_SEPARATOR.join(texts))
+    raw_codes = np.frombuffer(BATCH_SEPARATOR.join(texts).encode("utf-32-le"), dtype=np.uint32)
+    codes = np.where(raw_codes < 0x10000, _FOLD_ARRAY[raw_codes & 0xFFFF], raw_codes)
+    folded_joined = codes.tobytes().decode("utf-32-le")
+    if not unicodedata.is_normalized("NFKC", folded_joined):
+        folded_joined = unicodedata.normalize("NFKC", folded_joined)
+        codes = np.frombuffer(folded_joined.encode("utf-32-le"), dtype=np.uint32)
     simplified_joined = _T2S.convert(folded_joined)
-    normalised_joined = _WHITESPACE.sub(" ", simplified_joined.lower())
     folded = folded_joined.split(BATCH_SEPARATOR)
     simplified = simplified_joined.split(BATCH_SEPARATOR)
-    normalised = normalised_joined.split(BATCH_SEPARATOR)
-    codes = np.frombuffer(folded_joined.encode("utf-32-le"), dtype=np.uint32)
+    # str.split() without arguments splits on exactly the characters ``\s`` matches.
+    normalised = [
+        " ".join(piece.split()) for piece in simplified_joined.lower().split(BATCH_SEPARATOR)
+    ]
     document = np.cumsum(codes == ord(BATCH_SEPARATOR))
     n_texts = len(texts)
 
@@ -177,10 +188,10 @@ def normalise_and_detect_batch(texts: Sequence[str]) -> list[tuple[str, Language
                 language = "zh-Hant" if changed and changed / han_count >= 0.04 else "zh-Hans"
             else:
                 language = _chinese_variant(folded[index], simplified[index], han_count)
-            text_normalised = normalised[index].strip()
+            text_normalised = normalised[index]
         else:
             # Without Han characters the single-text path skips t2s.
-            text_normalised = _WHITESPACE.sub(" ", folded[index].lower()).strip()
+            text_normalised = " ".join(folded[index].lower().split())
         if kana_hangul_counts[index] > han_count / 4:
             language = "other"
         elif not han_count or han_count * 4 < latin_letters:

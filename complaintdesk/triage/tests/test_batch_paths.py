@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 # Texts whose neighbours in a joined batch could mislead a careless batch scan: a crisis
 # pattern split across two texts ("…120" + "打不通…"), an English cue at a text's edge,
-# traditional and simplified side by side, empty and blank texts, a Greek final sigma and
-# text with the batch separator itself in it.
+# traditional and simplified side by side, empty and blank texts, a Greek final sigma,
+# odd whitespace and texts with the separators themselves in them.
 AWKWARD_TEXTS = [
     "家里老人突然晕倒,打了120",
     "打不通,急死了!!!",
@@ -42,6 +42,8 @@ AWKWARD_TEXTS = [
     "账单多扣了58元" + BATCH_SEPARATOR + "请退款",
     "call 999 now, no signal",
     "30户人家都没网",
+    "NO SIGNAL\x00 FOR THREE DAYS IN MY FLAT",
+    "tabs\tand\n\nnew  lines\u3000too",
 ]
 TEXTS = AWKWARD_TEXTS + [row[0] for row in UNSEEN_TELECOM]
 
