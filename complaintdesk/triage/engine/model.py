@@ -273,8 +273,9 @@ class TriageModel:
         if not allowed:
             return None
         row_probabilities = probabilities[head.name][row]
-        best = max(allowed, key=lambda index: row_probabilities[index])
-        within = float(row_probabilities[best] / max(row_probabilities[allowed].sum(), 1e-9))
+        candidates = row_probabilities[allowed]
+        best = allowed[int(candidates.argmax())]
+        within = float(row_probabilities[best] / max(candidates.sum(), 1e-9))
         confidences["subcategory"] = round(within, 4)
         return head.classes[best]
 
