@@ -153,6 +153,8 @@ _HONG_KONG_ID = re.compile(
 )
 # Taiwan national ID and resident certificate: a letter, 1/2 (8/9), eight digits.
 _TAIWAN_ID = re.compile(r"(?<![0-9A-Za-z])([A-Z][1289]\d{8})(?![0-9A-Za-z])")
+# Both ID shapes contain a capital letter right before a digit; most texts do not.
+_LETTER_DIGIT = re.compile(r"[A-Z]\d")
 # The letters in the order of their values 10, 11, … in the Taiwan ID checksum.
 _TAIWAN_LETTERS = "ABCDEFGHJKLMNPQRSTUVXYWZIO"
 _TAIWAN_WEIGHTS = (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1)
@@ -172,6 +174,8 @@ _ZH_FLAT = re.compile(
     r"(?:" + _CN_NUMERAL + r"[A-Za-z]?" + _FLAT_PART + r"|[A-Za-z]室){1,3}"
     r"(?:(?<=单元|單元)\d{2,4}(?![0-9]))?"
 )
+# The unit words alone, a quicker first check.
+_ZH_FLAT_UNITS = re.compile(r"座|栋|棟|幢|单元|單元|楼|樓|层|層|室")
 _ZH_FLAT_NEEDS = re.compile(
     r"[0-9A-Za-z一二三四五六七八九十](?:座|栋|棟|幢|单元|單元|楼|樓|层|層|室)"
 )
@@ -251,16 +255,12 @@ def find_pii(text: str) -> list[PiiSpan]:
     # Phones, ID numbers and cards all have seven digits or more; most complaints do not.
     if len(_ASCII_DIGIT.findall(text)) >= 7:
         _find_numbers(text, claim)
-    for match in _HONG_KONG_ID.finditer(text):
-        if hong_kong_id_is_valid(match.group(1), match.group(2) or match.group(3)):
-            claim("id_number", match.start(), match.end())
-    for match in _TAIWAN_ID.finditer(text):
-        if taiwan_id_is_valid(match.group(1)):
-            claim("id_number", match.start(), match.end())
+    if _LETTER_DIGIT.search(text):
+        _find_letter_ids(text, claim)
     if _ZH_ADDRESS_WORDS.search(text) and _ZH_ADDRESS_NEEDS.search(text):
         for match in _ZH_ADDRESS.finditer(text):
             claim("address", match.start(), match.end())
-    if _ZH_FLAT_NEEDS.search(text):
+    if _ZH_FLAT_UNITS.search(text) and _ZH_FLAT_NEEDS.search(text):
         for match in _ZH_FLAT.finditer(text):
             claim("address", match.start(), match.end())
     if _EN_ADDRESS_NEEDS.search(text):
@@ -268,6 +268,15 @@ def find_pii(text: str) -> list[PiiSpan]:
             claim("address", match.start(), match.end())
     found.sort(key=lambda span: span.start)
     return found
+
+
+def _find_letter_ids(text: str, claim: Callable[[PiiKind, int, int], None]) -> None:
+    for match in _HONG_KONG_ID.finditer(text):
+        if hong_kong_id_is_valid(match.group(1), match.group(2) or match.group(3)):
+            claim("id_number", match.start(), match.end())
+    for match in _TAIWAN_ID.finditer(text):
+        if taiwan_id_is_valid(match.group(1)):
+            claim("id_number", match.start(), match.end())
 
 
 def _find_numbers(text: str, claim: Callable[[PiiKind, int, int], None]) -> None:
