@@ -95,6 +95,10 @@ _NOT_WORDS = frozenset(" \t\n,.;:!?()[]<>\"'-~/\\|@#$%^&*_+=`{}，。；：！�
 _NOT_WORDS_OR_EMPTY = _NOT_WORDS | {""}
 # Joins tokens of a batch (a control character rjieba never puts inside a token).
 _GLUE = "\x01"
+# A glued token that is one non-word character (the glue after it stays).
+_NOT_WORD_TOKEN = re.compile(
+    _GLUE + "[" + "".join(re.escape(char) for char in sorted(_NOT_WORDS)) + "](?=" + _GLUE + ")"
+)
 
 
 def fold_width(text: str) -> str:
@@ -255,12 +259,13 @@ def tokenise_batch(normalised_texts: Sequence[str]) -> list[list[str]]:
         return [tokenise(text) for text in normalised_texts]
     tokens = rjieba.cut(joined)
     if _GLUE not in joined:
-        # Splitting strings is done in C: glue the tokens, cut at the separators, unglue.
-        pieces = _GLUE.join(tokens).split(BATCH_SEPARATOR)
+        # All string work in C: glue the tokens, drop the single-character non-words, cut
+        # at the separators, unglue.
+        glued = _NOT_WORD_TOKEN.sub("", _GLUE + _GLUE.join(tokens) + _GLUE)
+        pieces = glued.split(BATCH_SEPARATOR)
         if len(pieces) == len(normalised_texts):
             return [
-                [token for token in piece.split(_GLUE) if token not in _NOT_WORDS_OR_EMPTY]
-                for piece in pieces
+                piece.strip(_GLUE).split(_GLUE) if piece.strip(_GLUE) else [] for piece in pieces
             ]
     result: list[list[str]] = [[]]
     for token in tokens:
