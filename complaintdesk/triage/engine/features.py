@@ -15,6 +15,7 @@ capped by document frequency. Everything is float32.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
@@ -353,11 +354,13 @@ class FeatureSpace:
     _char_lookup: np.ndarray = field(init=False, repr=False)
     _word_lookup: np.ndarray = field(init=False, repr=False)
     _lexicon_column: dict[str, int] = field(init=False, repr=False)
+    _words_by_id: dict[int, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._char_lookup = _column_lookup(self.char_buckets)
         self._word_lookup = _column_lookup(self.word_buckets)
         self._lexicon_column = {key: column for column, key in enumerate(self.lexicon_keys)}
+        self._words_by_id = {number: word for word, number in self.word_ids.items()}
 
     @property
     def n_features(self) -> int:
@@ -574,25 +577,15 @@ class FeatureSpace:
             len(self.word_buckets),
             len(self.lexicon_keys),
         )
-        char_key_of: dict[int, int] | None = None
-        word_key_of: dict[int, int] | None = None
-        words_by_id: dict[int, str] = {}
+        words_by_id = self._words_by_id
 
         def name(column: int) -> str:
-            nonlocal char_key_of, word_key_of, words_by_id
             if column < n_char:
-                if char_key_of is None:
-                    char_key_of = char_names.of_document(row)
-                key = char_key_of.get(column)
+                key = char_names.key(row, column)
                 return decode_char_key(key) if key is not None else ""
             column -= n_char
             if column < n_word:
-                if word_key_of is None:
-                    word_key_of = word_names.of_document(row)
-                    words_by_id = {
-                        self.word_ids[word]: word for word in item.words if word in self.word_ids
-                    }
-                key = word_key_of.get(column)
+                key = word_names.key(row, column)
                 if key is None:
                     return ""
                 first, second = key >> 32, key & 0xFFFFFFFF
@@ -616,13 +609,14 @@ class _FirstKeys:
     ) -> None:
         found = columns >= 0
         composite = documents[found].astype(np.int64) * (1 << 32) + columns[found]
-        self._composite, first = np.unique(composite, return_index=True)
-        self._keys = keys[found][first]
-        self._bounds = np.searchsorted(
-            self._composite, np.arange(n_documents + 1, dtype=np.int64) * (1 << 32)
-        ).tolist()
+        unique, first = np.unique(composite, return_index=True)
+        # Plain lists: a handful of look-ups per text, each a C-level bisection.
+        self._composite: list[int] = unique.tolist()
+        self._keys: list[int] = keys[found][first].tolist()
 
-    def of_document(self, document: int) -> dict[int, int]:
-        start, stop = self._bounds[document], self._bounds[document + 1]
-        columns = (self._composite[start:stop] & 0xFFFFFFFF).tolist()
-        return dict(zip(columns, self._keys[start:stop].tolist(), strict=True))
+    def key(self, document: int, column: int) -> int | None:
+        wanted = (document << 32) + column
+        position = bisect_left(self._composite, wanted)
+        if position < len(self._composite) and self._composite[position] == wanted:
+            return self._keys[position]
+        return None

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 1
 _EXPLANATION_SIZE = 4
+_EXPLANATION_CANDIDATES = 48
 # Once a text is judged a crisis, a signal is named when its own head gives it this much.
 _SIGNAL_NAMED_AT = 0.5
 
@@ -115,6 +116,7 @@ class TriageModel:
     thresholds: Thresholds
     metadata: dict[str, Any]
     lexicon: Lexicon = field(default_factory=load_lexicon)
+    _head_means: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def version(self) -> str:
@@ -325,24 +327,36 @@ class TriageModel:
         ]
         return signals, explanations
 
-    @staticmethod
-    def _explain(head: Head, label: str, features: _RowFeatures, item: AnalysedText) -> list[str]:
+    def _explain(
+        self, head: Head, label: str, features: _RowFeatures, item: AnalysedText
+    ) -> list[str]:
         """The features that pushed this label up most, as readable terms and rules."""
         if len(features.columns) == 0:
             return []
         block = features.weights[:, head.start : head.stop]
         index = head.classes.index(label)
         # Relative to the other labels, so words common to every label do not show.
-        relative = block[:, index] - block.mean(axis=1) if head.kind == "softmax" else block[:, 0]
+        relative = (
+            block[:, index] - self._label_means(head)[features.columns]
+            if head.kind == "softmax"
+            else block[:, 0]
+        )
         contribution = features.values * relative
-        order = np.argsort(-contribution).tolist()
-        contributions = contribution.tolist()
-        columns = features.columns
+        order = np.argsort(-contribution)
+        # The loop rarely looks past the first few dozen; convert only those to Python.
+        shown = min(len(order), _EXPLANATION_CANDIDATES)
+        columns = features.columns[order[:shown]].tolist()
+        contributions = contribution[order[:shown]].tolist()
         chosen: list[str] = []
-        for position in order:
-            if contributions[position] <= 0 or len(chosen) >= _EXPLANATION_SIZE:
+        for rank, value in enumerate(contributions):
+            if value <= 0 or len(chosen) >= _EXPLANATION_SIZE:
                 break
-            name = features.names(int(columns[position]))
+            if rank == shown - 1 and shown < len(order):
+                # Ran out of converted candidates: take the rest too.
+                columns = features.columns[order].tolist()
+                contributions.extend(contribution[order[shown:]].tolist())
+                shown = len(order)
+            name = features.names(columns[rank])
             if not name or name.startswith("shape:lang:"):
                 continue
             if name.startswith("lexicon:"):
@@ -354,6 +368,15 @@ class TriageModel:
                 continue
             chosen.append(name)
         return chosen
+
+    def _label_means(self, head: Head) -> np.ndarray:
+        """Per feature, the mean weight over the head's labels (computed once per head;
+        the same numbers as the mean over a text's gathered rows)."""
+        means = self._head_means.get(head.name)
+        if means is None:
+            means = self.weights[:, head.start : head.stop].mean(axis=1)
+            self._head_means[head.name] = means
+        return means
 
     def save(self, directory: Path) -> None:
         """Write ``weights.npz`` and ``metadata.json`` into ``directory``."""
