@@ -31,6 +31,8 @@ _CLAUSE_BREAK_EN = re.compile(
 _NEGATION_ZH = re.compile(
     r"不会|不想|不打算|不准备|不用|不必|不需要|无意|没打算|没想|并不|不是要|不去|不愿"
 )
+# Every negation above contains one of these; a text without any has no negated cue.
+_NEGATION_HINTS = ("不", "无意", "没", "not", "never", "no", "n't", "rather")
 _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
 _NEGATION_EN = re.compile(
     r"\b(?:not|never|no intention|no need|no plans?|rather not)\b"
@@ -74,18 +76,30 @@ def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> di
     """
     found: dict[str, list[str]] = {}
     ruled_out: set[str] = set()
+    text = item.normalised
+    may_be_negated = any(hint in text for hint in _NEGATION_HINTS)
     for hit in item.hits:
         if not hit.key.startswith("crisis."):
             continue
         signal = hit.key.removeprefix("crisis.")
-        starts = [match.start() for match in re.finditer(re.escape(hit.term), item.normalised)]
-        if starts and all(_negated(item.normalised, start) for start in starts):
+        if may_be_negated and _every_occurrence_negated(text, hit.term):
             ruled_out.add(signal)
             continue
         found.setdefault(signal, []).append(hit.term)
     if negated is not None:
         negated.update(ruled_out - found.keys())
     return found
+
+
+def _every_occurrence_negated(text: str, term: str) -> bool:
+    start = text.find(term)
+    if start < 0:
+        return False
+    while start >= 0:
+        if not _negated(text, start):
+            return False
+        start = text.find(term, start + len(term))
+    return True
 
 
 class RuleBasedTriager:
