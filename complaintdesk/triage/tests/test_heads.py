@@ -29,20 +29,7 @@ def test_unseen_texts_are_not_in_the_corpus():
     assert not corpus_texts & {row[0] for row in UNSEEN_TELECOM}
 
 
-# Known weakness of the shipped model (0.57 on these texts): strict, so this fails as soon as
-# the behaviour head is good enough and the mark must go.
-BEHAVIOUR_BELOW_FLOOR = pytest.mark.xfail(
-    strict=True, reason="behaviour head scores 0.57 macro-F1 on the unseen texts"
-)
-
-
-@pytest.mark.parametrize(
-    "head",
-    [
-        pytest.param(head, marks=BEHAVIOUR_BELOW_FLOOR) if head == "behaviour" else head
-        for head in HEAD_COLUMNS
-    ],
-)
+@pytest.mark.parametrize("head", HEAD_COLUMNS)
 def test_head_generalises_to_unseen_telecom_complaints(head, unseen_results):
     truth = [row[HEAD_COLUMNS[head]] for row in UNSEEN_TELECOM]
     predicted = [getattr(result, head) for result in unseen_results]
@@ -62,7 +49,6 @@ def test_crisis_recall_on_unseen_complaints(unseen_results):
     assert true_positive / actual >= 0.9
 
 
-@pytest.mark.xfail(strict=True, reason="crisis precision is 14/23 on the unseen texts")
 def test_crisis_precision_on_unseen_complaints(unseen_results):
     true_positive, _, predicted = _crisis_counts(unseen_results)
     assert true_positive / predicted >= 0.8
