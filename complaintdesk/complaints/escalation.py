@@ -142,23 +142,18 @@ class SweepReport:
     escalated: list[str] = field(default_factory=list)
 
 
-# The claims below set the sweep's next look in the same UPDATE (see sla.next_check_at):
-# a first response still awaited is looked at again at its due time.
-_AWAITING_FIRST_RESPONSE = Q(
-    first_responded_at=None,
-    first_response_breached_at=None,
-    first_response_due_at__isnull=False,
-)
-
-
 def _first_response_missed(complaint: Complaint, now: datetime) -> bool:
     due = complaint.first_response_due_at
-    return (
-        due is not None
-        and due <= now
-        and complaint.first_responded_at is None
-        and complaint.first_response_breached_at is None
-    )
+    return sla.awaiting_first_response(complaint) and due is not None and due <= now
+
+
+def _schedule_next_look(pk: int) -> Complaint:
+    """After a claim, in its transaction (the row is locked): the sweep's next look, by the
+    clock's one rule (sla.next_check_at). Returns the row as the claim left it."""
+    claimed = Complaint.objects.get(pk=pk)
+    claimed.sla_check_at = sla.next_check_at(claimed)
+    Complaint.objects.filter(pk=pk).update(sla_check_at=claimed.sla_check_at)
+    return claimed
 
 
 def _report_missed_first_response(
@@ -172,20 +167,10 @@ def _report_missed_first_response(
             first_responded_at=None,
             first_response_breached_at=None,
             first_response_due_at__lte=now,
-        ).update(
-            first_response_breached_at=now,
-            sla_check_at=Case(
-                When(sla_breached_at__isnull=False, then=Value(None)),
-                When(
-                    Q(sla_warned_at=None, sla_warn_at__lt=F("resolution_due_at")),
-                    then=F("sla_warn_at"),
-                ),
-                default=F("resolution_due_at"),
-                output_field=DateTimeField(),
-            ),
-        )
+        ).update(first_response_breached_at=now)
         if claimed != 1:
             return False
+        _schedule_next_look(complaint.pk)
         assignee = complaint.assignee
         recipients = [assignee] if assignee is not None and assignee.is_active else []
         recipients += [
@@ -226,19 +211,10 @@ def _warn(complaint: Complaint, now: datetime, supervisors: _Supervisors) -> boo
             sla_paused_at=None,
             sla_warned_at=None,
             sla_warn_at__lte=now,
-        ).update(
-            sla_warned_at=now,
-            sla_check_at=Case(
-                When(
-                    _AWAITING_FIRST_RESPONSE & Q(first_response_due_at__lt=F("resolution_due_at")),
-                    then=F("first_response_due_at"),
-                ),
-                default=F("resolution_due_at"),
-                output_field=DateTimeField(),
-            ),
-        )
+        ).update(sla_warned_at=now)
         if claimed != 1:
             return False
+        _schedule_next_look(complaint.pk)
         assignee = complaint.assignee
         recipients = (
             [assignee]
@@ -284,11 +260,6 @@ def _escalate(complaint: Complaint, now: datetime, supervisors: _Supervisors) ->
             sla_breached_at=now,
             escalated_at=now,
             sla_warned_at=Coalesce(F("sla_warned_at"), Value(now, output_field=DateTimeField())),
-            sla_check_at=Case(
-                When(_AWAITING_FIRST_RESPONSE, then=F("first_response_due_at")),
-                default=Value(None),
-                output_field=DateTimeField(),
-            ),
             urgency=Case(
                 When(urgency__lt=Level.CRITICAL, then=F("urgency") + 1),
                 default=F("urgency"),
@@ -297,7 +268,7 @@ def _escalate(complaint: Complaint, now: datetime, supervisors: _Supervisors) ->
         )
         if claimed != 1:
             return False
-        urgency = Complaint.objects.filter(pk=complaint.pk).values_list("urgency", flat=True).get()
+        urgency = _schedule_next_look(complaint.pk).urgency
         managers = supervisors.of(complaint.department_id)
         subject = _("Complaint %(number)s is past its time limit and escalated to you") % {
             "number": complaint.tracking_number

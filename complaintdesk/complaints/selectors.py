@@ -117,7 +117,7 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
         overdue &= Q(sla_paused_at__isnull=True)
         queryset = queryset.filter(overdue) if filters.overdue else queryset.exclude(overdue)
     if filters.at_risk:
-        queryset = queryset.filter(sla_warn_at__lte=clock.now())
+        queryset = _at_risk(queryset, clock.now())
     if filters.needs_triage is not None:
         queryset = queryset.filter(needs_triage=filters.needs_triage)
     if filters.crisis is not None:
@@ -138,8 +138,16 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
     if filters.received_to:
         queryset = queryset.filter(received_at__lt=filters.received_to)
     if filters.at_risk:
-        return queryset.order_by("resolution_due_at", "id")
+        return queryset.order_by(*_MOST_PRESSING_FIRST)
     return queryset.order_by("-received_at", "-id")
+
+
+# The at-risk rule, shared by the queue below and the list's "at risk" filter.
+_MOST_PRESSING_FIRST = ("resolution_due_at", "id")
+
+
+def _at_risk(queryset: QuerySet[Complaint], now: datetime) -> QuerySet[Complaint]:
+    return queryset.filter(sla_warn_at__lte=now)
 
 
 def complaint_at_risk_list(
@@ -151,12 +159,12 @@ def complaint_at_risk_list(
     is one index range scan however many complaints are open.
     """
     now = now or clock.now()
-    queryset = complaints_visible_to(user).filter(sla_warn_at__lte=now)
+    queryset = _at_risk(complaints_visible_to(user), now)
     if overdue_only:
         queryset = queryset.filter(resolution_due_at__lte=now)
     return queryset.select_related(
         "customer", "department", "assignee", "content_category", "nature"
-    ).order_by("resolution_due_at", "id")
+    ).order_by(*_MOST_PRESSING_FIRST)
 
 
 def complaint_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:

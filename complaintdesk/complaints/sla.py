@@ -138,19 +138,23 @@ def _used(
     return max(ZERO, at - start - complaint.sla_paused_wall)
 
 
+def awaiting_first_response(complaint: Complaint) -> bool:
+    """No first response yet and the sweep has not reported it missed: its due time counts."""
+    return (
+        complaint.first_response_due_at is not None
+        and complaint.first_responded_at is None
+        and complaint.first_response_breached_at is None
+    )
+
+
 def next_check_at(complaint: Complaint) -> datetime | None:
     """When the escalation sweep must next look: a missed first response, the warning, the
     breach, whichever comes first; never while paused or once everything has happened."""
     if complaint.sla_paused_at is not None:
         return None
     checks: list[datetime] = []
-    first_due = complaint.first_response_due_at
-    if (
-        first_due is not None
-        and complaint.first_responded_at is None
-        and complaint.first_response_breached_at is None
-    ):
-        checks.append(first_due)
+    if awaiting_first_response(complaint) and complaint.first_response_due_at is not None:
+        checks.append(complaint.first_response_due_at)
     due = complaint.resolution_due_at
     if due is not None and complaint.sla_breached_at is None:
         warn = complaint.sla_warn_at
