@@ -181,6 +181,11 @@ _ZH_FLAT_NEEDS = re.compile(
 )
 # Service numbers (China 400/800, North American toll-free) belong to businesses.
 _BUSINESS_NUMBER = re.compile(r"(?:400|800|833|844|855|866|877|888)\d{7}")
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def _is_business_number(number: str) -> bool:
+    return _BUSINESS_NUMBER.fullmatch(_NOT_DIGIT.sub("", number)) is not None
 
 
 def _has_birth_date(digits: str) -> bool:
@@ -286,7 +291,7 @@ def _find_numbers(text: str, claim: Callable[[PiiKind, int, int], None]) -> None
     # A number with a country prefix (+86…, 0086…) is a phone even if it passes Luhn.
     _find_phones(text, claim, _PHONE_PATTERNS[:2], with_cues=False)
     for match in _BANK_CARD.finditer(text):
-        digits = re.sub(r"\D", "", match.group(1))
+        digits = _NOT_DIGIT.sub("", match.group(1))
         # An 18-digit run shaped like an ID number is judged as one, never as a card.
         if len(digits) == 18 and _has_birth_date(digits):
             continue
@@ -311,7 +316,7 @@ def _find_phones(
             start, end = match.start(), match.end()
             if not 7 <= _digit_count(match.group()) <= 15:
                 continue
-            if _BUSINESS_NUMBER.fullmatch(re.sub(r"\D", "", match.group())):
+            if _is_business_number(match.group()):
                 continue
             if _is_reference_number(text, start) and not _PHONE_CUE.search(
                 text[max(0, start - 12) : start]
@@ -321,10 +326,10 @@ def _find_phones(
     if not with_cues:
         return
     for match in _CUED_PHONE.finditer(text):
-        digits = re.sub(r"\D", "", match.group(1))
+        number = match.group(1)
         if (
-            len(digits) >= 7
-            and not _BUSINESS_NUMBER.fullmatch(digits)
+            _digit_count(number) >= 7
+            and not _is_business_number(number)
             and _PHONE_CUE.search(text[max(0, match.start() - 12) : match.start()])
         ):
             claim("phone", match.start(1), match.end(1))
