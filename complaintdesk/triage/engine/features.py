@@ -7,9 +7,10 @@ Blocks, each L2-normalised on its own and weighted:
 - lexicon hits (one column per cue key, e.g. ``crisis.media``);
 - shape: length, exclamation and question marks, capitals, language.
 
-Gram keys are hashed into 2**20 buckets per block (the hashing trick: no vocabulary sort,
-linear time); only buckets seen in at least ``min_df`` training texts become columns,
-capped by document frequency. Everything is float32.
+Gram keys are hashed into 2**hash_bits buckets per block (the hashing trick: no vocabulary
+sort, linear time; 20 bits for the complaint corpus, more for sets of tens of thousands of
+long texts, where grams would collide); only buckets seen in at least ``min_df`` training
+texts become columns, capped by document frequency. Everything is float32.
 """
 
 from __future__ import annotations
@@ -38,10 +39,9 @@ from complaintdesk.triage.engine.text import (
 
 _BITS = 21  # every code point fits in 21 bits, so three fit in one uint64
 _SEPARATOR = "\x00"
+# The default (and every model saved before the size was a setting).
 HASH_BITS = 20
-_HASH_SIZE = 1 << HASH_BITS
 _HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
-_HASH_SHIFT = np.uint64(64 - HASH_BITS)
 _WORD_SALT = np.uint64(0x5BD1E9955BD1E995)
 SHAPE_FEATURES: tuple[str, ...] = (
     "length<40",
@@ -225,11 +225,13 @@ def word_gram_keys(
     return documents, keys
 
 
-def bucket_of(keys: np.ndarray, salt: np.uint64 | None = None) -> np.ndarray:
-    """Multiplicative (Fibonacci) hash of 64-bit keys into 2**HASH_BITS buckets."""
+def bucket_of(
+    keys: np.ndarray, salt: np.uint64 | None = None, hash_bits: int = HASH_BITS
+) -> np.ndarray:
+    """Multiplicative (Fibonacci) hash of 64-bit keys into 2**hash_bits buckets."""
     mixed = keys ^ salt if salt is not None else keys
     with np.errstate(over="ignore"):
-        hashed: np.ndarray = (mixed * _HASH_MULTIPLIER) >> _HASH_SHIFT
+        hashed: np.ndarray = (mixed * _HASH_MULTIPLIER) >> np.uint64(64 - hash_bits)
     return hashed.astype(np.int32)
 
 
@@ -242,6 +244,7 @@ class KeyBatch:
     char_buckets: np.ndarray
     word_documents: np.ndarray
     word_buckets: np.ndarray
+    hash_bits: int = HASH_BITS
     # The gram keys themselves, kept only when explanations will name columns.
     char_keys: np.ndarray | None = None
     word_keys: np.ndarray | None = None
@@ -257,7 +260,7 @@ class KeyBatch:
                 if block == "char"
                 else (self.word_documents, self.word_buckets)
             )
-            matrix = _count_matrix(documents, buckets, self.n_documents, _HASH_SIZE)
+            matrix = _count_matrix(documents, buckets, self.n_documents, 1 << self.hash_bits)
             found = _BucketCounts(matrix.indptr, matrix.indices, matrix.data)
             self._counts[block] = found
         return found
@@ -289,11 +292,11 @@ def _count_matrix(
 
 
 def _kept_buckets(
-    counts: _BucketCounts, rows: np.ndarray, min_df: int, max_features: int
+    counts: _BucketCounts, rows: np.ndarray, min_df: int, max_features: int, hash_bits: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Buckets that become columns (sorted) and their idf, from the rows selected for fitting."""
     selected = rows[counts.row_of_entry()]
-    document_frequency = np.bincount(counts.buckets[selected], minlength=_HASH_SIZE)
+    document_frequency = np.bincount(counts.buckets[selected], minlength=1 << hash_bits)
     keep = np.flatnonzero(document_frequency >= min_df)
     if len(keep) > max_features:
         # Highest document frequency first; ties broken by bucket so the choice is stable.
@@ -304,8 +307,8 @@ def _kept_buckets(
     return keep.astype(np.int64), idf.astype(np.float32)
 
 
-def _column_lookup(kept: np.ndarray) -> np.ndarray:
-    lookup = np.full(_HASH_SIZE, -1, dtype=np.int32)
+def _column_lookup(kept: np.ndarray, hash_bits: int) -> np.ndarray:
+    lookup = np.full(1 << hash_bits, -1, dtype=np.int32)
     lookup[kept] = np.arange(len(kept), dtype=np.int32)
     return lookup
 
@@ -351,14 +354,15 @@ class FeatureSpace:
     word_weight: float = 0.8
     lexicon_weight: float = 0.5
     shape_weight: float = 0.3
+    hash_bits: int = HASH_BITS
     _char_lookup: np.ndarray = field(init=False, repr=False)
     _word_lookup: np.ndarray = field(init=False, repr=False)
     _lexicon_column: dict[str, int] = field(init=False, repr=False)
     _words_by_id: dict[int, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._char_lookup = _column_lookup(self.char_buckets)
-        self._word_lookup = _column_lookup(self.word_buckets)
+        self._char_lookup = _column_lookup(self.char_buckets, self.hash_bits)
+        self._word_lookup = _column_lookup(self.word_buckets, self.hash_bits)
         self._lexicon_column = {key: column for column, key in enumerate(self.lexicon_keys)}
         self._words_by_id = {number: word for word, number in self.word_ids.items()}
 
@@ -379,16 +383,21 @@ class FeatureSpace:
 
     @staticmethod
     def hash_batch(
-        analysed: Sequence[AnalysedText], word_ids: dict[str, int], *, keep_keys: bool = False
+        analysed: Sequence[AnalysedText],
+        word_ids: dict[str, int],
+        *,
+        keep_keys: bool = False,
+        hash_bits: int = HASH_BITS,
     ) -> KeyBatch:
         char_documents, char_keys = char_gram_keys([item.normalised for item in analysed])
         word_documents, word_keys = word_gram_keys([item.words for item in analysed], word_ids)
         return KeyBatch(
             n_documents=len(analysed),
             char_documents=char_documents,
-            char_buckets=bucket_of(char_keys),
+            char_buckets=bucket_of(char_keys, hash_bits=hash_bits),
             word_documents=word_documents,
-            word_buckets=bucket_of(word_keys, _WORD_SALT),
+            word_buckets=bucket_of(word_keys, _WORD_SALT, hash_bits),
+            hash_bits=hash_bits,
             char_keys=char_keys if keep_keys else None,
             word_keys=word_keys if keep_keys else None,
         )
@@ -408,18 +417,19 @@ class FeatureSpace:
         """Choose columns from the ``rows`` of ``batch`` (default: all)."""
         if rows is None:
             rows = np.ones(batch.n_documents, dtype=bool)
+        bits = batch.hash_bits
         char_buckets, char_idf = _kept_buckets(
-            batch.counts("char"), rows, min_df, max_char_features
+            batch.counts("char"), rows, min_df, max_char_features, bits
         )
         word_buckets, word_idf = _kept_buckets(
-            batch.counts("word"), rows, min_df, max_word_features
+            batch.counts("word"), rows, min_df, max_word_features, bits
         )
         # Ship only words whose own bucket is a column: a word whose unigram is too rare
         # to keep is almost never part of a frequent bigram.
-        kept = np.zeros(_HASH_SIZE, dtype=bool)
+        kept = np.zeros(1 << bits, dtype=bool)
         kept[word_buckets] = True
         words = list(word_ids)
-        unigram_buckets = bucket_of(np.arange(1, len(words) + 1, dtype=np.uint64), _WORD_SALT)
+        unigram_buckets = bucket_of(np.arange(1, len(words) + 1, dtype=np.uint64), _WORD_SALT, bits)
         shipped = [word for word, keep in zip(words, kept[unigram_buckets], strict=True) if keep]
         # Renumbering changes bigram keys, so hash again with the shipped ids at transform
         # time; the buckets chosen above were computed with the training ids, hence keep
@@ -431,10 +441,17 @@ class FeatureSpace:
             word_buckets=word_buckets,
             word_idf=word_idf,
             lexicon_keys=tuple(lexicon_keys),
+            hash_bits=bits,
+        )
+
+    def hash(self, analysed: Sequence[AnalysedText], *, keep_keys: bool = False) -> KeyBatch:
+        """The texts' grams hashed with this space's word ids and hash size."""
+        return self.hash_batch(
+            analysed, self.word_ids, keep_keys=keep_keys, hash_bits=self.hash_bits
         )
 
     def transform(self, analysed: Sequence[AnalysedText]) -> sp.csr_matrix:
-        return self.transform_hashed(self.hash_batch(analysed, self.word_ids), analysed)
+        return self.transform_hashed(self.hash(analysed), analysed)
 
     def transform_hashed(self, batch: KeyBatch, analysed: Sequence[AnalysedText]) -> sp.csr_matrix:
         """:meth:`transform` of texts already hashed with this space's word ids."""
@@ -551,7 +568,7 @@ class FeatureSpace:
         """:meth:`namer` for every text of a batch, with the grams hashed once for all
         (``batch``: the texts hashed with ``keep_keys``, when the caller has it)."""
         if batch is None or batch.char_keys is None or batch.word_keys is None:
-            batch = self.hash_batch(analysed, self.word_ids, keep_keys=True)
+            batch = self.hash(analysed, keep_keys=True)
         assert batch.char_keys is not None and batch.word_keys is not None
         char_names = _FirstKeys(
             batch.char_documents,

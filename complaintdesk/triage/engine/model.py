@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from complaintdesk.triage.engine import pii
-from complaintdesk.triage.engine.features import AnalysedText, FeatureSpace, analyse_batch
+from complaintdesk.triage.engine.features import (
+    HASH_BITS,
+    AnalysedText,
+    FeatureSpace,
+    analyse_batch,
+)
 from complaintdesk.triage.engine.labels import CRISIS_SIGNALS, SHARED_HEADS
 from complaintdesk.triage.engine.lexicon import Lexicon, load_lexicon
 from complaintdesk.triage.engine.results import TriageResult
@@ -151,7 +156,7 @@ class TriageModel:
             raise ValueError("give one industry, or one per text")
         masked = [pii.mask(text) for text in texts]
         analysed = self.analyse([item.masked_text for item in masked])
-        hashed = self.features.hash_batch(analysed, self.features.word_ids, keep_keys=explain)
+        hashed = self.features.hash(analysed, keep_keys=explain)
         if len(analysed) == 1:
             # One text (an agent waiting): numpy only, summed in the order scipy sums a row.
             columns, values = self.features.transform_one(hashed, analysed[0])
@@ -399,6 +404,7 @@ class TriageModel:
         metadata["heads"] = [asdict(head) for head in self.heads.values()]
         metadata["thresholds"] = asdict(self.thresholds)
         metadata["lexicon_keys"] = list(self.features.lexicon_keys)
+        metadata["hash_bits"] = self.features.hash_bits
         metadata["feature_weights"] = {
             "char": self.features.char_weight,
             "word": self.features.word_weight,
@@ -430,6 +436,8 @@ class TriageModel:
                 word_weight=feature_weights["word"],
                 lexicon_weight=feature_weights["lexicon"],
                 shape_weight=feature_weights["shape"],
+                # Models saved before the hash size was a setting used the default.
+                hash_bits=metadata.get("hash_bits", HASH_BITS),
             )
             weights = arrays["weights"].astype(np.float32)
             bias = arrays["bias"]
