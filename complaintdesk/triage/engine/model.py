@@ -18,6 +18,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from complaintdesk.triage.engine import pii
+from complaintdesk.triage.engine.crisis import (
+    CrisisDecision,
+    CrisisEvidence,
+    CrisisSettings,
+)
 from complaintdesk.triage.engine.features import (
     HASH_BITS,
     AnalysedText,
@@ -27,7 +32,7 @@ from complaintdesk.triage.engine.features import (
 from complaintdesk.triage.engine.labels import CRISIS_SIGNALS, SHARED_HEADS
 from complaintdesk.triage.engine.lexicon import Lexicon, load_lexicon
 from complaintdesk.triage.engine.results import TriageResult
-from complaintdesk.triage.engine.rules import RuleBasedTriager, crisis_rule_terms
+from complaintdesk.triage.engine.rules import RuleBasedTriager
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -35,8 +40,6 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 1
 _EXPLANATION_SIZE = 4
 _EXPLANATION_CANDIDATES = 48
-# Once a text is judged a crisis, a signal is named when its own head gives it this much.
-_SIGNAL_NAMED_AT = 0.5
 
 
 @dataclass(slots=True, eq=False)
@@ -65,6 +68,10 @@ class Thresholds:
     crisis_rule_floor: float = 0.0
     needs_triage: float = 0.5
 
+    @property
+    def crisis_settings(self) -> CrisisSettings:
+        return CrisisSettings(self.crisis, self.crisis_rules, self.crisis_rule_floor)
+
 
 def softmax(scores: np.ndarray) -> np.ndarray:
     shifted = scores - scores.max(axis=1, keepdims=True)
@@ -78,6 +85,40 @@ def sigmoid(scores: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         result: np.ndarray = 1 / (1 + np.exp(-scores))
     return result
+
+
+def _rounded(values: np.ndarray) -> list[float]:
+    """Confidences as shown: four decimals, plain floats."""
+    result: list[float] = np.round(values.astype(np.float64), 4).tolist()
+    return result
+
+
+def _labels_of(head: Head, indices: np.ndarray) -> list[str]:
+    return [head.classes[index] for index in indices.tolist()]
+
+
+@dataclass(frozen=True, slots=True)
+class _Decisions:
+    """Every head's label and confidence for each text of a batch."""
+
+    labels: list[dict[str, str]]
+    confidences: list[dict[str, float]]
+    # Unrounded, for the "needs triage" queue.
+    category_confidence: list[float]
+    # Texts whose industry has no trained category head: the lexicon chose.
+    lexicon_categories: set[int]
+    category_heads: list[Head | None]
+    shared_heads: tuple[Head, ...]
+    crisis: CrisisDecision
+    raised_to_major: list[bool]
+
+    def heads_of_row(self, row: int) -> list[tuple[str, Head]]:
+        """The heads whose labels a text's explanations cover."""
+        heads = [(head.name, head) for head in self.shared_heads]
+        category_head = self.category_heads[row]
+        if category_head is not None:
+            heads.append(("category", category_head))
+        return heads
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,10 +191,17 @@ class TriageModel:
         *,
         explain: bool = True,
     ) -> list[TriageResult]:
-        """Triage a batch of texts; ``industry`` is one preset or one per text."""
+        """Triage a batch of texts; ``industry`` is one preset or one per text.
+
+        Every decision is taken for the whole batch at once with numpy; only the explanations
+        (and the lexicon fallback of an industry without a trained category head) look at
+        one text at a time.
+        """
         industries = [industry] * len(texts) if isinstance(industry, str) else list(industry)
         if len(industries) != len(texts):
             raise ValueError("give one industry, or one per text")
+        if not texts:
+            return []
         masked = [pii.mask(text) for text in texts]
         analysed = self.analyse([item.masked_text for item in masked])
         hashed = self.features.hash(analysed, keep_keys=explain)
@@ -171,166 +219,213 @@ class TriageModel:
         probabilities = {
             name: self.probabilities(head, scores) for name, head in self.heads.items()
         }
-        # Best label and its probability per head for the whole batch at once.
-        best = {
-            name: (values.argmax(axis=1).tolist(), values.max(axis=1).tolist())
-            for name, values in probabilities.items()
-            if values.ndim == 2
-        }
+        decided = self._decide(analysed, industries, probabilities)
+        explanations: list[dict[str, list[str]]] = [{} for _ in texts]
+        if explain:
+            namers = self.features.namers(analysed, hashed)
+            for row, (item, row_labels) in enumerate(zip(analysed, decided.labels, strict=True)):
+                features = _RowFeatures.of(rows, row, self.weights, namers[row])
+                for head_name, head in decided.heads_of_row(row):
+                    explanations[row][head_name] = self._explain(
+                        head, row_labels[head_name], features, item
+                    )
         rules = RuleBasedTriager(self.lexicon)
-        namers = self.features.namers(analysed, hashed) if explain else None
-        return [
-            self._result_for_row(
-                row,
-                item,
-                text_mask,
-                row_industry,
-                probabilities,
-                best,
-                rules,
-                _RowFeatures.of(rows, row, self.weights, namers[row])
-                if namers is not None
-                else None,
+        results = []
+        for row, (item, text_mask) in enumerate(zip(analysed, masked, strict=True)):
+            labels = decided.labels[row]
+            confidences = decided.confidences[row]
+            row_explanations = explanations[row]
+            if row in decided.lexicon_categories:
+                row_explanations["category"] = rules.category_explanation(
+                    item, industries[row], labels["category"]
+                )
+            signals = decided.crisis.signals[row]
+            row_explanations["crisis"] = decided.crisis.explanations[row]
+            if decided.raised_to_major[row]:
+                row_explanations["nature"] = ["crisis signal: " + ", ".join(signals)]
+            category_confidence = decided.category_confidence[row]
+            results.append(
+                TriageResult(
+                    lang=item.language,
+                    category=labels["category"],
+                    category_confidence=confidences["category"],
+                    subcategory=labels.get("subcategory"),
+                    nature=labels["nature"],
+                    emotion=labels["emotion"],
+                    motive=labels["motive"],
+                    behaviour=labels["behaviour"],
+                    crisis=bool(signals),
+                    crisis_signals=signals,
+                    masked_text=text_mask.masked_text,
+                    needs_triage=category_confidence < self.thresholds.needs_triage,
+                    confidences=confidences,
+                    explanations=row_explanations,
+                    personal_data=sorted({span.kind for span in text_mask.spans}),
+                    model_version=self.version,
+                )
             )
-            for row, (text_mask, item, row_industry) in enumerate(
-                zip(masked, analysed, industries, strict=True)
-            )
-        ]
+        return results
 
-    def _result_for_row(
+    def _decide(
         self,
-        row: int,
-        item: AnalysedText,
-        text_mask: pii.MaskResult,
-        industry: str,
+        analysed: Sequence[AnalysedText],
+        industries: Sequence[str],
         probabilities: dict[str, np.ndarray],
-        best: dict[str, tuple[list[int], list[float]]],
-        rules: RuleBasedTriager,
-        features: _RowFeatures | None,
-    ) -> TriageResult:
-        confidences: dict[str, float] = {}
-        explanations: dict[str, list[str]] = {}
-        labels: dict[str, str] = {}
+    ) -> _Decisions:
+        """Every head's label and confidence for a batch, with numpy over whole columns."""
+        label_columns: dict[str, list[str]] = {}
+        confidence_columns: dict[str, list[float]] = {}
         for head_name in SHARED_HEADS:
             head = self.heads[head_name]
-            label, confidence = self._best(head, best[head_name], row)
-            labels[head_name] = label
-            confidences[head_name] = confidence
-            if features is not None:
-                explanations[head_name] = self._explain(head, label, features, item)
-        category_head = self.heads.get(f"category:{industry}")
-        if category_head is None:
-            # No training data for this preset yet: the lexicon decides.
-            fallback = rules.category(item, industry)
-            category, category_confidence = fallback
-            explanations["category"] = rules.category_explanation(item, industry, category)
-        else:
-            category, category_confidence = self._best(category_head, best[category_head.name], row)
-            if features is not None:
-                explanations["category"] = self._explain(category_head, category, features, item)
-        confidences["category"] = category_confidence
-        subcategory = self._subcategory(industry, category, probabilities, row, confidences)
-        signals, crisis_explanations = self._crisis(row, item, probabilities, confidences)
-        explanations["crisis"] = crisis_explanations
-        if signals and labels["nature"] == "general":
-            # The guide: exposure (media, regulator, legal, mass, safety) makes it major.
-            labels["nature"] = "major"
-            explanations["nature"] = ["crisis signal: " + ", ".join(signals)]
-        return TriageResult(
-            lang=item.language,
-            category=category,
-            category_confidence=round(category_confidence, 4),
-            subcategory=subcategory,
-            nature=labels["nature"],
-            emotion=labels["emotion"],
-            motive=labels["motive"],
-            behaviour=labels["behaviour"],
-            crisis=bool(signals),
-            crisis_signals=signals,
-            masked_text=text_mask.masked_text,
-            needs_triage=category_confidence < self.thresholds.needs_triage,
-            confidences={name: round(value, 4) for name, value in confidences.items()},
-            explanations=explanations,
-            personal_data=sorted({span.kind for span in text_mask.spans}),
-            model_version=self.version,
+            values = probabilities[head_name]
+            label_columns[head_name] = _labels_of(head, values.argmax(axis=1))
+            confidence_columns[head_name] = _rounded(values.max(axis=1))
+        category, category_confidence, subcategory, subcategory_confidence, fallback_rows = (
+            self._categories(analysed, industries, probabilities)
+        )
+        evidence = self.crisis_evidence(analysed, probabilities)
+        crisis = evidence.decide(self.thresholds.crisis_settings)
+        general = np.asarray([label == "general" for label in label_columns["nature"]])
+        # The guide: exposure (media, regulator, legal, mass, safety) makes it major.
+        raised = crisis.is_crisis & general
+        if raised.any():
+            label_columns["nature"] = [
+                "major" if up else label
+                for up, label in zip(raised.tolist(), label_columns["nature"], strict=True)
+            ]
+        crisis_confidences = {
+            f"crisis.{signal}": _rounded(evidence.by_signal[:, index])
+            for index, signal in enumerate(CRISIS_SIGNALS)
+        }
+        crisis_confidences["crisis"] = _rounded(evidence.any_probability)
+        labels = [
+            {
+                "nature": nature,
+                "emotion": emotion,
+                "motive": motive,
+                "behaviour": behaviour,
+                "category": category_label,
+            }
+            for nature, emotion, motive, behaviour, category_label in zip(
+                label_columns["nature"],
+                label_columns["emotion"],
+                label_columns["motive"],
+                label_columns["behaviour"],
+                category,
+                strict=True,
+            )
+        ]
+        confidence_names = (*SHARED_HEADS, "category", *crisis_confidences)
+        confidences = [
+            dict(zip(confidence_names, row_values, strict=True))
+            for row_values in zip(
+                *(confidence_columns[name] for name in SHARED_HEADS),
+                _rounded(category_confidence),
+                *crisis_confidences.values(),
+                strict=True,
+            )
+        ]
+        for row, (label, confidence) in enumerate(
+            zip(subcategory, subcategory_confidence, strict=True)
+        ):
+            if label is not None:
+                labels[row]["subcategory"] = label
+                confidences[row]["subcategory"] = confidence
+        heads = [
+            self.heads.get(f"category:{industry}") if row not in fallback_rows else None
+            for row, industry in enumerate(industries)
+        ]
+        return _Decisions(
+            labels=labels,
+            confidences=confidences,
+            category_confidence=category_confidence.tolist(),
+            lexicon_categories=fallback_rows,
+            category_heads=heads,
+            shared_heads=tuple(self.heads[name] for name in SHARED_HEADS),
+            crisis=crisis,
+            raised_to_major=raised.tolist(),
         )
 
-    @staticmethod
-    def _best(head: Head, best: tuple[list[int], list[float]], row: int) -> tuple[str, float]:
-        indices, values = best
-        return head.classes[indices[row]], values[row]
-
-    @staticmethod
-    @lru_cache(maxsize=256)
-    def _subcategories_of(head: Head, category: str) -> list[int]:
-        return [index for index, name in enumerate(head.classes) if name.startswith(category + ".")]
-
-    def _subcategory(
+    def _categories(
         self,
-        industry: str,
-        category: str,
+        analysed: Sequence[AnalysedText],
+        industries: Sequence[str],
         probabilities: dict[str, np.ndarray],
-        row: int,
-        confidences: dict[str, float],
-    ) -> str | None:
-        head = self.heads.get(f"subcategory:{industry}")
-        if head is None:
-            return None
-        allowed = self._subcategories_of(head, category)
-        if not allowed:
-            return None
-        row_probabilities = probabilities[head.name][row]
-        candidates = row_probabilities[allowed]
-        best = allowed[int(candidates.argmax())]
-        within = float(row_probabilities[best] / max(candidates.sum(), 1e-9))
-        confidences["subcategory"] = round(within, 4)
-        return head.classes[best]
+    ) -> tuple[list[str], np.ndarray, list[str | None], list[float | None], set[int]]:
+        """Category (and subcategory within it) per text, by each text's industry head;
+        the lexicon decides for an industry without training data."""
+        n_rows = len(analysed)
+        category: list[str] = [""] * n_rows
+        confidence = np.zeros(n_rows, dtype=np.float64)
+        subcategory: list[str | None] = [None] * n_rows
+        subcategory_confidence: list[float | None] = [None] * n_rows
+        fallback_rows: set[int] = set()
+        rows_by_industry: dict[str, list[int]] = {}
+        for row, industry in enumerate(industries):
+            rows_by_industry.setdefault(industry, []).append(row)
+        rules: RuleBasedTriager | None = None
+        for industry, row_list in rows_by_industry.items():
+            head = self.heads.get(f"category:{industry}")
+            if head is None:
+                rules = rules or RuleBasedTriager(self.lexicon)
+                for row in row_list:
+                    category[row], confidence[row] = rules.category(analysed[row], industry)
+                    fallback_rows.add(row)
+                continue
+            rows = np.asarray(row_list)
+            values = probabilities[head.name][rows]
+            best = values.argmax(axis=1)
+            confidence[rows] = values[np.arange(len(rows)), best]
+            labels = _labels_of(head, best)
+            for row, label in zip(row_list, labels, strict=True):
+                category[row] = label
+            sub_head = self.heads.get(f"subcategory:{industry}")
+            if sub_head is None:
+                continue
+            allowed = self._subcategories_within(head, sub_head)[best]
+            candidates = np.where(allowed, probabilities[sub_head.name][rows], -1.0)
+            sub_best = candidates.argmax(axis=1)
+            sub_probability = candidates[np.arange(len(rows)), sub_best]
+            within = sub_probability / np.maximum(
+                np.where(allowed, candidates, 0).sum(axis=1), 1e-9
+            )
+            has_any = allowed.any(axis=1).tolist()
+            for row, ok, sub, share in zip(
+                row_list, has_any, _labels_of(sub_head, sub_best), _rounded(within), strict=True
+            ):
+                if ok:
+                    subcategory[row], subcategory_confidence[row] = sub, share
+        return category, confidence, subcategory, subcategory_confidence, fallback_rows
 
-    def _crisis(
-        self,
-        row: int,
-        item: AnalysedText,
-        probabilities: dict[str, np.ndarray],
-        confidences: dict[str, float],
-    ) -> tuple[list[str], list[str]]:
-        negated: set[str] = set()
-        rule_terms = crisis_rule_terms(item, negated)
-        by_signal: dict[str, float] = {}
-        for signal in CRISIS_SIGNALS:
+    @staticmethod
+    @lru_cache(maxsize=64)
+    def _subcategories_within(category_head: Head, subcategory_head: Head) -> np.ndarray:
+        """categories × subcategories: whether each subcategory belongs to each category."""
+        return np.asarray(
+            [
+                [name.startswith(category + ".") for name in subcategory_head.classes]
+                for category in category_head.classes
+            ],
+            dtype=bool,
+        ).reshape(len(category_head.classes), len(subcategory_head.classes))
+
+    def crisis_evidence(
+        self, analysed: Sequence[AnalysedText], probabilities: dict[str, np.ndarray]
+    ) -> CrisisEvidence:
+        """What the crisis decision weighs for each text: the heads and the lexicon's cues."""
+        n_rows = len(analysed)
+        by_signal = np.zeros((n_rows, len(CRISIS_SIGNALS)), dtype=np.float64)
+        for index, signal in enumerate(CRISIS_SIGNALS):
             head = self.heads.get(f"crisis:{signal}")
-            by_signal[signal] = float(probabilities[head.name][row]) if head is not None else 0.0
-            confidences[f"crisis.{signal}"] = round(by_signal[signal], 4)
+            if head is not None:
+                by_signal[:, index] = probabilities[head.name]
         any_head = self.heads.get("crisis:any")
         any_probability = (
-            float(probabilities[any_head.name][row]) if any_head else max(by_signal.values())
+            probabilities[any_head.name].astype(np.float64)
+            if any_head is not None
+            else by_signal.max(axis=1)
         )
-        confidences["crisis"] = round(any_probability, 4)
-        # A lexicon cue counts when the model does not rule a crisis out altogether.
-        use_rules = (
-            self.thresholds.crisis_rules and any_probability >= self.thresholds.crisis_rule_floor
-        )
-        if any_probability < self.thresholds.crisis and not (use_rules and rule_terms):
-            return [], []
-        if negated:
-            # "我不想闹到媒体": the model's n-grams see the media, the rules see it ruled out.
-            # A ruled-out signal is not named; without other cues, another signal can still
-            # raise the crisis on its own head.
-            by_signal = {signal: 0.0 if signal in negated else p for signal, p in by_signal.items()}
-            if not rule_terms and max(by_signal.values()) < _SIGNAL_NAMED_AT:
-                return [], []
-        # A crisis: name the signals the rules or their own heads see, at least the likeliest.
-        signals = [
-            signal
-            for signal in CRISIS_SIGNALS
-            if by_signal[signal] >= _SIGNAL_NAMED_AT or (use_rules and signal in rule_terms)
-        ] or [max(CRISIS_SIGNALS, key=by_signal.__getitem__)]
-        explanations = [
-            f"{signal}: " + ", ".join(dict.fromkeys(rule_terms[signal]))
-            if signal in rule_terms
-            else f"{signal}: model p={by_signal[signal]:.2f}"
-            for signal in signals
-        ]
-        return signals, explanations
+        return CrisisEvidence.of(analysed, any_probability, by_signal)
 
     def _explain(
         self, head: Head, label: str, features: _RowFeatures, item: AnalysedText

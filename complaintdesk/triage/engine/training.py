@@ -22,6 +22,7 @@ from sklearn.metrics import f1_score
 
 from complaintdesk.triage.engine import pii
 from complaintdesk.triage.engine.corpus import TrainingExample, data_hash, is_validation_text
+from complaintdesk.triage.engine.crisis import CrisisEvidence, CrisisSettings
 from complaintdesk.triage.engine.features import AnalysedText, FeatureSpace, analyse_batch
 from complaintdesk.triage.engine.labels import CRISIS_SIGNALS, SHARED_HEADS
 from complaintdesk.triage.engine.lexicon import Lexicon, load_lexicon
@@ -33,7 +34,6 @@ from complaintdesk.triage.engine.model import (
     sigmoid,
     softmax,
 )
-from complaintdesk.triage.engine.rules import crisis_rule_terms
 
 _C_GRID = (1.0, 4.0, 16.0)
 _DEFAULT_C = 4.0
@@ -195,7 +195,7 @@ def _fit_temperature(kind: str, scores: np.ndarray, targets: np.ndarray) -> floa
 
 
 def _choose_crisis_threshold(
-    probabilities: np.ndarray, rule_hits: np.ndarray, truth: np.ndarray
+    evidence: CrisisEvidence, truth: np.ndarray
 ) -> tuple[Thresholds, dict[str, float]]:
     """Threshold, whether rules count and the model floor under them: recall ≥ 0.95 and the
     best F2 at that recall.
@@ -205,8 +205,8 @@ def _choose_crisis_threshold(
     F2 weighs recall twice: the corpus's own texts carry the lexicon's cues more often than
     complaints written elsewhere, so the validation slice overstates what the rules catch and
     a threshold chosen for F1 there drifts up, to where the model alone misses crises the
-    rules never see. Works on "any signal" per text; falls back to the highest recall
-    reachable.
+    rules never see. Scores the crisis decision itself (crisis.CrisisEvidence) on "any
+    signal" per text; falls back to the highest recall reachable.
     """
     best: tuple[float, float, float, float] | None = None  # (ok, f2|recall, threshold, -floor)
     chosen = Thresholds()
@@ -218,9 +218,7 @@ def _choose_crisis_threshold(
             for floor in floors if use_rules else (0.0,):
                 if floor >= threshold:
                     continue
-                predicted = probabilities >= threshold
-                if use_rules:
-                    predicted = predicted | (rule_hits & (probabilities >= floor))
+                predicted = evidence.is_crisis(CrisisSettings(float(threshold), use_rules, floor))
                 true_positive = float(np.sum(predicted & truth))
                 precision = true_positive / max(float(predicted.sum()), 1.0)
                 recall = true_positive / max(float(truth.sum()), 1.0)
@@ -406,31 +404,24 @@ def _validate(
     known_rows = next((data.rows for data in heads if data.kind == "sigmoid"), None)
     if crisis_probabilities and known_rows is not None:
         rows = known_rows[validation[known_rows]]
-        any_probability = np.array(
+        by_signal = np.zeros((len(rows), len(CRISIS_SIGNALS)))
+        for index, signal in enumerate(CRISIS_SIGNALS):
+            if f"crisis:{signal}" in crisis_probabilities:
+                by_signal[:, index] = crisis_probabilities[f"crisis:{signal}"][rows]
+        any_probability = (
             crisis_probabilities["crisis:any"][rows]
             if "crisis:any" in crisis_probabilities
-            else np.max([values[rows] for values in crisis_probabilities.values()], axis=0)
+            else by_signal.max(axis=1)
         )
-        rule_hits = np.zeros(len(rows), dtype=bool)
-        for position, row in enumerate(rows):
-            negated: set[str] = set()
-            rule_hits[position] = bool(crisis_rule_terms(analysed[row], negated))
-            if negated and not rule_hits[position]:
-                # As at prediction: with every cue ruled out, only another signal's own head
-                # (at 0.5) can still raise the crisis.
-                others = [
-                    values[row]
-                    for name, values in crisis_probabilities.items()
-                    if name != "crisis:any" and name.removeprefix("crisis:") not in negated
-                ]
-                if max(others, default=0.0) < 0.5:
-                    any_probability[position] = 0.0
+        evidence = CrisisEvidence.of(
+            [analysed[row] for row in rows.tolist()], any_probability, by_signal
+        )
         truth = np.zeros(len(rows), dtype=bool)
         for data in heads:
             if data.kind == "sigmoid" and data.name != "crisis:any":
                 positive = set(data.rows[data.targets == 1].tolist())
                 truth |= np.asarray([row in positive for row in rows])
-        thresholds, crisis_report = _choose_crisis_threshold(any_probability, rule_hits, truth)
+        thresholds, crisis_report = _choose_crisis_threshold(evidence, truth)
         report["crisis"] = {
             **crisis_report,
             "threshold": thresholds.crisis,

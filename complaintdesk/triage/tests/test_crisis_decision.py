@@ -1,0 +1,82 @@
+"""The crisis decision (engine/crisis.py): one rule for triage and for choosing its
+thresholds at training time."""
+
+import numpy as np
+import pytest
+
+from complaintdesk.triage.engine.crisis import CrisisEvidence, CrisisSettings
+from complaintdesk.triage.engine.features import analyse
+from complaintdesk.triage.engine.labels import CRISIS_SIGNALS
+from complaintdesk.triage.engine.lexicon import load_lexicon
+from complaintdesk.triage.engine.training import _choose_crisis_threshold
+
+SETTINGS = CrisisSettings(threshold=0.5, use_rules=True, rule_floor=0.1)
+MEDIA, REGULATOR = CRISIS_SIGNALS.index("media"), CRISIS_SIGNALS.index("regulator")
+
+
+def evidence(texts, any_probability, by_signal):
+    lexicon = load_lexicon()
+    return CrisisEvidence.of(
+        [analyse(text, lexicon) for text in texts],
+        np.asarray(any_probability, dtype=float),
+        np.asarray(by_signal, dtype=float).reshape(len(texts), len(CRISIS_SIGNALS)),
+    )
+
+
+def heads(**probabilities):
+    row = [0.0] * len(CRISIS_SIGNALS)
+    for signal, probability in probabilities.items():
+        row[CRISIS_SIGNALS.index(signal)] = probability
+    return row
+
+
+def test_a_likely_crisis_without_cues_names_the_likeliest_signal():
+    decided = evidence(["网络断了三天"], [0.8], [heads(mass=0.3, media=0.2)]).decide(SETTINGS)
+    assert decided.is_crisis.tolist() == [True]
+    assert decided.signals == [["mass"]]
+    assert decided.explanations == [["mass: model p=0.30"]]
+
+
+def test_a_cue_raises_the_crisis_unless_the_model_rules_it_out():
+    texts = ["再不处理我就找记者曝光", "再不处理我就找记者曝光"]
+    decided = evidence(texts, [0.2, 0.05], [heads(), heads()]).decide(SETTINGS)
+    assert decided.is_crisis.tolist() == [True, False]
+    assert decided.signals[0] == ["media"]
+    assert decided.explanations[0][0].startswith("media: ")
+    assert "记者" in decided.explanations[0][0]
+    assert decided.signals[1] == []
+
+
+def test_cues_count_only_when_the_settings_use_them():
+    found = evidence(["再不处理我就找记者曝光"], [0.2], [heads()])
+    assert found.is_crisis(SETTINGS).tolist() == [True]
+    assert found.is_crisis(CrisisSettings(0.5, False, 0.0)).tolist() == [False]
+
+
+def test_a_negated_cue_is_ruled_out_but_another_signal_head_can_still_raise_it():
+    texts = ["我不想闹到媒体，只想把费用退回来", "我不想闹到媒体，只想把费用退回来"]
+    found = evidence(
+        texts, [0.9, 0.9], [heads(media=0.95, regulator=0.1), heads(media=0.95, regulator=0.6)]
+    )
+    assert found.negated[:, MEDIA].tolist() == [True, True]
+    decided = found.decide(SETTINGS)
+    assert decided.is_crisis.tolist() == [False, True]
+    # The media head's own 0.95 no longer names the media.
+    assert decided.signals == [[], ["regulator"]]
+
+
+def test_training_chooses_thresholds_on_the_same_rule():
+    # Two real crises, one negated mention the "any" head finds likely, one calm text.
+    texts = ["再不处理我就找记者曝光", "我要向工信部投诉", "我不想闹到媒体", "网速有点慢"]
+    found = evidence(
+        texts,
+        [0.3, 0.9, 0.9, 0.02],
+        [heads(media=0.4), heads(regulator=0.9), heads(media=0.9), heads()],
+    )
+    truth = np.asarray([True, True, False, False])
+    chosen, report = _choose_crisis_threshold(found, truth)
+    predicted = found.is_crisis(chosen.crisis_settings)
+    # The negated mention is no crisis whatever the threshold: precision and recall are 1.
+    assert predicted.tolist() == truth.tolist()
+    assert report["precision"] == pytest.approx(1.0)
+    assert report["recall"] == pytest.approx(1.0)
