@@ -1,9 +1,16 @@
 """The project-owned lexicon: readable YAML cue lists for every triage head.
 
 Terms are matched on the normalised text (see :func:`text.normalise_for_features`), so the
-YAML can list simplified, traditional and English wording side by side. All terms are
-compiled into two trie-shaped regular expressions (Chinese: substring match; English:
-whole-word match with common endings), so one pass over a text finds every hit.
+YAML can list simplified, traditional and English wording side by side. Chinese terms match
+as substrings, English ones as whole words with common endings; the ``patterns`` are regular
+expressions, each giving its first match in a text.
+
+The scan runs on Aho-Corasick automata (``ahocorasick_rs``): one pass per text, or per batch
+of texts joined by the separator, finds every term, and a pattern only runs on the texts
+that contain one of the literals its every match must contain. It gives exactly the hits of
+the plain scan with regular expressions (:meth:`Lexicon.find_with_regexes`): two trie-shaped
+expressions (leftmost-longest terms, English ones inside word boundaries) and each pattern's
+first match. That scan also serves texts the automata cannot read (lone surrogates).
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 import numpy as np
@@ -23,10 +32,32 @@ import yaml
 
 from complaintdesk.triage.engine.text import BATCH_SEPARATOR, normalise_for_features
 
+try:
+    import ahocorasick_rs
+except ImportError:  # pragma: no cover - the regular expressions give the same hits, slower
+    ahocorasick_rs = None  # type: ignore[assignment]
+
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
-_ENGLISH_ENDINGS = r"(?:s|es|ed|d|ing|er|ers)?"
+_ENDINGS = ("s", "es", "ed", "d", "ing", "er", "ers")
+_ENGLISH_ENDINGS = "(?:" + "|".join(_ENDINGS) + ")?"
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[a-z]")
+# An English term ends a word when the letters right after it, up to the next non-letter,
+# are one of the endings (or none).
+_WORD_ENDINGS = frozenset(("", *_ENDINGS))
+_WORD_ENDINGS_BYTES = frozenset(ending.encode() for ending in _WORD_ENDINGS)
+_LETTER_RUN = re.compile(r"[a-z]*")
+_LETTER_RUN_BYTES = re.compile(rb"[a-z]*")
+# Below this many texts a batch is scanned text by text: numpy's fixed costs would dominate.
+_JOINED_SCAN_FROM = 8
+# UTF-8 byte classes: an ASCII lower-case letter, the lead byte of U+4000–U+9FFF, and the
+# lead byte of U+3000–U+3FFF (Han from U+3400 on, when the next byte is at least 0x90).
+_BYTE_LATIN, _BYTE_HAN, _BYTE_E3 = 1, 2, 4
+_BYTE_CLASSES = np.zeros(256, dtype=np.uint8)
+_BYTE_CLASSES[ord("a") : ord("z") + 1] = _BYTE_LATIN
+_BYTE_CLASSES[0xE4:0xEA] = _BYTE_HAN
+_BYTE_CLASSES[0xE3] = _BYTE_E3
+_SEPARATOR_BYTES = BATCH_SEPARATOR.encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,36 +77,68 @@ class Lexicon:
     fingerprint: str
     keys: tuple[str, ...]
     _keys_by_term: dict[str, tuple[str, ...]]
-    _chinese: re.Pattern[str] | None
-    _english: re.Pattern[str] | None
+    # (key, expression, whether it has Han characters); a Chinese pattern only runs on
+    # texts with Han characters, any other only on texts without.
     _patterns: tuple[tuple[str, re.Pattern[str], bool], ...] = field(default=())
     # The hits each term gives, built once so a scan only looks them up.
     _hits_by_term: dict[str, tuple[LexiconHit, ...]] = field(init=False, repr=False)
+    _automata: _Automata | None = field(init=False, repr=False)
+    # The trie-shaped expressions, compiled on first use by the plain scan.
+    _regexes: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = field(
+        init=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self._hits_by_term = {
             term: tuple(LexiconHit(key, term) for key in keys)
             for term, keys in self._keys_by_term.items()
         }
+        self._regexes = None
+        self._automata = (
+            _Automata(self._hits_by_term, self._patterns) if ahocorasick_rs is not None else None
+        )
 
     def find(self, normalised: str) -> list[LexiconHit]:
-        """Every cue in an already normalised text."""
+        """Every cue in an already normalised text: Chinese terms, then English terms, each
+        in the order they occur, then the first match of each pattern, in lexicon order."""
+        if self._automata is None:
+            return self.find_with_regexes(normalised)
+        try:
+            return self._automata.find(normalised)
+        except UnicodeEncodeError:  # a lone surrogate: no UTF-8 for the automata
+            return self.find_with_regexes(normalised)
+
+    def find_batch(self, normalised_texts: Sequence[str]) -> list[list[LexiconHit]]:
+        """:meth:`find` for many texts, with one scan of the joined batch per automaton.
+
+        Terms and pattern literals never contain the separator, which is no letter, so every
+        text gets exactly the hits :meth:`find` gives, in the same order.
+        """
+        if (
+            self._automata is None
+            or len(normalised_texts) < _JOINED_SCAN_FROM
+            or any(BATCH_SEPARATOR in text for text in normalised_texts)
+        ):
+            return [self.find(text) for text in normalised_texts]
+        try:
+            return self._automata.find_joined(normalised_texts)
+        except UnicodeEncodeError:
+            return [self.find(text) for text in normalised_texts]
+
+    def find_with_regexes(self, normalised: str) -> list[LexiconHit]:
+        """:meth:`find` with regular expressions only: the reference for the automata."""
+        if self._regexes is None:
+            self._regexes = _compile_term_regexes(self._keys_by_term)
+        chinese, english = self._regexes
         hits: list[LexiconHit] = []
         has_han = _HAN.search(normalised) is not None
         has_latin = _LATIN.search(normalised) is not None
         hits_by_term = self._hits_by_term
-        for pattern, wanted in (
-            (self._chinese, has_han or not has_latin),
-            (self._english, has_latin),
-        ):
+        for pattern, wanted in ((chinese, has_han or not has_latin), (english, has_latin)):
             if pattern is None or not wanted:
                 continue
             for match in pattern.finditer(normalised):
                 hits.extend(hits_by_term[match.group("term")])
-        self._find_patterns(normalised, has_han, hits)
-        return hits
-
-    def _find_patterns(self, normalised: str, has_han: bool, hits: list[LexiconHit]) -> None:
         for key, pattern, needs_han in self._patterns:
             # Chinese patterns cannot match a text without Han characters, and vice versa.
             if needs_han != has_han:
@@ -83,101 +146,391 @@ class Lexicon:
             found = pattern.search(normalised)
             if found is not None:
                 hits.append(LexiconHit(key, found.group()))
-
-    def find_batch(self, normalised_texts: Sequence[str]) -> list[list[LexiconHit]]:
-        """:meth:`find` for many texts: each expression scans the joined batch once.
-
-        Terms and patterns never contain the separator and the English lookarounds treat
-        it like the start or end of a text, so every text gets exactly the hits :meth:`find`
-        gives, in the same order.
-        """
-        if len(normalised_texts) < 2 or any(BATCH_SEPARATOR in text for text in normalised_texts):
-            return [self.find(text) for text in normalised_texts]
-        joined = BATCH_SEPARATOR.join(normalised_texts)
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-        separator = codes == ord(BATCH_SEPARATOR)
-        document = np.cumsum(separator)
-        n_texts = len(normalised_texts)
-        has_han = (
-            np.bincount(document[(codes >= 0x3400) & (codes <= 0x9FFF)], minlength=n_texts) > 0
-        )
-        has_latin = (
-            np.bincount(document[(codes >= ord("a")) & (codes <= ord("z"))], minlength=n_texts) > 0
-        )
-        # Start offset of every text in the joined string, to place each match.
-        starts = np.concatenate(([0], np.flatnonzero(separator) + 1))
-        hits: list[list[LexiconHit]] = [[] for _ in normalised_texts]
-        hits_by_term = self._hits_by_term
-        for pattern, wanted in (
-            (self._chinese, has_han | ~has_latin),
-            (self._english, has_latin),
-        ):
-            if pattern is None or not wanted.any():
-                continue
-            matches = [(match.start(), match.group("term")) for match in pattern.finditer(joined)]
-            if not matches:
-                continue
-            positions = np.fromiter((start for start, _ in matches), np.int64, len(matches))
-            owners = (np.searchsorted(starts, positions, side="right") - 1).tolist()
-            wanted_list = wanted.tolist()
-            for owner, (_, term) in zip(owners, matches, strict=True):
-                if wanted_list[owner]:
-                    hits[owner].extend(hits_by_term[term])
-        self._find_patterns_batch(normalised_texts, has_han.tolist(), hits)
         return hits
-
-    def _find_patterns_batch(
-        self, normalised_texts: Sequence[str], has_han: list[bool], hits: list[list[LexiconHit]]
-    ) -> None:
-        """Chinese patterns run over the joined texts with Han characters, the others over
-        the rest (neither can match the other kind of text)."""
-        for needs_han in (True, False):
-            patterns = [(key, pattern) for key, pattern, han in self._patterns if han == needs_han]
-            indices = [index for index, han in enumerate(has_han) if han == needs_han]
-            if not patterns or not indices:
-                continue
-            texts = [normalised_texts[index] for index in indices]
-            joined = BATCH_SEPARATOR.join(texts)
-            lengths = np.fromiter((len(text) + 1 for text in texts), np.int64, len(texts))
-            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-            for key, pattern in patterns:
-                for local, text in _first_matches(pattern, texts, joined, starts):
-                    hits[indices[local]].append(LexiconHit(key, text))
 
     def count(self, normalised: str) -> Counter[str]:
         """Hit counts per key."""
         return Counter(hit.key for hit in self.find(normalised))
 
 
-def _first_matches(
-    pattern: re.Pattern[str], texts: Sequence[str], joined: str, starts: np.ndarray
-) -> list[tuple[int, str]]:
-    """(text index, match) of ``pattern.search`` on each text, from one scan of ``joined``
-    (the texts joined by the separator, starting at ``starts``).
+class _Automata:
+    """The Aho-Corasick scan behind :meth:`Lexicon.find` and :meth:`Lexicon.find_batch`.
 
-    The first match inside a text is what a search of that text alone finds. A match
-    crossing from one text into the next may hide a match of its own in either, so those
-    texts are searched on their own.
+    Chinese terms: leftmost-longest matches, which is what the trie-shaped expression finds.
+    English terms: every occurrence, kept where it starts a word and ends one with at most
+    an ending, then the longest at each start and the leftmost of overlapping ones, which is
+    what the expression with its lookarounds finds. Pattern literals: every occurrence; a
+    pattern runs on a text only if it has one (or if no literal is known for the pattern).
     """
-    found: dict[int, str] = {}
-    crossed: set[int] = set()
-    spans = [(match.start(), match.end()) for match in pattern.finditer(joined)]
-    if spans:
-        bounds = np.asarray(spans, dtype=np.int64)
-        first = np.searchsorted(starts, bounds[:, 0], side="right") - 1
-        last = np.searchsorted(starts, np.maximum(bounds[:, 1] - 1, bounds[:, 0]), "right")
-        for (start, end), low, high in zip(spans, first.tolist(), last.tolist(), strict=True):
-            if high - low > 1:
-                crossed.update(range(low, high))
-            elif low not in found:
-                found[low] = joined[start:end]
-    for index in crossed:
-        match = pattern.search(texts[index])
-        if match is None:
-            found.pop(index, None)
-        else:
-            found[index] = match.group()
-    return sorted(found.items())
+
+    __slots__ = (
+        "always",
+        "chinese",
+        "chinese_hits",
+        "english",
+        "english_hits",
+        "group_bits",
+        "literal_bits",
+        "literal_patterns",
+        "literals",
+        "patterns",
+        "patterns_han",
+    )
+
+    def __init__(
+        self,
+        hits_by_term: dict[str, tuple[LexiconHit, ...]],
+        patterns: tuple[tuple[str, re.Pattern[str], bool], ...],
+    ) -> None:
+        assert ahocorasick_rs is not None
+        chinese = [term for term in hits_by_term if not _is_english(term)]
+        english = [term for term in hits_by_term if _is_english(term)]
+        self.chinese_hits = [hits_by_term[term] for term in chinese]
+        self.english_hits = [hits_by_term[term] for term in english]
+        self.chinese = _automaton(chinese, ahocorasick_rs.MatchKind.LeftmostLongest)
+        self.english = _automaton(english)
+        self.patterns = [(key, pattern) for key, pattern, _ in patterns]
+        self.patterns_han = np.array([han for _, _, han in patterns], dtype=bool)
+        # Bit i stands for pattern i; a text runs the patterns of its script (Han or not)
+        # whose bit its literals set, and those without literals.
+        self.group_bits = {han: 0 for han in (False, True)}
+        self.always = 0
+        bits_by_literal: dict[str, int] = {}
+        for index, (_, pattern, han) in enumerate(patterns):
+            self.group_bits[han] |= 1 << index
+            required = _required_literals(pattern)
+            if required is None:
+                self.always |= 1 << index
+                continue
+            for literal in required:
+                bits_by_literal[literal] = bits_by_literal.get(literal, 0) | 1 << index
+        self.literal_bits = list(bits_by_literal.values())
+        self.literals = _automaton(list(bits_by_literal))
+        # The same as a matrix: literal × pattern.
+        self.literal_patterns = np.array(
+            [[bits >> index & 1 for index in range(len(patterns))] for bits in self.literal_bits],
+            dtype=bool,
+        ).reshape(len(self.literal_bits), len(patterns))
+
+    def find(self, text: str) -> list[LexiconHit]:
+        has_han = _HAN.search(text) is not None
+        has_latin = _LATIN.search(text) is not None
+        data = text.encode()
+        hits: list[LexiconHit] = []
+        if self.chinese is not None and (has_han or not has_latin):
+            chinese_hits = self.chinese_hits
+            for index, _, _ in self.chinese.find_matches_as_indexes(data):
+                hits += chinese_hits[index]
+        if self.english is not None and has_latin:
+            found = self.english.find_matches_as_indexes(data, overlapping=True)
+            if found:
+                english_hits = self.english_hits
+                for index in _english_matches(data, found)[0]:
+                    hits += english_hits[index]
+        bits = self.group_bits[has_han]
+        wanted = self.always & bits
+        if self.literals is not None and bits & ~wanted:
+            literal_bits = self.literal_bits
+            for index, _, _ in self.literals.find_matches_as_indexes(data, overlapping=True):
+                wanted |= literal_bits[index]
+            wanted &= bits
+        patterns = self.patterns
+        while wanted:
+            lowest = wanted & -wanted
+            key, pattern = patterns[lowest.bit_length() - 1]
+            match = pattern.search(text)
+            if match is not None:
+                hits.append(LexiconHit(key, match.group()))
+            wanted ^= lowest
+        return hits
+
+    def find_joined(self, texts: Sequence[str]) -> list[list[LexiconHit]]:
+        """:meth:`find` for each of ``texts`` (none with the separator), from one pass of each
+        automaton over the UTF-8 of the joined texts."""
+        data = BATCH_SEPARATOR.join(texts).encode()
+        raw = np.frombuffer(data, dtype=np.uint8)
+        n_texts = len(texts)
+        # Byte offset of each text: the separator's lead byte 0xEE starts no other character
+        # followed by 0x80 0x80, and no text has the separator.
+        leads = np.flatnonzero(raw == _SEPARATOR_BYTES[0])
+        if len(leads):
+            leads = leads[
+                (raw[leads + 1] == _SEPARATOR_BYTES[1]) & (raw[leads + 2] == _SEPARATOR_BYTES[2])
+            ]
+        starts = np.concatenate(([0], leads + len(_SEPARATOR_BYTES)))
+        ends = np.concatenate((leads, [len(raw)]))
+        # Per text: any a-z, any Han character. reduceat needs every start inside the array.
+        classes = np.append(_BYTE_CLASSES[raw], np.uint8(0))
+        flags = np.bitwise_or.reduceat(classes, starts)
+        flags[starts == ends] = 0
+        has_latin = (flags & _BYTE_LATIN) > 0
+        has_han = (flags & _BYTE_HAN) > 0
+        e3 = np.flatnonzero(classes == _BYTE_E3)
+        if len(e3):
+            e3 = e3[raw[e3 + 1] >= 0x90]
+            has_han[np.searchsorted(starts, e3, side="right") - 1] = True
+        hits: list[list[LexiconHit]] = [[] for _ in range(n_texts)]
+
+        if self.chinese is not None:
+            chinese_wanted = has_han | ~has_latin
+            found = self.chinese.find_matches_as_indexes(data) if chinese_wanted.any() else []
+            if found:
+                matches = np.array(found, dtype=np.int64)
+                owners = np.searchsorted(starts, matches[:, 1], side="right") - 1
+                keep = chinese_wanted[owners]
+                chinese_hits = self.chinese_hits
+                for owner, index in zip(
+                    owners[keep].tolist(), matches[keep, 0].tolist(), strict=True
+                ):
+                    hits[owner] += chinese_hits[index]
+
+        if self.english is not None and has_latin.any():
+            found = self.english.find_matches_as_indexes(data, overlapping=True)
+            if found:
+                matches = np.array(found, dtype=np.int64)
+                first = matches[:, 1]
+                # Keep the occurrences that start a word (the lookbehind); _english_matches
+                # does the rest for them.
+                before = raw[np.maximum(first - 1, 0)]
+                keep = (first == 0) | (_BYTE_CLASSES[before] != _BYTE_LATIN)
+                kept = [found[index] for index in np.flatnonzero(keep).tolist()]
+                english_hits = self.english_hits
+                indices, positions = _english_matches(data, kept)
+                owners = np.searchsorted(starts, positions, side="right") - 1
+                for owner, index in zip(owners.tolist(), indices, strict=True):
+                    if has_latin[owner]:
+                        hits[owner] += english_hits[index]
+
+        if self.patterns:
+            self._patterns_joined(texts, data, starts, has_han, hits)
+        return hits
+
+    def _patterns_joined(
+        self,
+        texts: Sequence[str],
+        data: bytes,
+        starts: np.ndarray,
+        has_han: np.ndarray,
+        hits: list[list[LexiconHit]],
+    ) -> None:
+        n_patterns = len(self.patterns)
+        always = np.array([self.always >> index & 1 for index in range(n_patterns)], dtype=bool)
+        wanted = np.zeros((len(texts), n_patterns), dtype=bool)
+        wanted[:, always] = True
+        found = (
+            self.literals.find_matches_as_indexes(data, overlapping=True)
+            if self.literals is not None
+            else []
+        )
+        if found:
+            matches = np.array(found, dtype=np.int64)
+            # Matches come in order of their end, so their owners never decrease.
+            owners = np.searchsorted(starts, matches[:, 1], side="right") - 1
+            owned, first = np.unique(owners, return_index=True)
+            wanted[owned] |= np.logical_or.reduceat(
+                self.literal_patterns[matches[:, 0]], first, axis=0
+            )
+        wanted &= has_han[:, None] == self.patterns_han[None, :]
+        for index, (key, pattern) in enumerate(self.patterns):
+            for owner in np.flatnonzero(wanted[:, index]).tolist():
+                match = pattern.search(texts[owner])
+                if match is not None:
+                    hits[owner].append(LexiconHit(key, match.group()))
+
+
+def _automaton(strings: list[str], matchkind: Any = None) -> Any:
+    """An automaton over the UTF-8 of ``strings`` (None for none): UTF-8 keeps matches on
+    character boundaries and offsets in bytes, which numpy maps to texts cheaply."""
+    if not strings:
+        return None
+    assert ahocorasick_rs is not None
+    return ahocorasick_rs.BytesAhoCorasick(
+        [string.encode() for string in strings],
+        matchkind=matchkind or ahocorasick_rs.MatchKind.Standard,
+        # Built in a few milliseconds; the fastest scan.
+        implementation=ahocorasick_rs.Implementation.DFA,
+    )
+
+
+def _english_matches(
+    data: bytes, found: Iterable[tuple[int, int, int]]
+) -> tuple[list[int], list[int]]:
+    """(term indices, start offsets) of the matches of the English expression in ``data``
+    (UTF-8), in order, from every occurrence ``(term index, start, end)`` of the terms.
+
+    The expression matches a term where no letter a-z comes before it and the letters
+    right after it (up to a non-letter) are one of the endings; at one start it takes the
+    longest such term, and it goes on after the ending.
+    """
+    longest: dict[int, tuple[int, int, int]] = {}
+    size = len(data)
+    for index, start, end in found:
+        if start and 0x61 <= data[start - 1] <= 0x7A:
+            continue
+        stop = end
+        if end < size and 0x61 <= data[end] <= 0x7A:
+            stop = _LETTER_RUN_BYTES.match(data, end).end()  # type: ignore[union-attr]
+            if data[end:stop] not in _WORD_ENDINGS_BYTES:
+                continue
+        known = longest.get(start)
+        if known is None or end > known[0]:
+            longest[start] = (end, stop, index)
+    indices: list[int] = []
+    positions: list[int] = []
+    position = 0
+    for start in sorted(longest):
+        if start >= position:
+            _, position, index = longest[start]
+            indices.append(index)
+            positions.append(start)
+    return indices, positions
+
+
+# Literal sets larger than this are not spelled out (cross products of alternatives grow).
+_LITERAL_SET_LIMIT = 64
+
+
+def _required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` contains, or None if none are known.
+
+    Read from the parsed expression: literals, small character classes, alternatives,
+    groups and repeats; anything else (``.``, ``\\d``, negated classes, flags) is taken to
+    match anything. Of the sets a sequence offers, the one least likely in a text is kept.
+    """
+    if pattern.flags != re.UNICODE:
+        return None
+    try:
+        _, required = _literal_info(sre_parse.parse(pattern.pattern).data)
+    except _NoLiterals:
+        return None
+    return required
+
+
+class _NoLiterals(Exception):
+    """The expression uses something the literal analysis does not follow."""
+
+
+def _literal_cost(literals: frozenset[str]) -> float:
+    """Rough chance of meeting one of ``literals`` at a position of a normalised text."""
+    total = 0.0
+    for literal in literals:
+        chance = 1.0
+        for char in literal:
+            chance *= (
+                1 / 300
+                if "\u3400" <= char <= "\u9fff"
+                else 1 / 15
+                if "a" <= char <= "z"
+                else 1 / 5
+                if char == " "
+                else 1 / 10
+                if char.isdigit()
+                else 1 / 30
+            )
+        total += chance
+    return total
+
+
+def _best_literals(*candidates: frozenset[str] | None) -> frozenset[str] | None:
+    usable = [found for found in candidates if found and "" not in found]
+    return min(usable, key=_literal_cost) if usable else None
+
+
+_Info = tuple[frozenset[str] | None, frozenset[str] | None]
+
+
+def _literal_info(items: Sequence[tuple[Any, Any]]) -> _Info:
+    """(every string the sequence can match, if few; strings one of which every match
+    contains, if known)."""
+    exact: set[str] = {""}
+    complete = True
+    candidates: list[frozenset[str] | None] = []
+    for op, argument in items:
+        item_exact, item_required = _item_literal_info(op, argument)
+        if item_exact is not None and len(exact) * len(item_exact) <= _LITERAL_SET_LIMIT:
+            exact = {before + after for before in exact for after in item_exact}
+            continue
+        complete = False
+        candidates += [frozenset(exact), item_required, item_exact]
+        exact = set(item_exact) if item_exact is not None else {""}
+    candidates.append(frozenset(exact))
+    return (frozenset(exact) if complete else None), _best_literals(*candidates)
+
+
+def _union(sets: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
+    union: set[str] = set()
+    for found in sets:
+        if found is None:
+            return None
+        union |= found
+    return frozenset(union)
+
+
+def _item_literal_info(op: Any, argument: Any) -> _Info:
+    if op is sre.LITERAL:
+        return frozenset({chr(argument)}), None
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return frozenset({""}), None
+    if op is sre.IN:
+        chars: set[str] = set()
+        for item_op, item in argument:
+            if item_op is sre.LITERAL:
+                chars.add(chr(item))
+            elif item_op is sre.RANGE and item[1] - item[0] < _LITERAL_SET_LIMIT:
+                chars.update(chr(code) for code in range(item[0], item[1] + 1))
+            else:
+                return None, None
+        return (frozenset(chars) if len(chars) <= _LITERAL_SET_LIMIT else None), None
+    if op is sre.SUBPATTERN:
+        _, add_flags, del_flags, items = argument
+        if add_flags or del_flags:
+            raise _NoLiterals
+        return _literal_info(items.data)
+    if op is sre.ATOMIC_GROUP:
+        return _literal_info(argument.data)
+    if op is sre.BRANCH:
+        exacts: list[frozenset[str] | None] = []
+        requireds: list[frozenset[str] | None] = []
+        for alternative in argument[1]:
+            alternative_exact, alternative_required = _literal_info(alternative.data)
+            exacts.append(alternative_exact)
+            requireds.append(_best_literals(alternative_required, alternative_exact))
+        union = _union(exacts)
+        if union is not None and len(union) > _LITERAL_SET_LIMIT:
+            union = None
+        return union, _union(requireds)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, high, items = argument
+        item_exact, item_required = _literal_info(items.data)
+        if low == 0:
+            if high == 1 and item_exact is not None:
+                return item_exact | {""}, None
+            return None, None
+        if low == high == 1:
+            return item_exact, item_required
+        return None, _best_literals(item_required, item_exact)
+    return None, None
+
+
+def _compile_term_regexes(
+    keys_by_term: dict[str, tuple[str, ...]],
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The Chinese (substring) and English (whole word, with endings) trie expressions."""
+    chinese_terms = [term for term in keys_by_term if not _is_english(term)]
+    english_terms = [term for term in keys_by_term if _is_english(term)]
+    chinese = re.compile("(?P<term>" + _trie_regex(chinese_terms) + ")") if chinese_terms else None
+    english = (
+        re.compile(
+            r"(?<![a-z])(?P<term>"
+            + _trie_regex(english_terms)
+            + ")"
+            + _ENGLISH_ENDINGS
+            + r"(?![a-z])"
+        )
+        if english_terms
+        else None
+    )
+    return chinese, english
 
 
 def _is_english(term: str) -> bool:
@@ -244,27 +597,11 @@ def build_lexicon(documents: Iterable[dict[str, Any]]) -> Lexicon:
                     normalised = normalise_for_features(term)
                     if normalised:
                         keys_by_term.setdefault(normalised, []).append(key)
-    chinese_terms = [term for term in keys_by_term if not _is_english(term)]
-    english_terms = [term for term in keys_by_term if _is_english(term)]
-    chinese = re.compile("(?P<term>" + _trie_regex(chinese_terms) + ")") if chinese_terms else None
-    english = (
-        re.compile(
-            r"(?<![a-z])(?P<term>"
-            + _trie_regex(english_terms)
-            + ")"
-            + _ENGLISH_ENDINGS
-            + r"(?![a-z])"
-        )
-        if english_terms
-        else None
-    )
     return Lexicon(
         version="+".join(versions),
         fingerprint=fingerprint,
         keys=tuple(dict.fromkeys(keys)),
         _keys_by_term={term: tuple(dict.fromkeys(found)) for term, found in keys_by_term.items()},
-        _chinese=chinese,
-        _english=english,
         _patterns=tuple(patterns),
     )
 
