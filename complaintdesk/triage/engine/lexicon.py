@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,6 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-import numpy as np
 import yaml
 
 from complaintdesk.triage.engine.text import BATCH_SEPARATOR, normalise_for_features
@@ -43,21 +43,11 @@ _ENGLISH_ENDINGS = "(?:" + "|".join(_ENDINGS) + ")?"
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[a-z]")
 # An English term ends a word when the letters right after it, up to the next non-letter,
-# are one of the endings (or none).
-_WORD_ENDINGS = frozenset(("", *_ENDINGS))
-_WORD_ENDINGS_BYTES = frozenset(ending.encode() for ending in _WORD_ENDINGS)
-_LETTER_RUN = re.compile(r"[a-z]*")
+# are one of the endings (or none). Checked on UTF-8, where bytes a-z are only letters a-z.
+_WORD_ENDINGS_BYTES = frozenset(ending.encode() for ending in ("", *_ENDINGS))
 _LETTER_RUN_BYTES = re.compile(rb"[a-z]*")
-# Below this many texts a batch is scanned text by text: numpy's fixed costs would dominate.
-_JOINED_SCAN_FROM = 8
-# UTF-8 byte classes: an ASCII lower-case letter, the lead byte of U+4000–U+9FFF, and the
-# lead byte of U+3000–U+3FFF (Han from U+3400 on, when the next byte is at least 0x90).
-_BYTE_LATIN, _BYTE_HAN, _BYTE_E3 = 1, 2, 4
-_BYTE_CLASSES = np.zeros(256, dtype=np.uint8)
-_BYTE_CLASSES[ord("a") : ord("z") + 1] = _BYTE_LATIN
-_BYTE_CLASSES[0xE4:0xEA] = _BYTE_HAN
-_BYTE_CLASSES[0xE3] = _BYTE_E3
-_SEPARATOR_BYTES = BATCH_SEPARATOR.encode()
+# Below this many texts a batch is scanned text by text (as fast, one join fewer).
+_JOINED_SCAN_FROM = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +72,11 @@ class Lexicon:
     _patterns: tuple[tuple[str, re.Pattern[str], bool], ...] = field(default=())
     # The hits each term gives, built once so a scan only looks them up.
     _hits_by_term: dict[str, tuple[LexiconHit, ...]] = field(init=False, repr=False)
-    _automata: _Automata | None = field(init=False, repr=False)
+    # Both derived from the fields above, so left out of comparisons.
+    _automata: _Automata | None = field(init=False, repr=False, compare=False)
     # The trie-shaped expressions, compiled on first use by the plain scan.
     _regexes: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = field(
-        init=False, repr=False
+        init=False, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
@@ -161,20 +152,22 @@ class _Automata:
     an ending, then the longest at each start and the leftmost of overlapping ones, which is
     what the expression with its lookarounds finds. Pattern literals: every occurrence; a
     pattern runs on a text only if it has one (or if no literal is known for the pattern).
+
+    Each automaton also knows the batch separator, so a scan of joined texts reports where
+    one text ends and the next begins, in order with the terms (no term holds a separator).
     """
 
     __slots__ = (
         "always",
         "chinese",
-        "chinese_hits",
         "english",
         "english_hits",
+        "english_separator",
         "group_bits",
+        "hits_by_term",
         "literal_bits",
-        "literal_patterns",
         "literals",
         "patterns",
-        "patterns_han",
     )
 
     def __init__(
@@ -185,12 +178,15 @@ class _Automata:
         assert ahocorasick_rs is not None
         chinese = [term for term in hits_by_term if not _is_english(term)]
         english = [term for term in hits_by_term if _is_english(term)]
-        self.chinese_hits = [hits_by_term[term] for term in chinese]
+        self.hits_by_term = {**hits_by_term, BATCH_SEPARATOR: ()}
         self.english_hits = [hits_by_term[term] for term in english]
+        self.english_separator = len(english)
         self.chinese = _automaton(chinese, ahocorasick_rs.MatchKind.LeftmostLongest)
-        self.english = _automaton(english)
-        self.patterns = [(key, pattern) for key, pattern, _ in patterns]
-        self.patterns_han = np.array([han for _, _, han in patterns], dtype=bool)
+        # Offsets in bytes: the lookarounds are checked on the UTF-8 of the texts.
+        self.english = _automaton(english, as_bytes=True)
+        self.patterns = [
+            (key, pattern, _first_char_search(pattern)) for key, pattern, _ in patterns
+        ]
         # Bit i stands for pattern i; a text runs the patterns of its script (Han or not)
         # whose bit its literals set, and those without literals.
         self.group_bits = {han: 0 for han in (False, True)}
@@ -204,26 +200,23 @@ class _Automata:
                 continue
             for literal in required:
                 bits_by_literal[literal] = bits_by_literal.get(literal, 0) | 1 << index
-        self.literal_bits = list(bits_by_literal.values())
-        self.literals = _automaton(list(bits_by_literal))
-        # The same as a matrix: literal × pattern.
-        self.literal_patterns = np.array(
-            [[bits >> index & 1 for index in range(len(patterns))] for bits in self.literal_bits],
-            dtype=bool,
-        ).reshape(len(self.literal_bits), len(patterns))
+        self.literals = _automaton(list(bits_by_literal)) if bits_by_literal else None
+        self.literal_bits = {**bits_by_literal, BATCH_SEPARATOR: 0}
 
     def find(self, text: str) -> list[LexiconHit]:
         has_han = _HAN.search(text) is not None
         has_latin = _LATIN.search(text) is not None
-        data = text.encode()
         hits: list[LexiconHit] = []
-        if self.chinese is not None and (has_han or not has_latin):
-            chinese_hits = self.chinese_hits
-            for index, _, _ in self.chinese.find_matches_as_indexes(data):
-                hits += chinese_hits[index]
-        if self.english is not None and has_latin:
+        if has_han or not has_latin:
+            hits_by_term = self.hits_by_term
+            for term in self.chinese.find_matches_as_strings(text):
+                hits += hits_by_term[term]
+        if has_latin:
+            data = text.encode()
             found = self.english.find_matches_as_indexes(data, overlapping=True)
             if found:
+                if BATCH_SEPARATOR in text:
+                    found = [match for match in found if match[0] != self.english_separator]
                 english_hits = self.english_hits
                 for index in _english_matches(data, found)[0]:
                     hits += english_hits[index]
@@ -231,124 +224,205 @@ class _Automata:
         wanted = self.always & bits
         if self.literals is not None and bits & ~wanted:
             literal_bits = self.literal_bits
-            for index, _, _ in self.literals.find_matches_as_indexes(data, overlapping=True):
-                wanted |= literal_bits[index]
+            for literal in self.literals.find_matches_as_strings(text, overlapping=True):
+                wanted |= literal_bits[literal]
             wanted &= bits
+        self._run_patterns(text, wanted, hits)
+        return hits
+
+    def _run_patterns(self, text: str, wanted: int, hits: list[LexiconHit]) -> None:
+        """The first match of each pattern whose bit is set in ``wanted``, in order."""
         patterns = self.patterns
         while wanted:
             lowest = wanted & -wanted
-            key, pattern = patterns[lowest.bit_length() - 1]
-            match = pattern.search(text)
+            key, pattern, first_char = patterns[lowest.bit_length() - 1]
+            match = _search(pattern, first_char, text)
             if match is not None:
                 hits.append(LexiconHit(key, match.group()))
             wanted ^= lowest
-        return hits
 
     def find_joined(self, texts: Sequence[str]) -> list[list[LexiconHit]]:
         """:meth:`find` for each of ``texts`` (none with the separator), from one pass of each
-        automaton over the UTF-8 of the joined texts."""
-        data = BATCH_SEPARATOR.join(texts).encode()
-        raw = np.frombuffer(data, dtype=np.uint8)
-        n_texts = len(texts)
-        # Byte offset of each text: the separator's lead byte 0xEE starts no other character
-        # followed by 0x80 0x80, and no text has the separator.
-        leads = np.flatnonzero(raw == _SEPARATOR_BYTES[0])
-        if len(leads):
-            leads = leads[
-                (raw[leads + 1] == _SEPARATOR_BYTES[1]) & (raw[leads + 2] == _SEPARATOR_BYTES[2])
-            ]
-        starts = np.concatenate(([0], leads + len(_SEPARATOR_BYTES)))
-        ends = np.concatenate((leads, [len(raw)]))
-        # Per text: any a-z, any Han character. reduceat needs every start inside the array.
-        classes = np.append(_BYTE_CLASSES[raw], np.uint8(0))
-        flags = np.bitwise_or.reduceat(classes, starts)
-        flags[starts == ends] = 0
-        has_latin = (flags & _BYTE_LATIN) > 0
-        has_han = (flags & _BYTE_HAN) > 0
-        e3 = np.flatnonzero(classes == _BYTE_E3)
-        if len(e3):
-            e3 = e3[raw[e3 + 1] >= 0x90]
-            has_han[np.searchsorted(starts, e3, side="right") - 1] = True
-        hits: list[list[LexiconHit]] = [[] for _ in range(n_texts)]
+        automaton over the joined texts."""
+        joined = BATCH_SEPARATOR.join(texts)
+        has_han = [_HAN.search(text) is not None for text in texts]
+        has_latin = [_LATIN.search(text) is not None for text in texts]
+        hits: list[list[LexiconHit]] = [[] for _ in texts]
+        unwanted: list[LexiconHit] = []
 
-        if self.chinese is not None:
-            chinese_wanted = has_han | ~has_latin
-            found = self.chinese.find_matches_as_indexes(data) if chinese_wanted.any() else []
-            if found:
-                matches = np.array(found, dtype=np.int64)
-                owners = np.searchsorted(starts, matches[:, 1], side="right") - 1
-                keep = chinese_wanted[owners]
-                chinese_hits = self.chinese_hits
-                for owner, index in zip(
-                    owners[keep].tolist(), matches[keep, 0].tolist(), strict=True
-                ):
-                    hits[owner] += chinese_hits[index]
+        chinese_wanted = [han or not latin for han, latin in zip(has_han, has_latin, strict=True)]
+        if any(chinese_wanted):
+            hits_by_term = self.hits_by_term
+            owner = 0
+            found = hits[0] if chinese_wanted[0] else unwanted
+            for term in self.chinese.find_matches_as_strings(joined):
+                if term == BATCH_SEPARATOR:
+                    owner += 1
+                    found = hits[owner] if chinese_wanted[owner] else unwanted
+                else:
+                    found += hits_by_term[term]
 
-        if self.english is not None and has_latin.any():
-            found = self.english.find_matches_as_indexes(data, overlapping=True)
-            if found:
-                matches = np.array(found, dtype=np.int64)
-                first = matches[:, 1]
-                # Keep the occurrences that start a word (the lookbehind); _english_matches
-                # does the rest for them.
-                before = raw[np.maximum(first - 1, 0)]
-                keep = (first == 0) | (_BYTE_CLASSES[before] != _BYTE_LATIN)
-                kept = [found[index] for index in np.flatnonzero(keep).tolist()]
-                english_hits = self.english_hits
-                indices, positions = _english_matches(data, kept)
-                owners = np.searchsorted(starts, positions, side="right") - 1
-                for owner, index in zip(owners.tolist(), indices, strict=True):
-                    if has_latin[owner]:
-                        hits[owner] += english_hits[index]
+        if any(has_latin):
+            data = joined.encode()
+            separator = self.english_separator
+            # Where each text after the first starts, in bytes.
+            starts: list[int] = []
+            candidates = []
+            for match in self.english.find_matches_as_indexes(data, overlapping=True):
+                if match[0] == separator:
+                    starts.append(match[2])
+                else:
+                    candidates.append(match)
+            english_hits = self.english_hits
+            for index, position in zip(*_english_matches(data, candidates), strict=True):
+                owner = bisect_right(starts, position)
+                if has_latin[owner]:
+                    hits[owner] += english_hits[index]
 
         if self.patterns:
-            self._patterns_joined(texts, data, starts, has_han, hits)
+            group_bits = self.group_bits
+            always = self.always
+            wanted = [always & group_bits[han] for han in has_han]
+            if self.literals is not None:
+                literal_bits = self.literal_bits
+                owner = 0
+                bits = 0
+                for literal in self.literals.find_matches_as_strings(joined, overlapping=True):
+                    if literal == BATCH_SEPARATOR:
+                        wanted[owner] |= bits & group_bits[has_han[owner]]
+                        owner += 1
+                        bits = 0
+                    else:
+                        bits |= literal_bits[literal]
+                wanted[owner] |= bits & group_bits[has_han[owner]]
+            for text, text_wanted, text_hits in zip(texts, wanted, hits, strict=True):
+                if text_wanted:
+                    self._run_patterns(text, text_wanted, text_hits)
         return hits
 
-    def _patterns_joined(
-        self,
-        texts: Sequence[str],
-        data: bytes,
-        starts: np.ndarray,
-        has_han: np.ndarray,
-        hits: list[list[LexiconHit]],
-    ) -> None:
-        n_patterns = len(self.patterns)
-        always = np.array([self.always >> index & 1 for index in range(n_patterns)], dtype=bool)
-        wanted = np.zeros((len(texts), n_patterns), dtype=bool)
-        wanted[:, always] = True
-        found = (
-            self.literals.find_matches_as_indexes(data, overlapping=True)
-            if self.literals is not None
-            else []
-        )
-        if found:
-            matches = np.array(found, dtype=np.int64)
-            # Matches come in order of their end, so their owners never decrease.
-            owners = np.searchsorted(starts, matches[:, 1], side="right") - 1
-            owned, first = np.unique(owners, return_index=True)
-            wanted[owned] |= np.logical_or.reduceat(
-                self.literal_patterns[matches[:, 0]], first, axis=0
-            )
-        wanted &= has_han[:, None] == self.patterns_han[None, :]
-        for index, (key, pattern) in enumerate(self.patterns):
-            for owner in np.flatnonzero(wanted[:, index]).tolist():
-                match = pattern.search(texts[owner])
-                if match is not None:
-                    hits[owner].append(LexiconHit(key, match.group()))
+
+def _search(
+    pattern: re.Pattern[str], first_char: re.Pattern[str] | None, text: str
+) -> re.Match[str] | None:
+    """``pattern.search(text)``, through ``first_char`` (see :func:`_first_char_search`)."""
+    if first_char is None:
+        return pattern.search(text)
+    found = first_char.search(text)
+    return None if found is None else pattern.match(text, found.start())
 
 
-def _automaton(strings: list[str], matchkind: Any = None) -> Any:
-    """An automaton over the UTF-8 of ``strings`` (None for none): UTF-8 keeps matches on
-    character boundaries and offsets in bytes, which numpy maps to texts cheaply."""
-    if not strings:
+def _first_char_search(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """An expression whose search finds where ``pattern.search`` finds its match, faster.
+
+    The regex engine skips positions cheaply only when it knows the characters a match can
+    start with, and it does not work them out behind alternatives with optional parts such
+    as ``([二三]?十|\\d{2,})``. This expression starts with that character class and then
+    checks, from one character back, that the pattern matches there. None when the engine
+    knows the class already or it cannot be worked out.
+    """
+    if pattern.flags != re.UNICODE:
         return None
+    try:
+        items = sre_parse.parse(pattern.pattern).data
+        first, nullable = _first_chars(items)
+    except _NoLiterals:
+        return None
+    if first is None or nullable or _engine_knows_first_chars(items):
+        return None
+    chars = "[" + "".join(dict.fromkeys(first)) + "]"
+    return re.compile(f"{chars}(?<=(?=(?:{pattern.pattern})){chars})")
+
+
+_CATEGORIES = {
+    sre.CATEGORY_DIGIT: r"\d",
+    sre.CATEGORY_NOT_DIGIT: r"\D",
+    sre.CATEGORY_SPACE: r"\s",
+    sre.CATEGORY_NOT_SPACE: r"\S",
+    sre.CATEGORY_WORD: r"\w",
+    sre.CATEGORY_NOT_WORD: r"\W",
+}
+
+
+def _engine_knows_first_chars(items: Sequence[tuple[Any, Any]]) -> bool:
+    """Whether the regex engine finds the first character class itself (its rule: a
+    literal, a class, or alternatives that each start with a literal, maybe in a group)."""
+    while items and items[0][0] is sre.SUBPATTERN:
+        items = items[0][1][3].data
+    if not items:
+        return False
+    op, argument = items[0]
+    if op is sre.BRANCH:
+        return all(alternative and alternative[0][0] is sre.LITERAL for alternative in argument[1])
+    return op in (sre.LITERAL, sre.IN)
+
+
+def _first_chars(items: Sequence[tuple[Any, Any]]) -> tuple[list[str] | None, bool]:
+    """(class items for the characters a match of the sequence can start with, or None if
+    unknown; whether the sequence can match the empty string)."""
+    found: list[str] = []
+    for op, argument in items:
+        item_first, nullable = _item_first_chars(op, argument)
+        if item_first is None:
+            return None, False
+        found += item_first
+        if not nullable:
+            return found, False
+    return found, True
+
+
+def _item_first_chars(op: Any, argument: Any) -> tuple[list[str] | None, bool]:
+    if op is sre.LITERAL:
+        return [re.escape(chr(argument))], False
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return [], True
+    if op is sre.IN:
+        found: list[str] = []
+        for item_op, item in argument:
+            if item_op is sre.LITERAL:
+                found.append(re.escape(chr(item)))
+            elif item_op is sre.RANGE:
+                found.append(re.escape(chr(item[0])) + "-" + re.escape(chr(item[1])))
+            elif item_op is sre.CATEGORY and item in _CATEGORIES:
+                found.append(_CATEGORIES[item])
+            else:
+                return None, False
+        return found, False
+    if op is sre.SUBPATTERN:
+        _, add_flags, del_flags, items = argument
+        if add_flags or del_flags:
+            raise _NoLiterals
+        return _first_chars(items.data)
+    if op is sre.ATOMIC_GROUP:
+        return _first_chars(argument.data)
+    if op is sre.BRANCH:
+        union: list[str] = []
+        any_nullable = False
+        for alternative in argument[1]:
+            alternative_first, nullable = _first_chars(alternative.data)
+            if alternative_first is None:
+                return None, False
+            union += alternative_first
+            any_nullable = any_nullable or nullable
+        return union, any_nullable
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, _, items = argument
+        item_first, nullable = _first_chars(items.data)
+        return item_first, nullable or low == 0
+    return None, False
+
+
+def _automaton(strings: list[str], matchkind: Any = None, as_bytes: bool = False) -> Any:
+    """A DFA (built in milliseconds, the fastest scan) over ``strings`` and the separator."""
     assert ahocorasick_rs is not None
-    return ahocorasick_rs.BytesAhoCorasick(
-        [string.encode() for string in strings],
-        matchkind=matchkind or ahocorasick_rs.MatchKind.Standard,
-        # Built in a few milliseconds; the fastest scan.
-        implementation=ahocorasick_rs.Implementation.DFA,
+    kind = matchkind or ahocorasick_rs.MatchKind.Standard
+    dfa = ahocorasick_rs.Implementation.DFA
+    strings = [*strings, BATCH_SEPARATOR]
+    if as_bytes:
+        return ahocorasick_rs.BytesAhoCorasick(
+            [string.encode() for string in strings], matchkind=kind, implementation=dfa
+        )
+    return ahocorasick_rs.AhoCorasick(
+        strings, matchkind=kind, store_patterns=True, implementation=dfa
     )
 
 

@@ -33,6 +33,8 @@ _NEGATION_ZH = re.compile(
 )
 # Every negation above contains one of these; a text without any has no negated cue.
 _NEGATION_HINTS = ("不", "无意", "没", "not", "never", "no", "n't", "rather")
+_NEGATION_HINT = re.compile("|".join(map(re.escape, _NEGATION_HINTS)))
+_CRISIS_PREFIX = "crisis."
 _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
 _NEGATION_EN = re.compile(
     r"\b(?:not|never|no intention|no need|no plans?|rather not)\b"
@@ -74,17 +76,24 @@ def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> di
 
     ``negated``, when given, receives the signals that were named only in negated clauses.
     """
+    crisis_hits = [hit for hit in item.hits if hit.key.startswith(_CRISIS_PREFIX)]
+    if not crisis_hits:
+        return {}
     found: dict[str, list[str]] = {}
     ruled_out: set[str] = set()
     text = item.normalised
-    may_be_negated = any(hint in text for hint in _NEGATION_HINTS)
-    for hit in item.hits:
-        if not hit.key.startswith("crisis."):
-            continue
-        signal = hit.key.removeprefix("crisis.")
-        if may_be_negated and _every_occurrence_negated(text, hit.term):
-            ruled_out.add(signal)
-            continue
+    may_be_negated = _NEGATION_HINT.search(text) is not None
+    # A term named twice (or under two signals) gets one verdict.
+    verdicts: dict[str, bool] = {}
+    for hit in crisis_hits:
+        signal = hit.key[len(_CRISIS_PREFIX) :]
+        if may_be_negated:
+            verdict = verdicts.get(hit.term)
+            if verdict is None:
+                verdict = verdicts[hit.term] = _every_occurrence_negated(text, hit.term)
+            if verdict:
+                ruled_out.add(signal)
+                continue
         found.setdefault(signal, []).append(hit.term)
     if negated is not None:
         negated.update(ruled_out - found.keys())

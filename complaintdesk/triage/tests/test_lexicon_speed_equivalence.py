@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from complaintdesk.triage.engine import collect_training_examples
 from complaintdesk.triage.engine.lexicon import (
     LexiconHit,
+    _first_char_search,
     _required_literals,
+    _search,
     build_lexicon,
     load_lexicon,
 )
@@ -237,3 +239,32 @@ def test_every_match_of_a_pattern_contains_one_of_its_literals(pattern, data):
         return
     match = data.draw(st.from_regex(pattern, fullmatch=True))
     assert any(literal in match for literal in required)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        r"([二三]?十|[一二]?百|\d{2,})[几多]?(户|家)",
+        r"\bon x\b",
+        r"(a|b)?c+d",
+        r"\b(\d+|no) (on|x)",
+    ],
+)
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(alphabet="一二三十百0123456789几多户家onx abcd,", max_size=40))
+def test_search_from_first_characters_finds_what_search_finds(expression, text):
+    pattern = re.compile(expression)
+    first_char = _first_char_search(pattern)
+    assert first_char is not None
+    found, expected = _search(pattern, first_char, text), pattern.search(text)
+    assert (found and (found.span(), found.group())) == (
+        expected and (expected.span(), expected.group())
+    )
+
+
+def test_search_from_first_characters_is_left_to_the_engine_when_it_knows_them():
+    assert _first_char_search(re.compile("(微博|抖音)曝光")) is None
+    assert _first_char_search(re.compile("[0-9]+天")) is not None
+    assert _first_char_search(re.compile("[0-9]天")) is None
+    assert _first_char_search(re.compile("(?i)(a|b)?c")) is None
+    assert _first_char_search(re.compile("x?")) is None
