@@ -323,7 +323,7 @@ def _first_char_search(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     if pattern.flags != re.UNICODE:
         return None
     try:
-        items = sre_parse.parse(pattern.pattern).data
+        items = _parsed(pattern.pattern)
         first, nullable = _first_chars(items)
     except _NoLiterals:
         return None
@@ -474,16 +474,23 @@ def _required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     if pattern.flags != re.UNICODE:
         return None
     try:
-        _, required = _literal_info(sre_parse.parse(pattern.pattern).data)
+        _, required = _literal_info(_parsed(pattern.pattern))
     except _NoLiterals:
         return None
     return required
+
+
+@lru_cache(maxsize=256)
+def _parsed(expression: str) -> Any:
+    """The regex engine's parse of ``expression`` (a sequence of (op, argument) items)."""
+    return sre_parse.parse(expression).data
 
 
 class _NoLiterals(Exception):
     """The expression uses something the literal analysis does not follow."""
 
 
+@lru_cache(maxsize=4096)
 def _literal_cost(literals: frozenset[str]) -> float:
     """Rough chance of meeting one of ``literals`` at a position of a normalised text."""
     total = 0.0
