@@ -3,7 +3,8 @@
 
 Our pipeline = the triage feature pipeline (NFKC/width folding, t2s, lower case, character
 1–3-grams with digits folded, rjieba word 1–2-grams, lexicon and shape columns; sublinear
-TF-IDF, minimum document frequency 2, each block L2-normalised) + one linear head.
+TF-IDF, minimum document frequency 2, each block L2-normalised; grams hashed into 2**24
+buckets per block, not the shipped 2**20) + one linear head.
 
 Chosen inside TRAIN only, per task (per training fold for the gov set), by the mean
 macro-F1 over a stratified cross-validation of TRAIN (3 folds; 5 folds repeated twice below
@@ -14,7 +15,10 @@ macro-F1 over a stratified cross-validation of TRAIN (3 folds; 5 folds repeated 
   12,000 rows, logistic regression (C 1, 4, 16, 64), each with and without balanced class
   weights;
 - or the mean of the class probabilities of the best head of two or of all three feature
-  sets (from the same cross-validation predictions, no extra fits).
+  sets (from the same cross-validation predictions, no extra fits);
+- then per-class offsets added to the chosen candidate's probabilities, tuned for macro-F1
+  on its cross-validation predictions, kept only if a nested cross-validation of that
+  tuning beats the candidate's own score.
 The protocol's hash validation slice is not used: it is one noisy draw of about 10% of
 TRAIN (the protocol notes it picked the weaker variant on the small sets). The choice is
 then refitted on all of TRAIN (on the training fold for the gov set) and scored once on
@@ -52,7 +56,11 @@ from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from complaintdesk.triage.engine.features import AnalysedText, FeatureSpace, analyse  # noqa: E402
+from complaintdesk.triage.engine.features import (  # noqa: E402
+    AnalysedText,
+    FeatureSpace,
+    analyse_batch,
+)
 from complaintdesk.triage.engine.lexicon import load_lexicon  # noqa: E402
 
 csv.field_size_limit(sys.maxsize)
@@ -63,12 +71,18 @@ FEATURE_SETS: dict[str, tuple[float, float, float]] = {
     "char+word": (1.0, 1.0, 0.0),  # B2's features
     "pipeline": (1.0, 0.8, 1.0),  # all blocks at the shipped weights
 }
+# Hash buckets per block: 2**24 (64 MB per lookup) keeps the review sets' grams nearly
+# collision-free, close to the baseline's exact vocabulary; the shipped model uses 2**20.
+HASH_BITS = 24
 LOGREG_C = (1.0, 4.0, 16.0, 64.0)
 SGD_ALPHAS = (1e-5, 3e-5, 1e-4, 3e-4)
 # From this many TRAIN rows on: SGD heads only (logistic regression is too slow there).
 LARGE = 12_000
 # Below this many TRAIN rows: repeated 5-fold inner cross-validation.
 SMALL = 1_000
+# Steps of the coordinate ascent on the per-class offsets (probabilities lie in 0..1).
+OFFSET_STEPS = (-0.1, -0.05, -0.02, 0.02, 0.05, 0.1)
+OFFSET_ROUNDS = 3
 BASELINES: dict[str, tuple[float, float, float, float]] = {
     # task: baseline macro-F1, accuracy, other variant macro-F1, accuracy
     "a1": (0.898, 0.905, 0.894, 0.901),
@@ -172,24 +186,26 @@ class Pipeline:
         # are averaged.
         self.members: tuple[Member, ...] = ()
         self.classifiers: list[Any] = []
+        # Added to the class probabilities before the arg max, when chosen (see fit).
+        self.offsets: np.ndarray | None = None
         self.choice = ""
 
     def analyse(self, texts: Sequence[str]) -> list[AnalysedText]:
-        return [analyse(text, self.lexicon) for text in texts]
+        return analyse_batch(texts, self.lexicon)
 
     def _matrix(self, analysed: Sequence[AnalysedText], fit: bool) -> sp.csr_matrix:
         """The pipeline's matrix at its shipped block weights."""
         if fit:
             word_ids = FeatureSpace.word_ids_for(analysed)
-            batch = FeatureSpace.hash_batch(analysed, word_ids)
+            batch = FeatureSpace.hash_batch(analysed, word_ids, hash_bits=HASH_BITS)
             # Real review sets are far larger than the complaint corpus: no column cap
-            # beyond the 2**20 hash buckets per block.
+            # beyond the hash buckets per block.
             self.features = FeatureSpace.fit(
                 batch,
                 word_ids,
                 self.lexicon.keys,
-                max_char_features=1 << 20,
-                max_word_features=1 << 20,
+                max_char_features=1 << HASH_BITS,
+                max_word_features=1 << HASH_BITS,
             )
             return self.features.transform_batch(batch, analysed)
         assert self.features is not None
@@ -245,7 +261,9 @@ class Pipeline:
     def fit(self, train: Sequence[Row], validation_masks: Sequence[np.ndarray], how: str) -> None:
         """Choose by mean validation macro-F1 over ``validation_masks`` (one hash slice, or
         inner cross-validation folds) among every feature set + head, and the probability
-        means of the best head of two or three feature sets; then refit on all of TRAIN."""
+        means of the best head of two or three feature sets; then per-class offsets on the
+        chosen candidate's probabilities if they help (:func:`choose_offsets`); then refit on
+        all of TRAIN."""
         analysed = self.analyse([row.text for row in train])
         labels = np.asarray([row.label for row in train])
         classes = np.unique(labels)
@@ -280,9 +298,16 @@ class Pipeline:
                         totals[members] += float(f1) / len(validation_masks)
             # Highest mean score; the earlier candidate (single heads first) wins a tie.
             self.members = max(totals, key=totals.__getitem__)
+            held_out_probabilities = [
+                np.mean([held_out[member] for member in self.members], axis=0)
+                for held_out in probabilities
+            ]
+            self.offsets, offsets_note = choose_offsets(
+                held_out_probabilities, validation_masks, labels, classes, totals[self.members]
+            )
             self.choice = (
                 " & ".join(f"[{feature_set} + {head}]" for feature_set, head in self.members)
-                + f" ({how} macro-F1 {totals[self.members]:.3f})"
+                + f" ({how} macro-F1 {totals[self.members]:.3f}); {offsets_note}"
             )
             matrix = self._matrix(analysed, fit=True)
             self.classifiers = []
@@ -292,10 +317,11 @@ class Pipeline:
                 self.classifiers.append(classifier)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
-        """The single head's labels, or the label of highest mean probability."""
+        """The single head's labels, or the label of highest mean probability (plus the
+        class offsets, when chosen)."""
         matrix = self._matrix(self.analyse(texts), fit=False)
         weighted = [self._weighted(matrix, feature_set) for feature_set, _ in self.members]
-        if len(self.classifiers) == 1:
+        if len(self.classifiers) == 1 and self.offsets is None:
             result: np.ndarray = self.classifiers[0].predict(weighted[0])
             return result
         mean = np.mean(
@@ -305,7 +331,85 @@ class Pipeline:
             ],
             axis=0,
         )
+        if self.offsets is not None:
+            mean = mean + self.offsets
         return np.asarray(self.classifiers[0].classes_[mean.argmax(axis=1)])
+
+
+def macro_f1(truth: np.ndarray, predicted: np.ndarray, n_classes: int) -> float:
+    """Macro-F1 of class indices, as scikit-learn's (a class absent from both counts 0),
+    with one bincount: the offset search evaluates it hundreds of times."""
+    confusion = np.bincount(truth * n_classes + predicted, minlength=n_classes * n_classes)
+    confusion = confusion.reshape(n_classes, n_classes)
+    hits = np.diag(confusion).astype(np.float64)
+    denominator = confusion.sum(axis=0) + confusion.sum(axis=1)
+    f1 = np.divide(2 * hits, denominator, out=np.zeros(n_classes), where=denominator > 0)
+    return float(f1.mean())
+
+
+def tune_offsets(probability: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """Per-class offsets added to the probabilities that maximise macro-F1 on these rows:
+    coordinate ascent over small steps, a step kept only if it raises the score.
+
+    Macro-F1 weighs each class equally, so the arg max of the probabilities (which favours
+    the frequent and the broad classes) is not its best decision rule."""
+    n_classes = probability.shape[1]
+    offsets = np.zeros(n_classes)
+    best = macro_f1(truth, probability.argmax(axis=1), n_classes)
+    for _ in range(OFFSET_ROUNDS):
+        improved = False
+        for column in range(n_classes):
+            for step in OFFSET_STEPS:
+                trial = offsets.copy()
+                trial[column] += step
+                score = macro_f1(truth, (probability + trial).argmax(axis=1), n_classes)
+                if score > best + 1e-6:
+                    best, offsets, improved = score, trial, True
+        if not improved:
+            break
+    return offsets
+
+
+def choose_offsets(
+    held_out_probabilities: Sequence[np.ndarray],
+    validation_masks: Sequence[np.ndarray],
+    labels: np.ndarray,
+    classes: np.ndarray,
+    plain_score: float,
+) -> tuple[np.ndarray | None, str]:
+    """Class offsets tuned on the cross-validated probabilities of TRAIN, if they help.
+
+    Whether they help is itself cross-validated: for each validation part, offsets are
+    tuned on the other parts' predictions of the rows outside it (repeated folds overlap)
+    and scored on it. Kept only if that mean macro-F1 beats ``plain_score`` (the
+    candidate's own); the offsets used are then tuned on every part's predictions."""
+    truth = np.searchsorted(classes, labels)
+    nested = []
+    for index, mask in enumerate(validation_masks):
+        others = [
+            (probability[~mask[other]], truth[other & ~mask])
+            for position, (probability, other) in enumerate(
+                zip(held_out_probabilities, validation_masks, strict=True)
+            )
+            if position != index
+        ]
+        offsets = tune_offsets(
+            np.vstack([probability for probability, _ in others]),
+            np.concatenate([part for _, part in others]),
+        )
+        predicted = (held_out_probabilities[index] + offsets).argmax(axis=1)
+        nested.append(macro_f1(truth[mask], predicted, len(classes)))
+    nested_score = statistics.mean(nested)
+    if nested_score <= plain_score:
+        return None, f"no class offsets (nested CV macro-F1 with them {nested_score:.3f})"
+    offsets = tune_offsets(
+        np.vstack(held_out_probabilities),
+        np.concatenate([truth[mask] for mask in validation_masks]),
+    )
+    shown = ", ".join(
+        f"{label} {offset:+.2f}" for label, offset in zip(classes, offsets, strict=True) if offset
+    )
+    return offsets, f"class offsets {shown or 'none'} (nested CV macro-F1 {nested_score:.3f})"
 
 
 def head_name(kind: str, strength: float, weighting: str | None) -> str:
