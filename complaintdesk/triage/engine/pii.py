@@ -191,12 +191,11 @@ _ZH_FLAT = re.compile(
 _ZH_FLAT_UNITS = re.compile(r"座|栋|棟|幢|单元|單元|楼|樓|层|層|室")
 _FLAT_NUMBER = r"[0-9A-Za-z一二三四五六七八九十]"
 _ZH_FLAT_NEEDS = re.compile(_FLAT_NUMBER + r"(?:座|栋|棟|幢|单元|單元|楼|樓|层|層|室)")
-# The same check in two parts that each begin with the unit word (checking the character
-# before it afterwards): in a long string the regex engine jumps from one unit word to the
-# next instead of stopping at every letter and digit.
-_ZH_FLAT_NEEDS_PARTS = (
-    re.compile(r"[座栋棟幢楼樓层層室](?<=" + _FLAT_NUMBER + r".)"),
-    re.compile(r"[单單](?<=" + _FLAT_NUMBER + r".)元"),
+# The same check beginning with the unit word's first character (单 and 單 must go on with
+# 元) and checking the character before it afterwards: in a long string the regex engine
+# jumps from one unit word to the next instead of stopping at every letter and digit.
+_ZH_FLAT_NEEDS_FROM_UNIT = re.compile(
+    r"[座栋棟幢楼樓层層室单單](?<=" + _FLAT_NUMBER + r".)(?:(?<=[单單])元|(?<![单單]))"
 )
 # Service numbers (China 400/800, North American toll-free) belong to businesses.
 _BUSINESS_NUMBER = re.compile(r"(?:400|800|833|844|855|866|877|888)\d{7}")
@@ -337,8 +336,7 @@ def _families_in_batch(texts: Sequence[str]) -> list[int]:
     # The single-text path runs quick word checks first; they pass wherever these do.
     for part in _ZH_ADDRESS_NEEDS_PARTS:
         mark(part, _ZH_STREETS)
-    for part in _ZH_FLAT_NEEDS_PARTS:
-        mark(part, _ZH_FLATS)
+    mark(_ZH_FLAT_NEEDS_FROM_UNIT, _ZH_FLATS)
     mark(_EN_ADDRESS_NEEDS_FROM_SPACE, _EN_STREETS)
     return families
 
