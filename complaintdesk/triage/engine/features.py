@@ -313,31 +313,33 @@ def _column_lookup(kept: np.ndarray, hash_bits: int) -> np.ndarray:
     return lookup
 
 
-def _weighted_block(
-    counts: _BucketCounts, lookup: np.ndarray, idf: np.ndarray, weight: float
-) -> sp.csr_matrix:
-    """Sublinear tf-idf of one block, L2-normalised per document.
+def _shape_entries(analysed: Sequence[AnalysedText]) -> tuple[np.ndarray, np.ndarray]:
+    """(text, shape column) of every shape feature and the language of each text."""
+    documents: list[int] = []
+    columns: list[int] = []
+    for row, item in enumerate(analysed):
+        item_columns = (*item.shape, _LANGUAGE_COLUMN[item.language])
+        documents.extend([row] * len(item_columns))
+        columns.extend(item_columns)
+    return np.asarray(documents, dtype=np.int64), np.asarray(columns, dtype=np.int64)
 
-    Kept buckets map to columns in ascending order, so the counts' rows stay sorted and
-    free of duplicates: no second sparse conversion."""
-    import scipy.sparse as sp
 
-    n_documents = len(counts.indptr) - 1
-    columns = lookup[counts.buckets]
-    found = columns >= 0
-    row_of_entry = counts.row_of_entry()[found]
-    indptr = np.zeros(n_documents + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row_of_entry, minlength=n_documents), out=indptr[1:])
-    block = sp.csr_matrix(
-        (counts.counts[found], columns[found], indptr), shape=(n_documents, len(idf))
-    )
-    block.data = (1 + np.log(block.data)) * idf[block.indices]
-    norms = np.sqrt(
-        np.bincount(row_of_entry, weights=block.data * block.data, minlength=n_documents)
-    )
-    norms[norms == 0] = 1
-    block.data = (block.data * (weight / norms[row_of_entry])).astype(np.float32)
-    return block
+@dataclass(frozen=True, slots=True)
+class FeatureRows:
+    """Feature rows of a batch in CSR form as plain arrays (columns ascending in each row)."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    n_columns: int
+
+    def matrix(self) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
+        return sp.csr_matrix(
+            (self.data, self.indices, self.indptr),
+            shape=(len(self.indptr) - 1, self.n_columns),
+        )
 
 
 @dataclass(slots=True)
@@ -451,111 +453,83 @@ class FeatureSpace:
         )
 
     def transform(self, analysed: Sequence[AnalysedText]) -> sp.csr_matrix:
-        return self.transform_hashed(self.hash(analysed), analysed)
-
-    def transform_hashed(self, batch: KeyBatch, analysed: Sequence[AnalysedText]) -> sp.csr_matrix:
-        """:meth:`transform` of texts already hashed with this space's word ids."""
-        if len(analysed) == 1:
-            return self._transform_one(batch, analysed[0])
-        return self.transform_batch(batch, analysed)
-
-    def _transform_one(self, batch: KeyBatch, item: AnalysedText) -> sp.csr_matrix:
-        import scipy.sparse as sp
-
-        columns, values = self.transform_one(batch, item)
-        return sp.csr_matrix(
-            (values, columns, np.asarray([0, len(columns)])), shape=(1, self.n_features)
-        )
-
-    def transform_one(self, batch: KeyBatch, item: AnalysedText) -> tuple[np.ndarray, np.ndarray]:
-        """The columns (ascending) and values of one hashed text's row, with plain numpy:
-        the same values as :meth:`transform_batch`; an agent typing a complaint waits for
-        this one, and scipy's per-call overhead (and import) would dominate."""
-        columns: list[np.ndarray] = []
-        values: list[np.ndarray] = []
-        offset = 0
-        for buckets, lookup, idf, weight in (
-            (batch.char_buckets, self._char_lookup, self.char_idf, self.char_weight),
-            (batch.word_buckets, self._word_lookup, self.word_idf, self.word_weight),
-        ):
-            found = lookup[buckets]
-            block_columns, counts = np.unique(found[found >= 0], return_counts=True)
-            block_values = (1 + np.log(counts.astype(np.float32))) * idf[block_columns]
-            norm = float(np.sqrt(np.dot(block_values, block_values)))
-            if norm:
-                block_values *= weight / norm
-            columns.append(block_columns + offset)
-            values.append(block_values.astype(np.float32))
-            offset += len(idf)
-        lexicon_counts: dict[int, int] = {}
-        for hit in item.hits:
-            column = self._lexicon_column.get(hit.key)
-            if column is not None:
-                lexicon_counts[column] = lexicon_counts.get(column, 0) + 1
-        lexicon_columns = sorted(lexicon_counts)
-        counts = np.asarray(
-            [lexicon_counts[column] for column in lexicon_columns], dtype=np.float32
-        )
-        columns.append(np.asarray(lexicon_columns, dtype=np.int64) + offset)
-        values.append(
-            (np.minimum(np.log2(counts + 1) / 2, 1) * self.lexicon_weight).astype(np.float32)
-        )
-        offset += len(self.lexicon_keys)
-        shape_columns = sorted({*item.shape, _LANGUAGE_COLUMN[item.language]})
-        columns.append(np.asarray(shape_columns, dtype=np.int64) + offset)
-        values.append(np.full(len(shape_columns), self.shape_weight, dtype=np.float32))
-        return np.concatenate(columns), np.concatenate(values)
+        return self.rows(self.hash(analysed), analysed).matrix()
 
     def transform_batch(self, batch: KeyBatch, analysed: Sequence[AnalysedText]) -> sp.csr_matrix:
-        import scipy.sparse as sp
+        """:meth:`transform` of texts already hashed with this space's word ids."""
+        return self.rows(batch, analysed).matrix()
 
-        blocks = (
-            _weighted_block(
-                batch.counts("char"), self._char_lookup, self.char_idf, self.char_weight
-            ),
-            _weighted_block(
-                batch.counts("word"), self._word_lookup, self.word_idf, self.word_weight
-            ),
-            self._lexicon_block(analysed),
-            self._shape_block(analysed),
-        )
-        return sp.hstack(blocks, format="csr", dtype=np.float32)
+    def rows(self, batch: KeyBatch, analysed: Sequence[AnalysedText]) -> FeatureRows:
+        """The feature rows of hashed texts, with numpy only (training, a batch and one text
+        an agent waits for all take this path, so they get the same numbers).
 
-    def _lexicon_block(self, analysed: Sequence[AnalysedText]) -> sp.csr_matrix:
-        rows: list[int] = []
+        Every gram, cue and shape column of the batch becomes one (text, column) key; one
+        sort counts them and leaves each row's columns ascending, blocks in order."""
+        n_documents = batch.n_documents
+        n_char, n_word = len(self.char_buckets), len(self.word_buckets)
+        lexicon_offset = n_char + n_word
+        shape_offset = lexicon_offset + len(self.lexicon_keys)
+        char_columns = self._char_lookup[batch.char_buckets]
+        word_columns = self._word_lookup[batch.word_buckets]
+        char_found, word_found = char_columns >= 0, word_columns >= 0
+        lexicon_documents, lexicon_columns = self._lexicon_entries(analysed)
+        shape_documents, shape_columns = _shape_entries(analysed)
+        documents = np.concatenate(
+            (
+                batch.char_documents[char_found],
+                batch.word_documents[word_found],
+                lexicon_documents,
+                shape_documents,
+            )
+        ).astype(np.int64)
+        columns = np.concatenate(
+            (
+                char_columns[char_found],
+                word_columns[word_found] + n_char,
+                lexicon_columns + lexicon_offset,
+                shape_columns + shape_offset,
+            )
+        ).astype(np.int64)
+        keys, key_counts = np.unique((documents << 32) | columns, return_counts=True)
+        documents = keys >> 32
+        columns = keys & 0xFFFFFFFF
+        counts = key_counts.astype(np.float32)
+        data = np.empty(len(keys), dtype=np.float32)
+        for start, stop, idf, weight in (
+            (0, n_char, self.char_idf, self.char_weight),
+            (n_char, lexicon_offset, self.word_idf, self.word_weight),
+        ):
+            selected = (columns >= start) & (columns < stop)
+            block_documents = documents[selected]
+            # Sublinear tf-idf, L2-normalised per text within the block.
+            values = (1 + np.log(counts[selected])) * idf[columns[selected] - start]
+            norms = np.sqrt(
+                np.bincount(block_documents, weights=values * values, minlength=n_documents)
+            )
+            norms[norms == 0] = 1
+            data[selected] = (values * (weight / norms[block_documents])).astype(np.float32)
+        selected = (columns >= lexicon_offset) & (columns < shape_offset)
+        # 1 hit → 0.5, 2 → 0.79, 3+ → 1: more cues help, with diminishing returns.
+        data[selected] = (
+            np.minimum(np.log2(counts[selected] + 1) / 2, 1) * self.lexicon_weight
+        ).astype(np.float32)
+        data[columns >= shape_offset] = np.float32(self.shape_weight)
+        indptr = np.zeros(n_documents + 1, dtype=np.int64)
+        np.cumsum(np.bincount(documents, minlength=n_documents), out=indptr[1:])
+        return FeatureRows(indptr, columns, data, self.n_features)
+
+    def _lexicon_entries(self, analysed: Sequence[AnalysedText]) -> tuple[np.ndarray, np.ndarray]:
+        """(text, lexicon column) of every cue hit, a pair per hit."""
+        documents: list[int] = []
         columns: list[int] = []
         column_of = self._lexicon_column
         for row, item in enumerate(analysed):
             for hit in item.hits:
                 column = column_of.get(hit.key)
                 if column is not None:
-                    rows.append(row)
+                    documents.append(row)
                     columns.append(column)
-        block = _count_matrix(
-            np.asarray(rows, dtype=np.int64),
-            np.asarray(columns, dtype=np.int64),
-            len(analysed),
-            len(self.lexicon_keys),
-        )
-        # 1 hit → 0.5, 2 → 0.79, 3+ → 1: more cues help, with diminishing returns.
-        block.data = (np.minimum(np.log2(block.data + 1) / 2, 1) * self.lexicon_weight).astype(
-            np.float32
-        )
-        return block
-
-    def _shape_block(self, analysed: Sequence[AnalysedText]) -> sp.csr_matrix:
-        import scipy.sparse as sp
-
-        rows: list[int] = []
-        columns: list[int] = []
-        for row, item in enumerate(analysed):
-            item_columns = (*item.shape, _LANGUAGE_COLUMN[item.language])
-            rows.extend([row] * len(item_columns))
-            columns.extend(item_columns)
-        data = np.full(len(rows), self.shape_weight, dtype=np.float32)
-        return sp.csr_matrix(
-            (data, (rows, columns)), shape=(len(analysed), len(SHAPE_FEATURES)), dtype=np.float32
-        )
+        return np.asarray(documents, dtype=np.int64), np.asarray(columns, dtype=np.int64)
 
     def namer(self, item: AnalysedText) -> Callable[[int], str]:
         """Readable names of the columns one text activates, decoded on demand (grams are

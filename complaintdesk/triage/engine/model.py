@@ -26,6 +26,7 @@ from complaintdesk.triage.engine.crisis import (
 from complaintdesk.triage.engine.features import (
     HASH_BITS,
     AnalysedText,
+    FeatureRows,
     FeatureSpace,
     analyse_batch,
 )
@@ -132,23 +133,22 @@ class _RowFeatures:
 
     @classmethod
     def of(
-        cls, rows: _Rows, row: int, weights: np.ndarray, names: Callable[[int], str]
+        cls,
+        rows: FeatureRows,
+        row: int,
+        gathered: np.ndarray | None,
+        weights: np.ndarray,
+        names: Callable[[int], str],
     ) -> _RowFeatures:
+        """Row ``row`` of ``rows``; ``gathered``: its weight rows when already at hand."""
         start, stop = rows.indptr[row], rows.indptr[row + 1]
         columns = rows.indices[start:stop]
-        gathered = rows.gathered if rows.gathered is not None else weights[columns]
-        return cls(columns, rows.data[start:stop], gathered, names)
-
-
-@dataclass(frozen=True, slots=True)
-class _Rows:
-    """The feature rows of a batch in CSR form (for one text: plain arrays, no scipy)."""
-
-    indptr: np.ndarray
-    indices: np.ndarray
-    data: np.ndarray
-    # One text's weight rows, already gathered for its scores.
-    gathered: np.ndarray | None = None
+        return cls(
+            columns,
+            rows.data[start:stop],
+            gathered if gathered is not None else weights[columns],
+            names,
+        )
 
 
 @dataclass(slots=True)
@@ -205,17 +205,15 @@ class TriageModel:
         masked = [pii.mask(text) for text in texts]
         analysed = self.analyse([item.masked_text for item in masked])
         hashed = self.features.hash(analysed, keep_keys=explain)
+        rows = self.features.rows(hashed, analysed)
+        gathered: np.ndarray | None = None
         if len(analysed) == 1:
-            # One text (an agent waiting): numpy only, summed in the order scipy sums a row.
-            columns, values = self.features.transform_one(hashed, analysed[0])
-            gathered = self.weights[columns]
-            row_scores = np.add.reduce(values[:, None] * gathered, axis=0) + self.bias
-            scores = row_scores[None, :]
-            rows = _Rows(np.asarray([0, len(columns)]), columns, values, gathered)
+            # One text (an agent waiting): numpy only (no scipy import), summed in the order
+            # scipy sums a row; its weight rows are kept for the explanations.
+            gathered = self.weights[rows.indices]
+            scores = (np.add.reduce(rows.data[:, None] * gathered, axis=0) + self.bias)[None, :]
         else:
-            matrix = self.features.transform_hashed(hashed, analysed)
-            scores = self.scores(matrix)
-            rows = _Rows(matrix.indptr, matrix.indices, matrix.data)
+            scores = self.scores(rows.matrix())
         probabilities = {
             name: self.probabilities(head, scores) for name, head in self.heads.items()
         }
@@ -224,7 +222,7 @@ class TriageModel:
         if explain:
             namers = self.features.namers(analysed, hashed)
             for row, (item, row_labels) in enumerate(zip(analysed, decided.labels, strict=True)):
-                features = _RowFeatures.of(rows, row, self.weights, namers[row])
+                features = _RowFeatures.of(rows, row, gathered, self.weights, namers[row])
                 for head_name, head in decided.heads_of_row(row):
                     explanations[row][head_name] = self._explain(
                         head, row_labels[head_name], features, item

@@ -92,13 +92,6 @@ _WHITESPACE = re.compile(r"\s+")
 # single texts would. A batch containing it falls back to one text at a time.
 BATCH_SEPARATOR = "\ue000"
 _NOT_WORDS = frozenset(" \t\n,.;:!?()[]<>\"'-~/\\|@#$%^&*_+=`{}，。；：！？、")
-_NOT_WORDS_OR_EMPTY = _NOT_WORDS | {""}
-# Joins tokens of a batch (a control character rjieba never puts inside a token).
-_GLUE = "\x01"
-# A glued token that is one non-word character (the glue after it stays).
-_NOT_WORD_TOKEN = re.compile(
-    _GLUE + "[" + "".join(re.escape(char) for char in sorted(_NOT_WORDS)) + "](?=" + _GLUE + ")"
-)
 
 
 def fold_width(text: str) -> str:
@@ -258,19 +251,15 @@ def tokenise_batch(normalised_texts: Sequence[str]) -> list[list[str]]:
     if len(normalised_texts) < 2 or joined.count(BATCH_SEPARATOR) != len(normalised_texts) - 1:
         return [tokenise(text) for text in normalised_texts]
     tokens = rjieba.cut(joined)
-    if _GLUE not in joined:
-        # All string work in C: glue the tokens, drop the single-character non-words, cut
-        # at the separators, unglue.
-        glued = _NOT_WORD_TOKEN.sub("", _GLUE + _GLUE.join(tokens) + _GLUE)
-        pieces = glued.split(BATCH_SEPARATOR)
-        if len(pieces) == len(normalised_texts):
-            return [
-                piece.strip(_GLUE).split(_GLUE) if piece.strip(_GLUE) else [] for piece in pieces
-            ]
+    # A plain loop: a set look-up per token is cheaper than gluing the tokens and cutting
+    # them apart again with string methods (measured: 9 against 30 µs a text).
     result: list[list[str]] = [[]]
     for token in tokens:
         if token == BATCH_SEPARATOR:
             result.append([])
         elif token not in _NOT_WORDS:
             result[-1].append(token)
+    if len(result) != len(normalised_texts):
+        # rjieba kept a separator inside a token after all: one text at a time.
+        return [tokenise(text) for text in normalised_texts]
     return result

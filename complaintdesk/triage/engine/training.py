@@ -308,7 +308,7 @@ def train_model(
     if has_validation:
         say(f"validating on {int(validation.sum())} held-out texts")
         features = FeatureSpace.fit(batch, word_ids, lexicon.keys, rows=~validation)
-        matrix = features.transform_batch(batch, analysed)
+        matrix = features.rows(batch, analysed).matrix()
         c_by_head, temperatures, thresholds, scores_report, fitted = _validate(
             matrix, heads, validation, analysed, c_by_head, tune, sgd=sgd
         )
@@ -316,7 +316,7 @@ def train_model(
         say("fitting on all examples")
         rows_for_final = np.ones(len(examples), dtype=bool)
         features = FeatureSpace.fit(batch, word_ids, lexicon.keys, rows=rows_for_final)
-        matrix = features.transform_batch(batch, analysed)
+        matrix = features.rows(batch, analysed).matrix()
         fitted = {}
     else:
         # The heads fitted for validation (on the training part) are the final ones.
