@@ -202,7 +202,7 @@ class TriageModel:
             raise ValueError("give one industry, or one per text")
         if not texts:
             return []
-        masked = [pii.mask(text) for text in texts]
+        masked = pii.mask_batch(texts)
         analysed = self.analyse([item.masked_text for item in masked])
         hashed = self.features.hash(analysed, keep_keys=explain)
         rows = self.features.rows(hashed, analysed)

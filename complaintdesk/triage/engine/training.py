@@ -289,7 +289,8 @@ def train_model(
     lexicon = lexicon or load_lexicon()
     started = datetime.now(tz=UTC)
     say(f"analysing {len(examples)} texts")
-    analysed = analyse_batch([pii.mask(example.text).masked_text for example in examples], lexicon)
+    masked = pii.mask_batch([example.text for example in examples])
+    analysed = analyse_batch([item.masked_text for item in masked], lexicon)
     validation = np.asarray([is_validation_text(example.text) for example in examples])
     heads = _head_data(examples)
     if not heads:
