@@ -23,7 +23,12 @@ from sklearn.metrics import f1_score
 from complaintdesk.triage.engine import pii
 from complaintdesk.triage.engine.corpus import TrainingExample, data_hash, is_validation_text
 from complaintdesk.triage.engine.crisis import CrisisEvidence, CrisisSettings
-from complaintdesk.triage.engine.features import AnalysedText, FeatureSpace, analyse_batch
+from complaintdesk.triage.engine.features import (
+    HASH_BITS,
+    AnalysedText,
+    FeatureSpace,
+    analyse_batch,
+)
 from complaintdesk.triage.engine.labels import CRISIS_SIGNALS, SHARED_HEADS
 from complaintdesk.triage.engine.lexicon import Lexicon, load_lexicon
 from complaintdesk.triage.engine.model import (
@@ -280,9 +285,13 @@ def train_model(
     lexicon: Lexicon | None = None,
     refit_on_all: bool | None = None,
     tune: bool | None = None,
+    hash_bits: int = HASH_BITS,
     progress: Callable[[str], None] | None = None,
 ) -> TriageModel:
-    """Train every head on ``examples``; deterministic for the same examples."""
+    """Train every head on ``examples``; deterministic for the same examples.
+
+    ``hash_bits``: grams are hashed into 2**hash_bits buckets per block; the saved model
+    records it, so loading hashes new texts the same way."""
     if not examples:
         raise ValueError("no training examples")
     say = progress or (lambda message: None)
@@ -305,7 +314,7 @@ def train_model(
     scores_report: dict[str, Any] = {}
     fitted: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     word_ids = FeatureSpace.word_ids_for(analysed)
-    batch = FeatureSpace.hash_batch(analysed, word_ids)
+    batch = FeatureSpace.hash_batch(analysed, word_ids, hash_bits=hash_bits)
     if has_validation:
         say(f"validating on {int(validation.sum())} held-out texts")
         features = FeatureSpace.fit(batch, word_ids, lexicon.keys, rows=~validation)

@@ -89,3 +89,18 @@ def test_a_correction_of_one_label_keeps_the_other_corpus_labels():
     assert updated.emotion == new_emotion
     assert updated.category == original.category
     assert updated.crisis_signals == original.crisis_signals
+
+
+def test_a_model_hashed_into_fewer_buckets_answers_the_same_after_loading(tmp_path):
+    model = train_model(_small_sample(), tune=False, hash_bits=16)
+    assert model.features.hash_bits == 16
+    assert int(model.features.char_buckets.max()) < 1 << 16
+    model.save(tmp_path / "model")
+    metadata = json.loads((tmp_path / "model" / "metadata.json").read_text(encoding="utf-8"))
+    assert metadata["hash_bits"] == 16
+    loaded = TriageModel.load(tmp_path / "model")
+    assert loaded.features.hash_bits == 16
+    texts = [PROBE, "The router keeps dropping and nobody came to fix it."]
+    assert [result.as_dict() for result in loaded.predict(texts)] == [
+        result.as_dict() for result in model.predict(texts)
+    ]
