@@ -163,6 +163,11 @@ class TriageModel:
     metadata: dict[str, Any]
     lexicon: Lexicon = field(default_factory=load_lexicon)
     _head_means: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False)
+    # Decides the category where an industry has no trained head, and names its cues.
+    _rules: RuleBasedTriager = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rules = RuleBasedTriager(self.lexicon)
 
     @property
     def version(self) -> str:
@@ -227,14 +232,13 @@ class TriageModel:
                     explanations[row][head_name] = self._explain(
                         head, row_labels[head_name], features, item
                     )
-        rules = RuleBasedTriager(self.lexicon)
         results = []
         for row, (item, text_mask) in enumerate(zip(analysed, masked, strict=True)):
             labels = decided.labels[row]
             confidences = decided.confidences[row]
             row_explanations = explanations[row]
             if row in decided.lexicon_categories:
-                row_explanations["category"] = rules.category_explanation(
+                row_explanations["category"] = self._rules.category_explanation(
                     item, industries[row], labels["category"]
                 )
             signals = decided.crisis.signals[row]
@@ -361,13 +365,11 @@ class TriageModel:
         rows_by_industry: dict[str, list[int]] = {}
         for row, industry in enumerate(industries):
             rows_by_industry.setdefault(industry, []).append(row)
-        rules: RuleBasedTriager | None = None
         for industry, row_list in rows_by_industry.items():
             head = self.heads.get(f"category:{industry}")
             if head is None:
-                rules = rules or RuleBasedTriager(self.lexicon)
                 for row in row_list:
-                    category[row], confidence[row] = rules.category(analysed[row], industry)
+                    category[row], confidence[row] = self._rules.category(analysed[row], industry)
                     fallback_rows.add(row)
                 continue
             rows = np.asarray(row_list)
