@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from email import message_from_bytes
 from email import policy as email_policy
@@ -40,6 +41,11 @@ def _free_port() -> int:
 def smtp_server():
     collector = Collector()
     port = _free_port()
+    # aiosmtpd logs every connection from its own thread, which can outlive the test's
+    # captured output ("--- Logging error ---" in the CI log): keep it to warnings.
+    server_log = logging.getLogger("mail.log")
+    level = server_log.level
+    server_log.setLevel(logging.WARNING)
     controller = Controller(collector, hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -54,6 +60,7 @@ def smtp_server():
             yield collector
     finally:
         controller.stop()
+        server_log.setLevel(level)
 
 
 @pytest.mark.parametrize(
