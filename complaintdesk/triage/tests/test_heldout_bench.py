@@ -1,32 +1,17 @@
 """The held-out telecom bench (bench/triage_heldout.py): its scoring on tiny made-up
 predictions, the validity of the held-out file, and that none of its texts is in the corpus."""
 
-import importlib.util
 import json
 import re
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from complaintdesk.triage.engine import collect_training_examples
 from complaintdesk.triage.engine.labels import CATEGORIES, CRISIS_SIGNALS, SHARED_HEADS
+from complaintdesk.triage.tests.benches import load_bench
 
-ROOT = Path(__file__).resolve().parents[3]
-BENCH_PATH = ROOT / "bench" / "triage_heldout.py"
-
-
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("triage_heldout_bench", BENCH_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_bench("triage_heldout")
 HELDOUT_ROWS = bench.load_rows(bench.DEFAULT_FILE)
 
 

@@ -1,29 +1,13 @@
 """The public-dataset quality bench (bench/triage_quality.py): its dedupe rule, its
 naive-Bayes weighted head and its stacking, on tiny made-up data (no dataset rows)."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
-ROOT = Path(__file__).resolve().parents[3]
+from complaintdesk.triage.tests.benches import load_bench
 
-
-def _load_bench():
-    spec = importlib.util.spec_from_file_location(
-        "triage_quality_bench", ROOT / "bench" / "triage_quality.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_bench("triage_quality")
 
 
 def test_dedupe_strips_drops_empty_and_keeps_the_first_copy():
