@@ -1,0 +1,52 @@
+"""The labelled corpus (triage/corpus/*.jsonl) and the examples waiting in corpus/pending/:
+every label is one the heads know, ids and texts are unique."""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from complaintdesk.triage.engine.corpus import CORPUS_DIR, load_examples
+from complaintdesk.triage.engine.labels import CATEGORIES, CRISIS_SIGNALS, SHARED_HEADS
+
+FILES = sorted(CORPUS_DIR.glob("*.jsonl")) + sorted((CORPUS_DIR / "pending").glob("*.jsonl"))
+EXAMPLES = {path: load_examples(path) for path in FILES}
+LANGUAGES = {"zh-Hans", "zh-Hant", "en"}
+
+
+def test_the_corpus_and_the_pending_examples_are_there():
+    assert sum(len(examples) for examples in EXAMPLES.values()) >= 4_500
+    assert any(path.parent.name == "pending" for path in FILES)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_every_label_is_one_the_heads_know(path: Path):
+    problems = []
+    for example in EXAMPLES[path]:
+        where = f"{path.name} {example.id}"
+        categories = CATEGORIES.get(example.industry)
+        if categories is None:
+            problems.append(f"{where}: industry {example.industry!r}")
+            continue
+        if example.lang not in LANGUAGES:
+            problems.append(f"{where}: lang {example.lang!r}")
+        if example.category not in categories:
+            problems.append(f"{where}: category {example.category!r}")
+        if example.subcategory and not example.subcategory.startswith(f"{example.category}."):
+            problems.append(f"{where}: subcategory {example.subcategory!r} outside its category")
+        for head, allowed in SHARED_HEADS.items():
+            if example.label(head) not in allowed:
+                problems.append(f"{where}: {head} {example.label(head)!r}")
+        if example.crisis_signals is None or not set(example.crisis_signals) <= set(CRISIS_SIGNALS):
+            problems.append(f"{where}: crisis_signals {example.crisis_signals!r}")
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_ids_and_texts_are_unique_across_the_corpus_and_the_pending_examples():
+    everything = [example for examples in EXAMPLES.values() for example in examples]
+    repeated_ids = [key for key, count in Counter(ex.id for ex in everything).items() if count > 1]
+    repeated_texts = [
+        key for key, count in Counter(ex.text.strip() for ex in everything).items() if count > 1
+    ]
+    assert not repeated_ids
+    assert not repeated_texts
