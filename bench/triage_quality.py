@@ -4,7 +4,7 @@
 Our pipeline = the triage feature pipeline (NFKC/width folding, t2s, lower case, character
 1–3-grams with digits folded, rjieba word 1–2-grams, lexicon and shape columns; sublinear
 TF-IDF, minimum document frequency 2, each block L2-normalised; grams hashed into 2**24
-buckets per block, not the shipped 2**20) + one linear head.
+buckets per block, not the shipped 2**20) + linear heads (below).
 
 Chosen inside TRAIN only, per task (per training fold for the gov set), by the mean
 macro-F1 over a stratified cross-validation of TRAIN (3 folds; 5 folds below 1,000 rows),
@@ -180,8 +180,8 @@ Member = tuple[str, str]  # (feature set, head)
 
 
 class Pipeline:
-    """The triage feature pipeline with one linear head; the block weights and the head are
-    chosen inside TRAIN (see the module docstring)."""
+    """The triage feature pipeline with linear heads: the block weights, the heads and how
+    they decide together are chosen inside TRAIN (see the module docstring)."""
 
     def __init__(self) -> None:
         self.lexicon = load_lexicon()
