@@ -285,6 +285,18 @@ def complaint_triage_review(
     return locked
 
 
+def complaint_current_labels(complaint: Complaint) -> dict[str, Any]:
+    """The complaint's label of every reviewable head as a review compares it: keys for the
+    category and nature, label strings, and the crisis signals sorted."""
+    labels = {head: _current_value(complaint, head) for head in REVIEWABLE_HEADS}
+    labels["crisis_signals"] = sorted(labels["crisis_signals"] or [])
+    return labels
+
+
+def may_review_triage(user: User) -> bool:
+    return role_of(user) in ROLES_REVIEWING_TRIAGE
+
+
 def _current_value(complaint: Complaint, head: str) -> Any:
     if head == "category":
         return complaint.content_category.key if complaint.content_category else None

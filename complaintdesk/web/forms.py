@@ -19,6 +19,8 @@ from complaintdesk.complaints.errors import DomainError
 from complaintdesk.complaints.lifecycle import Transition
 from complaintdesk.complaints.selectors import ComplaintFilters
 from complaintdesk.intake.services import ComplaintDraft, CustomerDetails
+from complaintdesk.triage.choices import Behaviour, CrisisSignal, Emotion, Motive
+from complaintdesk.triage.services import REVIEWABLE_HEADS
 from complaintdesk.web.selectors import FilterOptions
 
 OPEN = "open"
@@ -239,3 +241,47 @@ class TransitionForm(DomainErrorMixin, forms.Form):
 def _staff_label(user: User) -> str:
     department = user.department.name if user.department else _("no department")
     return f"{user} · {user.get_role_display()} · {department}"
+
+
+class TriageReviewForm(DomainErrorMixin, forms.Form):
+    """An agent's verdict on the predicted labels in one submit: a label left as it is is
+    accepted, a changed one is corrected (triage/services.complaint_triage_review)."""
+
+    category = forms.ChoiceField(label=_("Category"))
+    nature = forms.ChoiceField(label=_("Nature"))
+    emotion = forms.ChoiceField(label=_("Emotion"), choices=Emotion.choices)
+    motive = forms.ChoiceField(label=_("Motive"), choices=Motive.choices)
+    behaviour = forms.ChoiceField(label=_("Behaviour"), choices=Behaviour.choices)
+    crisis_signals = forms.MultipleChoiceField(
+        label=_("Crisis signals"),
+        choices=CrisisSignal.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        categories: list[tuple[str, str]],
+        natures: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        category: Any = self.fields["category"]
+        nature: Any = self.fields["nature"]
+        category.choices = _blank("—") + categories
+        nature.choices = _blank("—") + natures
+
+    def verdict(self, current: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
+        """(accepted heads, corrections) against the complaint's current labels."""
+        accepted: list[str] = []
+        corrections: dict[str, Any] = {}
+        for head in REVIEWABLE_HEADS:
+            value = self.cleaned_data[head]
+            if head == "crisis_signals":
+                value = sorted(value)
+            if value == current.get(head):
+                accepted.append(head)
+            else:
+                corrections[head] = value
+        return accepted, corrections

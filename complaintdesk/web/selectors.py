@@ -66,3 +66,11 @@ def filter_options(*, user: User) -> FilterOptions:
         departments=list(departments),
         assignees=list(staff_assignable(actor=user)),
     )
+
+
+def taxonomy_choices(dimension: str) -> list[tuple[str, str]]:
+    """(key, "code label") of the active entries of one dimension, in the taxonomy's order."""
+    return [
+        (entry.key, f"{entry.code} {entry.label}")
+        for entry in TaxonomyEntry.objects.active().of(dimension)
+    ]

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from complaintdesk.web.views import actions, complaints, intake
+from complaintdesk.web.views import actions, complaints, intake, triage
 
 app_name = "web"
 
@@ -28,6 +28,11 @@ urlpatterns = [
         "complaints/<str:tracking_number>/actions/<slug:action>/",
         actions.complaint_action_view,
         name="complaint_action",
+    ),
+    path(
+        "complaints/<str:tracking_number>/triage/",
+        triage.complaint_triage_view,
+        name="complaint_triage",
     ),
     path(
         "login/",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.api.presenters import complaint_out, complaint_summary, event_out
@@ -17,6 +19,7 @@ from complaintdesk.complaints.lifecycle import TRANSITIONS_BY_ACTION
 from complaintdesk.complaints.models import Attachment, Complaint, ComplaintEvent
 from complaintdesk.core.masking import mask_text
 from complaintdesk.triage.choices import CrisisSignal
+from complaintdesk.triage.services import may_review_triage
 
 # Side paths of the lifecycle; the first other allowed action is the one offered as primary.
 SIDE_ACTIONS = frozenset({"request_info", "reject_plan", "reopen", "reject", "merge"})
@@ -94,9 +97,38 @@ def complaint_panel(complaint: Complaint, user: User) -> dict[str, Any]:
             "order_reference": complaint.order_reference,
             "product_reference": complaint.product_reference,
             "actions": _actions(data["allowed_actions"]),
+            "may_review_triage": may_review_triage(user),
+            **_triage_reasons(complaint),
         }
     )
     return data
+
+
+# The heads whose driving terms the triage panel lists, with their labels.
+_EXPLAINED_HEADS = {
+    "category": _("Category"),
+    "nature": _("Nature"),
+    "emotion": _("Emotion"),
+    "motive": _("Motive"),
+    "behaviour": _("Behaviour"),
+    "crisis": _("Crisis signals"),
+}
+
+
+def _triage_reasons(complaint: Complaint) -> dict[str, Any]:
+    """What drove the stored prediction (terms and rules, from the masked text) and the
+    coping guidance for the detected behaviour type and motive."""
+    stored = complaint.triage_result or {}
+    explanations = stored.get("explanations") or {}
+    return {
+        "triage_explanations": [
+            (label, explanations[head][:4])
+            for head, label in _EXPLAINED_HEADS.items()
+            if explanations.get(head)
+        ],
+        "guidance": stored.get("guidance"),
+        "model_version": stored.get("model_version", ""),
+    }
 
 
 def event_row(event: ComplaintEvent, user: User) -> dict[str, Any]:

@@ -1,0 +1,116 @@
+"""The triage panel on the detail page: why the labels were predicted, how to handle the
+customer, and the agent's review (accept or correct every label in one submit)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from complaintdesk.accounts.models import User
+from complaintdesk.complaints.choices import EventKind
+from complaintdesk.complaints.models import Complaint
+from complaintdesk.core.testing.factories import complaint_make
+from complaintdesk.triage.models import TriageCorrection
+from complaintdesk.triage.services import complaint_current_labels
+from complaintdesk.triage.taxonomy import taxonomy_load_preset
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+ANGRY = "宽带断了三天,打了五次客服没人管!再不修好我就找媒体曝光,还要你们赔偿!"
+
+
+@pytest.fixture(autouse=True)
+def telecom_taxonomy(db: None) -> None:
+    taxonomy_load_preset("telecom")
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def review_url(complaint: Complaint) -> str:
+    return reverse("web:complaint_triage", args=[complaint.tracking_number])
+
+
+def as_posted(labels: dict) -> dict:
+    """The review form's fields holding ``labels`` (the form posts keys, not objects)."""
+    data = {head: value for head, value in labels.items() if head != "crisis_signals"}
+    data["crisis_signals"] = labels["crisis_signals"]
+    return data
+
+
+def test_detail_page_shows_why_how_to_handle_and_the_review_link(agent) -> None:
+    complaint = complaint_make(actor=agent, description=ANGRY)
+    content = (
+        client_for(agent)
+        .get(reverse("web:complaint_detail", args=[complaint.tracking_number]))
+        .content.decode()
+    )
+    assert "Why" in content and "[crisis.media]" in content
+    assert "How to handle" in content
+    guidance = complaint.triage_result["guidance"]
+    assert guidance["say_first"] in content
+    assert review_url(complaint) in content
+
+
+def test_the_auditor_gets_no_review_link(agent, auditor) -> None:
+    complaint = complaint_make(actor=agent, description=ANGRY)
+    content = (
+        client_for(auditor)
+        .get(reverse("web:complaint_detail", args=[complaint.tracking_number]))
+        .content.decode()
+    )
+    assert review_url(complaint) not in content
+
+
+def test_the_review_form_opens_with_the_current_labels(agent) -> None:
+    complaint = complaint_make(actor=agent, description=ANGRY)
+    response = client_for(agent).get(review_url(complaint), **HTMX)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "data-triage-form" in content and "<html" not in content
+    current = complaint_current_labels(complaint)
+    assert f'value="{current["emotion"]}" selected' in content
+
+
+def test_one_submit_accepts_the_unchanged_labels_and_corrects_the_changed_one(agent) -> None:
+    complaint = complaint_make(actor=agent, description=ANGRY)
+    current = complaint_current_labels(complaint)
+    corrected_motive = "respect" if current["motive"] != "respect" else "vent"
+    posted = as_posted({**current, "motive": corrected_motive})
+    response = client_for(agent).post(review_url(complaint), posted, **HTMX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"].endswith(f"/complaints/{complaint.tracking_number}/")
+    complaint.refresh_from_db()
+    assert complaint.motive == corrected_motive
+    corrections = TriageCorrection.objects.filter(complaint=complaint)
+    assert corrections.count() == 6
+    motive = corrections.get(head="motive")
+    assert (motive.accepted, motive.corrected, motive.actor) == (False, corrected_motive, agent)
+    assert corrections.filter(accepted=True).count() == 5
+    assert complaint.events.filter(kind=EventKind.TRIAGE_CORRECTED).count() == 1
+
+
+def test_a_retired_or_unknown_category_is_refused_and_nothing_is_stored(agent) -> None:
+    complaint = complaint_make(actor=agent, description=ANGRY)
+    current = complaint_current_labels(complaint)
+    posted = as_posted({**current, "category": "no-such-category", "emotion": "neutral"})
+    response = client_for(agent).post(review_url(complaint), posted, **HTMX)
+    assert response.status_code == 422
+    assert "no-such-category" in response.content.decode()
+    assert not TriageCorrection.objects.filter(complaint=complaint).exists()
+    complaint.refresh_from_db()
+    assert complaint.emotion == current["emotion"]
+
+
+def test_the_auditor_posting_a_review_is_refused(agent, auditor) -> None:
+    complaint = complaint_make(actor=agent, description=ANGRY)
+    posted = as_posted(complaint_current_labels(complaint))
+    response = client_for(auditor).post(review_url(complaint), posted)
+    assert response.status_code == 403
+    assert "may not review triage" in response.content.decode()
+    assert not TriageCorrection.objects.filter(complaint=complaint).exists()
