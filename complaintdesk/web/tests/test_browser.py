@@ -124,3 +124,39 @@ def test_agent_registers_finds_assigns_and_starts_a_complaint(
     assert complaint.status == Status.IN_PROGRESS
     assert complaint.assignee == handler
     assert complaint.demands == ["repair"]
+
+
+def test_agent_reads_why_and_corrects_a_triage_label_in_the_browser(live_server, page, agent):
+    from playwright.sync_api import expect
+
+    from complaintdesk.core.testing.factories import complaint_make
+    from complaintdesk.triage.models import TriageCorrection
+    from complaintdesk.triage.taxonomy import taxonomy_load_preset
+
+    taxonomy_load_preset("telecom")
+    complaint = complaint_make(
+        actor=agent,
+        subject="Broadband down",
+        description="宽带断了三天,打了五次客服没人管!再不修好我就找媒体曝光,还要你们赔偿!",
+    )
+    corrected = "anxiety" if complaint.emotion != "anxiety" else "neutral"
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username").fill("agent")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/complaints/{complaint.tracking_number}/")
+    expect(page.locator('.triage-why [title="crisis.media"]').first).to_contain_text("曝光")
+    expect(page.locator(".guidance")).to_contain_text("Say first")
+
+    page.locator("[data-triage-review]").click()
+    form = page.locator("[data-triage-form]")
+    expect(form).to_be_visible()
+    _screenshot(page, "triage-review")
+    form.get_by_label("Emotion").select_option(corrected)
+    form.get_by_role("button", name="Save review").click()
+    expect(page.locator(".message-success")).to_contain_text("5 labels accepted, 1 corrected")
+
+    complaint.refresh_from_db()
+    assert complaint.emotion == corrected
+    assert TriageCorrection.objects.filter(complaint=complaint, accepted=False).count() == 1

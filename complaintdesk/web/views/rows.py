@@ -115,6 +115,13 @@ _EXPLAINED_HEADS = {
 }
 
 
+def _cue(term: str) -> tuple[str, str]:
+    """The words shown and the lexicon entry for their tooltip, from an explanation such as
+    "宽带/broadband [category.telecom.network]" (entry "" for n-grams and shape cues)."""
+    words, _space, entry = term.partition(" [")
+    return words, entry.rstrip("]")
+
+
 def _triage_reasons(complaint: Complaint) -> dict[str, Any]:
     """What drove the stored prediction (terms and rules, from the masked text) and the
     coping guidance for the detected behaviour type and motive."""
@@ -122,7 +129,7 @@ def _triage_reasons(complaint: Complaint) -> dict[str, Any]:
     explanations = stored.get("explanations") or {}
     return {
         "triage_explanations": [
-            (label, explanations[head][:4])
+            (label, [_cue(term) for term in explanations[head][:3]])
             for head, label in _EXPLAINED_HEADS.items()
             if explanations.get(head)
         ],
