@@ -52,6 +52,8 @@ def test_detail_page_shows_why_how_to_handle_and_the_review_link(agent) -> None:
     )
     # The words that drove a label, with their lexicon entry as the tooltip.
     assert "Why" in content and 'title="crisis.media">媒体/曝光<' in content
+    # Shape cues read as words.
+    assert "exclamation marks</span>" in content and "shape:" not in content
     assert "How to handle" in content
     guidance = complaint.triage_result["guidance"]
     assert guidance["say_first"] in content

@@ -115,9 +115,32 @@ _EXPLAINED_HEADS = {
 }
 
 
+# The shape of the text as the model sees it (triage/engine/features.SHAPE_FEATURES).
+_SHAPE_CUES = {
+    "length<40": _("very short text"),
+    "length<100": _("short text"),
+    "length<250": _("medium-length text"),
+    "length>=250": _("long text"),
+    "no_exclamation": _("no exclamation marks"),
+    "exclamations:1": _("one exclamation mark"),
+    "exclamations:2-3": _("2–3 exclamation marks"),
+    "exclamations:4+": _("4 or more exclamation marks"),
+    "repeated_marks": _("repeated !! or ??"),
+    "questions:2+": _("several questions"),
+    "shouting": _("written in capitals"),
+    "lang:zh-Hans": _("simplified Chinese"),
+    "lang:zh-Hant": _("traditional Chinese"),
+    "lang:en": _("English"),
+    "lang:other": _("other language"),
+}
+
+
 def _cue(term: str) -> tuple[str, str]:
     """The words shown and the lexicon entry for their tooltip, from an explanation such as
-    "宽带/broadband [category.telecom.network]" (entry "" for n-grams and shape cues)."""
+    "宽带/broadband [category.telecom.network]" (entry "" for n-grams and shape cues, which
+    read as words: "shape:exclamations:2-3" is "2–3 exclamation marks")."""
+    if term.startswith("shape:"):
+        return str(_SHAPE_CUES.get(term.removeprefix("shape:"), term)), ""
     words, _space, entry = term.partition(" [")
     return words, entry.rstrip("]")
 
