@@ -17,7 +17,11 @@ from complaintdesk.triage.engine.api import (
     predict,
     train,
 )
-from complaintdesk.triage.engine.corpus import TrainingExample, collect_training_examples
+from complaintdesk.triage.engine.corpus import (
+    TrainingExample,
+    collect_training_examples,
+    collect_tuning_examples,
+)
 from complaintdesk.triage.engine.guidance import guidance_for
 from complaintdesk.triage.engine.model import TriageModel
 from complaintdesk.triage.engine.results import TriageResult
@@ -34,6 +38,7 @@ __all__ = [
     "TriageResult",
     "Triager",
     "collect_training_examples",
+    "collect_tuning_examples",
     "detect_language",
     "evaluate",
     "guidance_for",

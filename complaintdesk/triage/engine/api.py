@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from complaintdesk.triage.engine import pii
-from complaintdesk.triage.engine.corpus import TrainingExample
+from complaintdesk.triage.engine.corpus import TrainingExample, collect_tuning_examples
 from complaintdesk.triage.engine.guidance import guidance_for
 from complaintdesk.triage.engine.model import TriageModel
 from complaintdesk.triage.engine.results import TriageResult
@@ -84,12 +84,18 @@ def train(
     *,
     output: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    tuning: Sequence[TrainingExample] | None = None,
 ) -> TriageModel:
-    """Train a new model version on ``examples``; save it to ``output`` when given."""
+    """Train a new model version on ``examples``; save it to ``output`` when given.
+
+    The label heads' regularisation is chosen on ``tuning`` (by default the shipped tuning
+    set, complaints written apart from the corpus)."""
     # scikit-learn takes a second to import: only training and evaluation need it.
     from complaintdesk.triage.engine.training import train_model
 
-    model = train_model(examples, progress=progress)
+    if tuning is None:
+        tuning = collect_tuning_examples()
+    model = train_model(examples, tuning=tuning, progress=progress)
     if output is not None:
         model.save(output)
     return model

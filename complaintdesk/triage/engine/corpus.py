@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+# Complaints written apart from the corpus, by other writers, never trained on: training
+# chooses the regularisation of the label heads on them (see training._validate).
+TUNING_DIR = Path(__file__).resolve().parent.parent / "tuning"
 LABEL_FIELDS: tuple[str, ...] = (
     "category",
     "subcategory",
@@ -113,6 +116,14 @@ def collect_training_examples(
         }
         merged[key] = replace(earlier, **known)
     return list(merged.values())
+
+
+def collect_tuning_examples(tuning_dir: Path | None = None) -> list[TrainingExample]:
+    """The shipped tuning set (``triage/tuning/*.jsonl``)."""
+    examples: list[TrainingExample] = []
+    for path in sorted((tuning_dir or TUNING_DIR).glob("*.jsonl")):
+        examples.extend(load_examples(path))
+    return examples
 
 
 def data_hash(examples: Sequence[TrainingExample]) -> str:

@@ -104,3 +104,25 @@ def test_a_model_hashed_into_fewer_buckets_answers_the_same_after_loading(tmp_pa
     assert [result.as_dict() for result in loaded.predict(texts)] == [
         result.as_dict() for result in model.predict(texts)
     ]
+
+
+def test_label_heads_take_the_regularisation_that_scores_best_on_the_tuning_set():
+    from complaintdesk.triage.engine import collect_tuning_examples
+
+    tuning = collect_tuning_examples()
+    model = train_model(_small_sample(), tuning=tuning)
+    reports = model.metadata["validation_scores"]
+    tuned = {name: report for name, report in reports.items() if "tuning_macro_f1_by_c" in report}
+    assert {"category:telecom", "nature", "emotion", "motive", "behaviour"} <= tuned.keys()
+    for report in tuned.values():
+        by_c = report["tuning_macro_f1_by_c"]
+        assert set(by_c) == {"1", "4", "16"}
+        assert by_c[f"{report['c']:g}"] == max(by_c.values())
+    # Crisis heads keep their choice on the validation slice (it also sets their threshold).
+    assert not any(name.startswith("crisis") for name in tuned)
+    assert model.metadata["n_tuning"] == len(tuning)
+    untuned = train_model(_small_sample(), tune=True)
+    assert untuned.version != model.version
+    assert not any(
+        "tuning_macro_f1_by_c" in r for r in untuned.metadata["validation_scores"].values()
+    )
