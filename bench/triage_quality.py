@@ -212,7 +212,7 @@ class Pipeline:
                 max_char_features=1 << HASH_BITS,
                 max_word_features=1 << HASH_BITS,
             )
-            return self.features.transform_batch(batch, analysed)
+            return self.features.rows(batch, analysed).matrix()
         assert self.features is not None
         return self.features.transform(analysed)
 
@@ -332,10 +332,11 @@ class Pipeline:
                     )
                     totals[candidate] += float(f1) / len(validation_masks)
             stack = Candidate("stack", tuple(member for pair in paired for member in pair))
+            stack_scores = out_of_fold_scores(stack.members, decisions, validation_masks)
             for mask, part, probability in zip(
                 validation_masks,
                 held_out,
-                stacked_held_out(stack.members, decisions, validation_masks, labels),
+                stacked_held_out(stack_scores, validation_masks, labels),
                 strict=True,
             ):
                 part[stack] = probability
@@ -361,9 +362,7 @@ class Pipeline:
                 self.classifiers.append(classifier)
             if self.chosen.how == "stack":
                 # The stacker learns from the held-out decision scores of every row.
-                self.stacker = make_stacker().fit(
-                    out_of_fold_scores(stack.members, decisions, validation_masks), labels
-                )
+                self.stacker = make_stacker().fit(stack_scores, labels)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """The chosen candidate's labels: a single head's, the label of highest mean
@@ -434,14 +433,10 @@ def out_of_fold_scores(
 
 
 def stacked_held_out(
-    members: Sequence[Member],
-    decisions: Sequence[dict[Member, np.ndarray]],
-    validation_masks: Sequence[np.ndarray],
-    labels: np.ndarray,
+    scores: np.ndarray, validation_masks: Sequence[np.ndarray], labels: np.ndarray
 ) -> Iterator[np.ndarray]:
     """Per validation part, the probabilities of a stacker fitted on the other parts'
-    out-of-fold scores: the stack scored on the same parts as every other candidate."""
-    scores = out_of_fold_scores(members, decisions, validation_masks)
+    out-of-fold ``scores``: the stack scored on the same parts as every other candidate."""
     for mask in validation_masks:
         yield make_stacker().fit(scores[~mask], labels[~mask]).predict_proba(scores[mask])
 

@@ -211,7 +211,7 @@ def complaint_triage_review(
     Each verdict is stored with who and when (and the masked text, for retraining); the
     complaint's fields take the corrected values; one timeline event records the review.
     """
-    if role_of(actor) not in ROLES_REVIEWING_TRIAGE:
+    if not may_review_triage(actor):
         raise NotAllowed(_("Your role may not review triage labels."))
     accept = list(accept or [])
     corrections = dict(corrections or {})

@@ -455,10 +455,6 @@ class FeatureSpace:
     def transform(self, analysed: Sequence[AnalysedText]) -> sp.csr_matrix:
         return self.rows(self.hash(analysed), analysed).matrix()
 
-    def transform_batch(self, batch: KeyBatch, analysed: Sequence[AnalysedText]) -> sp.csr_matrix:
-        """:meth:`transform` of texts already hashed with this space's word ids."""
-        return self.rows(batch, analysed).matrix()
-
     def rows(self, batch: KeyBatch, analysed: Sequence[AnalysedText]) -> FeatureRows:
         """The feature rows of hashed texts, with numpy only (training, a batch and one text
         an agent waits for all take this path, so they get the same numbers).

@@ -308,8 +308,7 @@ def train_model(
     lexicon = lexicon or load_lexicon()
     started = datetime.now(tz=UTC)
     say(f"analysing {len(examples)} texts")
-    masked = pii.mask_batch([example.text for example in examples])
-    analysed = analyse_batch([item.masked_text for item in masked], lexicon)
+    analysed = _analyse_masked(examples, lexicon)
     validation = np.asarray([is_validation_text(example.text) for example in examples])
     heads = _head_data(examples)
     if not heads:
@@ -372,6 +371,12 @@ def train_model(
     return TriageModel(features, weights, bias, placed, thresholds, metadata, lexicon)
 
 
+def _analyse_masked(examples: Sequence[TrainingExample], lexicon: Lexicon) -> list[AnalysedText]:
+    """The examples' texts with personal data masked, as the model sees a new complaint."""
+    masked = pii.mask_batch([example.text for example in examples])
+    return analyse_batch([item.masked_text for item in masked], lexicon)
+
+
 def _tuning_data(
     tuning: Sequence[TrainingExample],
     heads: list[_HeadData],
@@ -380,8 +385,7 @@ def _tuning_data(
 ) -> dict[str, tuple[sp.csr_matrix, np.ndarray]]:
     """Per label head with at least ``_MIN_TUNING_ROWS`` tuning texts: their feature rows
     and class indices (labels the head does not know are left out)."""
-    masked = pii.mask_batch([example.text for example in tuning])
-    analysed = analyse_batch([item.masked_text for item in masked], lexicon)
+    analysed = _analyse_masked(tuning, lexicon)
     matrix = features.rows(features.hash(analysed), analysed).matrix()
     found: dict[str, tuple[sp.csr_matrix, np.ndarray]] = {}
     for data in heads:

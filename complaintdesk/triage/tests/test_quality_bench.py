@@ -56,7 +56,8 @@ def test_the_stack_is_scored_on_each_part_by_a_stacker_that_did_not_see_it():
     for mask in masks:
         head = bench.make_head("sgd", 1e-4, None).fit(matrix[~mask], labels[~mask])
         decisions.append({("char", "sgd"): bench.decision_scores(head, matrix[mask])})
-    parts = list(bench.stacked_held_out([("char", "sgd")], decisions, masks, labels))
+    scores = bench.out_of_fold_scores([("char", "sgd")], decisions, masks)
+    parts = list(bench.stacked_held_out(scores, masks, labels))
     assert [len(part) for part in parts] == [int(mask.sum()) for mask in masks]
     classes = np.unique(labels)
     for mask, probability in zip(masks, parts, strict=True):

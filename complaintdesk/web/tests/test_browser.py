@@ -63,6 +63,13 @@ def _screenshot(page: object, name: str) -> None:
         page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
+def _log_in_as_agent(page: object) -> None:
+    """Fill in the login form the page shows (the conftest's agent and password)."""
+    page.get_by_label("Username").fill("agent")  # type: ignore[attr-defined]
+    page.get_by_label("Password").fill("correct-horse-battery")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
+
+
 def test_agent_registers_finds_assigns_and_starts_a_complaint(
     live_server, page, agent, handler
 ) -> None:
@@ -71,9 +78,7 @@ def test_agent_registers_finds_assigns_and_starts_a_complaint(
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/complaints/")
     expect(page).to_have_url(re.compile(r"/login/"))
-    page.get_by_label("Username").fill("agent")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
+    _log_in_as_agent(page)
     expect(page.get_by_role("heading", name="Complaints")).to_be_visible()
 
     page.get_by_role("link", name="New complaint").click()
@@ -142,9 +147,7 @@ def test_agent_reads_why_and_corrects_a_triage_label_in_the_browser(live_server,
     corrected = "anxiety" if complaint.emotion != "anxiety" else "neutral"
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("agent")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
+    _log_in_as_agent(page)
     page.goto(f"{live_server.url}/complaints/{complaint.tracking_number}/")
     expect(page.locator('.triage-why [title="crisis.media"]').first).to_contain_text("曝光")
     expect(page.locator(".guidance")).to_contain_text("Say first")

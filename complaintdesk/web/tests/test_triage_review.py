@@ -4,20 +4,18 @@ customer, and the agent's review (accept or correct every label in one submit)."
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from complaintdesk.accounts.models import User
 from complaintdesk.complaints.choices import EventKind
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core.testing.factories import complaint_make
 from complaintdesk.triage.models import TriageCorrection
 from complaintdesk.triage.services import complaint_current_labels
 from complaintdesk.triage.taxonomy import taxonomy_load_preset
+from complaintdesk.web.tests.helpers import HTMX, client_for
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 ANGRY = "宽带断了三天,打了五次客服没人管!再不修好我就找媒体曝光,还要你们赔偿!"
 
 
@@ -26,21 +24,8 @@ def telecom_taxonomy(db: None) -> None:
     taxonomy_load_preset("telecom")
 
 
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def review_url(complaint: Complaint) -> str:
     return reverse("web:complaint_triage", args=[complaint.tracking_number])
-
-
-def as_posted(labels: dict) -> dict:
-    """The review form's fields holding ``labels`` (the form posts keys, not objects)."""
-    data = {head: value for head, value in labels.items() if head != "crisis_signals"}
-    data["crisis_signals"] = labels["crisis_signals"]
-    return data
 
 
 def test_detail_page_shows_why_how_to_handle_and_the_review_link(agent) -> None:
@@ -84,7 +69,7 @@ def test_one_submit_accepts_the_unchanged_labels_and_corrects_the_changed_one(ag
     complaint = complaint_make(actor=agent, description=ANGRY)
     current = complaint_current_labels(complaint)
     corrected_motive = "respect" if current["motive"] != "respect" else "vent"
-    posted = as_posted({**current, "motive": corrected_motive})
+    posted = {**current, "motive": corrected_motive}
     response = client_for(agent).post(review_url(complaint), posted, **HTMX)
     assert response.status_code == 200
     assert response["HX-Redirect"].endswith(f"/complaints/{complaint.tracking_number}/")
@@ -101,7 +86,7 @@ def test_one_submit_accepts_the_unchanged_labels_and_corrects_the_changed_one(ag
 def test_a_retired_or_unknown_category_is_refused_and_nothing_is_stored(agent) -> None:
     complaint = complaint_make(actor=agent, description=ANGRY)
     current = complaint_current_labels(complaint)
-    posted = as_posted({**current, "category": "no-such-category", "emotion": "neutral"})
+    posted = {**current, "category": "no-such-category", "emotion": "neutral"}
     response = client_for(agent).post(review_url(complaint), posted, **HTMX)
     assert response.status_code == 422
     assert "no-such-category" in response.content.decode()
@@ -112,7 +97,7 @@ def test_a_retired_or_unknown_category_is_refused_and_nothing_is_stored(agent) -
 
 def test_the_auditor_posting_a_review_is_refused(agent, auditor) -> None:
     complaint = complaint_make(actor=agent, description=ANGRY)
-    posted = as_posted(complaint_current_labels(complaint))
+    posted = complaint_current_labels(complaint)
     response = client_for(auditor).post(review_url(complaint), posted)
     assert response.status_code == 403
     assert "may not review triage" in response.content.decode()

@@ -15,16 +15,9 @@ from complaintdesk.complaints.choices import EventKind, Status, Visibility
 from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core.testing.factories import complaint_make
+from complaintdesk.web.tests.helpers import HTMX, client_for
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def detail_url(complaint: Complaint) -> str:
