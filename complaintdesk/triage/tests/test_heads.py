@@ -113,6 +113,17 @@ def test_lexicon_rules_triage_without_any_model():
         ("客戶表示不想找媒體,也不打算向NCC申訴,只希望道歉", []),
         ("YouTube keeps buffering every evening and TikTok won't load either.", []),
         ("刷个抖音都卡,微博图片也加载不出来", []),
+        ("Ring me today with an apology or it goes up on TikTok tonight.", ["media"]),
+        ("Nobody in our office building can get online since 9am.", ["mass"]),
+        ("I called twice and nobody in the office could explain my bill.", []),
+        ("I have asked our family solicitor to act if the fee is not waived.", ["legal"]),
+        ("整個科學園區附近的辦公大樓手機都打不出去", ["mass"]),
+        ("公司約三百人受影響,到現在還沒恢復", ["mass"]),
+        ("三百元的话费到底扣到哪里去了", []),
+        ("網速慢到靠北,看個影片都在轉圈圈", []),
+        ("Your contractor left a cable hanging at head height across the pavement.", ["safety"]),
+        ("装宽带的线磨破了皮,孩子摸到被电了一下", ["safety"]),
+        ("整个大学城晚上都上不了网,几万学生挤几个基站", ["mass"]),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
