@@ -62,3 +62,23 @@ def test_the_stack_is_scored_on_each_part_by_a_stacker_that_did_not_see_it():
     classes = np.unique(labels)
     for mask, probability in zip(masks, parts, strict=True):
         assert (classes[probability.argmax(axis=1)] == labels[mask]).mean() > 0.9
+
+
+def test_auxiliary_rows_join_every_fit_but_no_validation_part(monkeypatch):
+    # Small hash tables: the bench's 2**24 buckets are for the real review sets.
+    monkeypatch.setattr(bench, "HASH_BITS", 12)
+    train = [bench.Row(f"这个苹果第{i}次买了不错", "a") for i in range(30)] + [
+        bench.Row(f"那根香蕉第{i}次买了太差", "b") for i in range(30)
+    ]
+    auxiliary = [bench.Row(f"橙子真甜,第{i}箱", "a") for i in range(20)] + [
+        bench.Row(f"葡萄好酸,第{i}串", "b") for i in range(20)
+    ]
+    masks, how = bench.validation_masks(train)
+    alone, assisted = bench.Pipeline(), bench.Pipeline()
+    alone.fit(train, masks, how)
+    assisted.fit(train, masks, how, auxiliary)
+    # Scored on the task's own rows only: both separate apples from bananas perfectly.
+    assert alone.score == assisted.score == 1.0
+    assert "40 auxiliary rows" in assisted.choice
+    assert list(assisted.predict(["橙子真甜", "葡萄好酸"])) == ["a", "b"]
+    assert list(alone.predict(["这个苹果", "那根香蕉"])) == ["a", "b"]
