@@ -124,6 +124,12 @@ def test_lexicon_rules_triage_without_any_model():
         ("Your contractor left a cable hanging at head height across the pavement.", ["safety"]),
         ("装宽带的线磨破了皮,孩子摸到被电了一下", ["safety"]),
         ("整个大学城晚上都上不了网,几万学生挤几个基站", ["mass"]),
+        ("My 999 call dropped three times before it connected.", ["safety"]),
+        ("There was a small spark at the power lead this morning.", ["safety"]),
+        ("I shall raise a simple procedure claim in the Sheriff Court.", ["legal"]),
+        ("I have already spoken to a solicitor about this bill.", ["legal"]),
+        ("Already send the video to The Star, want full refund.", ["media"]),
+        ("請即時停止滋擾,否則我會交由律師處理", ["legal"]),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
