@@ -108,6 +108,7 @@ def test_a_model_hashed_into_fewer_buckets_answers_the_same_after_loading(tmp_pa
 
 def test_label_heads_take_the_regularisation_that_scores_best_on_the_tuning_set():
     from complaintdesk.triage.engine import collect_tuning_examples
+    from complaintdesk.triage.engine.training import _DEFAULT_C, _TUNING_MARGIN
 
     tuning = collect_tuning_examples()
     model = train_model(_small_sample(), tuning=tuning)
@@ -117,7 +118,11 @@ def test_label_heads_take_the_regularisation_that_scores_best_on_the_tuning_set(
     for report in tuned.values():
         by_c = report["tuning_macro_f1_by_c"]
         assert set(by_c) == {"1", "4", "16"}
-        assert by_c[f"{report['c']:g}"] == max(by_c.values())
+        default = by_c[f"{_DEFAULT_C:g}"]
+        rivals = [score for c, score in by_c.items() if score > default + _TUNING_MARGIN]
+        # The default stays unless another C beats it by more than the margin.
+        expected = max(rivals) if rivals else default
+        assert by_c[f"{report['c']:g}"] == expected
     # Crisis heads keep their choice on the validation slice (it also sets their threshold).
     assert not any(name.startswith("crisis") for name in tuned)
     assert model.metadata["n_tuning"] == len(tuning)
@@ -126,3 +131,4 @@ def test_label_heads_take_the_regularisation_that_scores_best_on_the_tuning_set(
     assert not any(
         "tuning_macro_f1_by_c" in r for r in untuned.metadata["validation_scores"].values()
     )
+
