@@ -67,9 +67,9 @@ class Lexicon:
     fingerprint: str
     keys: tuple[str, ...]
     _keys_by_term: dict[str, tuple[str, ...]]
-    # (key, expression, whether it has Han characters); a Chinese pattern only runs on
-    # texts with Han characters, any other only on texts without.
-    _patterns: tuple[tuple[str, re.Pattern[str], bool], ...] = field(default=())
+    # (key, expression, its script: _pattern_script); a Chinese pattern only runs on texts
+    # with Han characters, an English one only on texts without, one of digits on both.
+    _patterns: tuple[tuple[str, re.Pattern[str], bool | None], ...] = field(default=())
     # The hits each term gives, built once so a scan only looks them up.
     _hits_by_term: dict[str, tuple[LexiconHit, ...]] = field(init=False, repr=False)
     # Both derived from the fields above, so left out of comparisons.
@@ -132,7 +132,7 @@ class Lexicon:
                 hits.extend(hits_by_term[match.group("term")])
         for key, pattern, needs_han in self._patterns:
             # Chinese patterns cannot match a text without Han characters, and vice versa.
-            if needs_han != has_han:
+            if needs_han is not None and needs_han != has_han:
                 continue
             found = pattern.search(normalised)
             if found is not None:
@@ -173,7 +173,7 @@ class _Automata:
     def __init__(
         self,
         hits_by_term: dict[str, tuple[LexiconHit, ...]],
-        patterns: tuple[tuple[str, re.Pattern[str], bool], ...],
+        patterns: tuple[tuple[str, re.Pattern[str], bool | None], ...],
     ) -> None:
         assert ahocorasick_rs is not None
         chinese = [term for term in hits_by_term if not _is_english(term)]
@@ -193,7 +193,8 @@ class _Automata:
         self.always = 0
         bits_by_literal: dict[str, int] = {}
         for index, (_, pattern, han) in enumerate(patterns):
-            self.group_bits[han] |= 1 << index
+            for group in (False, True) if han is None else (han,):
+                self.group_bits[group] |= 1 << index
             required = _required_literals(pattern)
             if required is None:
                 self.always |= 1 << index
@@ -657,7 +658,7 @@ def build_lexicon(documents: Iterable[dict[str, Any]]) -> Lexicon:
     ).hexdigest()
     keys_by_term: dict[str, list[str]] = {}
     keys: list[str] = []
-    patterns: list[tuple[str, re.Pattern[str], bool]] = []
+    patterns: list[tuple[str, re.Pattern[str], bool | None]] = []
     versions: list[str] = []
     for document in documents:
         versions.append(str(document.get("version", "0")))
@@ -668,7 +669,7 @@ def build_lexicon(documents: Iterable[dict[str, Any]]) -> Lexicon:
                 for key, expressions in section.items():
                     keys.append(key)
                     patterns.extend(
-                        (key, re.compile(expression), _HAN.search(expression) is not None)
+                        (key, re.compile(expression), _pattern_script(expression))
                         for expression in expressions
                     )
                 continue
@@ -685,6 +686,17 @@ def build_lexicon(documents: Iterable[dict[str, Any]]) -> Lexicon:
         _keys_by_term={term: tuple(dict.fromkeys(found)) for term, found in keys_by_term.items()},
         _patterns=tuple(patterns),
     )
+
+
+def _pattern_script(expression: str) -> bool | None:
+    """True for a Chinese pattern (it has Han characters), False for an English one (Latin
+    letters outside escapes such as \\b and \\d), None for one of digits and signs only,
+    which runs on every text ("12315" is named in Chinese and English complaints alike)."""
+    if _HAN.search(expression):
+        return True
+    if _LATIN.search(re.sub(r"\\.", "", expression.lower())):
+        return False
+    return None
 
 
 def load_lexicon_documents(directory: Path | None = None) -> list[dict[str, Any]]:

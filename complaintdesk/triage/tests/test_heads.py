@@ -130,6 +130,10 @@ def test_lexicon_rules_triage_without_any_model():
         ("I have already spoken to a solicitor about this bill.", ["legal"]),
         ("Already send the video to The Star, want full refund.", ["media"]),
         ("請即時停止滋擾,否則我會交由律師處理", ["legal"]),
+        ("I already complained to 12315 about this.", ["regulator"]),
+        ("充值订单号2024061812345,话费到现在还没到账", []),
+        ("排隊已經係第38位,等咗25分鐘", []),
+        ("家中長輩每天要看新聞台,機頂盒壞了", []),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):

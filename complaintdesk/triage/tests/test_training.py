@@ -131,4 +131,3 @@ def test_label_heads_take_the_regularisation_that_scores_best_on_the_tuning_set(
     assert not any(
         "tuning_macro_f1_by_c" in r for r in untuned.metadata["validation_scores"].values()
     )
-
