@@ -26,7 +26,8 @@ _NEEDS_TRIAGE_BELOW = 0.5
 _CUE_CONTEXT = {"zh": 10, "en": 40}
 _CLAUSE_BREAK_ZH = re.compile(r"[,.;:!?，。；：！？、]|就|否则|不然|要不|再|才|的话")
 _CLAUSE_BREAK_EN = re.compile(
-    r"[,.;:!?]|\b(?:or (?:i|we|else)|otherwise|then|unless|if|but|i'll|i will|we'll|we will)\b"
+    r"[,.;:!?]|\b(?:or (?:i|we|else)|otherwise|then|unless|if|but|i'll|i will|we'll|we will"
+    r"|i'm|i am|we're|we are|i shall|we shall)\b"
 )
 _NEGATION_ZH = re.compile(
     r"不会|不想|不打算|不准备|不用|不必|不需要|无意|没打算|没想|并不|不是要|不去|不愿"

@@ -134,6 +134,13 @@ def test_lexicon_rules_triage_without_any_model():
         ("充值订单号2024061812345,话费到现在还没到账", []),
         ("排隊已經係第38位,等咗25分鐘", []),
         ("家中長輩每天要看新聞台,機頂盒壞了", []),
+        ("If it's not done by Monday I'm posting the full thread and tagging the news.", ["media"]),
+        ("A neighbour tried to call an ambulance and the call would not connect.", ["safety"]),
+        ("The technician smoked inside the house and shouted at my wife.", []),
+        ("PTT已PO文:5G吃到飽過了50G就降速", ["media"]),
+        ("新手机一周电池就膨胀了,把背盖都撑开", ["safety"]),
+        ("二月、三月賬單仍然有$68家居電話月費", []),
+        ("No network for the whole section for four days.", ["mass"]),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
