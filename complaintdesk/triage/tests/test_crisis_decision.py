@@ -80,3 +80,19 @@ def test_training_chooses_thresholds_on_the_same_rule():
     assert predicted.tolist() == truth.tolist()
     assert report["precision"] == pytest.approx(1.0)
     assert report["recall"] == pytest.approx(1.0)
+
+
+def test_the_chosen_decision_keeps_an_equal_margin_above_both_targets():
+    # 21 crises: 20 the model finds likely (0.9), one it barely sees (0.31). 29 calm texts:
+    # four it half suspects (0.32), the rest at 0.05.
+    any_probability = [0.9] * 20 + [0.31] + [0.32] * 4 + [0.05] * 25
+    texts = ["网速有点慢"] * len(any_probability)
+    found = evidence(texts, any_probability, [heads()] * len(texts))
+    truth = np.asarray([True] * 21 + [False] * 29)
+    chosen, report = _choose_crisis_threshold(found, truth)
+    # Up to 0.3: recall 1.0 but precision 21/25 = 0.84, under its target, though its F2
+    # (0.963) is the best. From 0.35: recall 20/21 = 0.952 and precision 1.0, both above
+    # their targets; the tie goes to the highest threshold.
+    assert chosen.crisis == pytest.approx(0.9)
+    assert report["recall"] == pytest.approx(20 / 21, abs=1e-4)
+    assert report["precision"] == pytest.approx(1.0)

@@ -106,7 +106,7 @@ def test_a_model_hashed_into_fewer_buckets_answers_the_same_after_loading(tmp_pa
     ]
 
 
-def test_label_heads_take_the_regularisation_that_scores_best_on_the_tuning_set():
+def test_the_tuning_set_chooses_label_regularisation_and_joins_the_crisis_choice():
     from complaintdesk.triage.engine import collect_tuning_examples
     from complaintdesk.triage.engine.training import _DEFAULT_C, _TUNING_MARGIN
 
@@ -128,6 +128,9 @@ def test_label_heads_take_the_regularisation_that_scores_best_on_the_tuning_set(
     assert model.metadata["n_tuning"] == len(tuning)
     untuned = train_model(_small_sample(), tune=True)
     assert untuned.version != model.version
+    # The crisis decision is chosen on the validation slice and the tuning texts together.
+    pooled = reports["crisis"]["n"] - untuned.metadata["validation_scores"]["crisis"]["n"]
+    assert pooled == len(tuning)
     assert not any(
         "tuning_macro_f1_by_c" in r for r in untuned.metadata["validation_scores"].values()
     )
