@@ -7,12 +7,18 @@ from collections import Counter
 
 import pytest
 
-from complaintdesk.triage.engine import collect_training_examples
+from complaintdesk.triage.engine import collect_training_examples, collect_tuning_examples
 from complaintdesk.triage.engine.labels import CATEGORIES, CRISIS_SIGNALS, SHARED_HEADS
 from complaintdesk.triage.tests.benches import load_bench
 
 bench = load_bench("triage_heldout")
 HELDOUT_ROWS = bench.load_rows(bench.DEFAULT_FILE)
+# Each held-out file and the form of its ids.
+HELDOUT_FILES = {
+    "telecom_heldout.jsonl": r"ho-\d{4}",
+    "telecom_heldout_2.jsonl": r"ev2-(en|zhs|zht)-\d{3}",
+}
+HELDOUT_SETS = {name: bench.load_rows(bench.DEFAULT_FILE.with_name(name)) for name in HELDOUT_FILES}
 
 
 def _row(row_id, lang="en", signals=(), pii=(), text="text", **labels):
@@ -177,14 +183,16 @@ def test_the_command_gets_ids_and_texts_only():
 LABELS = {"category": CATEGORIES["telecom"], **SHARED_HEADS}
 
 
-def test_heldout_rows_are_well_formed():
-    ids = [row["id"] for row in HELDOUT_ROWS]
+@pytest.mark.parametrize("name", HELDOUT_FILES)
+def test_heldout_rows_are_well_formed(name):
+    rows = HELDOUT_SETS[name]
+    ids = [row["id"] for row in rows]
     assert len(ids) == len(set(ids))
-    assert all(re.fullmatch(r"ho-\d{4}", row_id) for row_id in ids)
-    texts = [row["text"] for row in HELDOUT_ROWS]
+    assert all(re.fullmatch(HELDOUT_FILES[name], row_id) for row_id in ids)
+    texts = [row["text"] for row in rows]
     assert len(texts) == len(set(texts))
     expected_keys = {"id", "lang", "text", *LABELS, "crisis_signals", "pii"}
-    for row in HELDOUT_ROWS:
+    for row in rows:
         assert set(row) == expected_keys, row["id"]
         assert row["lang"] in bench.LANGUAGES, row["id"]
         assert row["text"].strip() == row["text"] and row["text"], row["id"]
@@ -197,8 +205,9 @@ def test_heldout_rows_are_well_formed():
             assert row["nature"] == "major", row["id"]
 
 
-def test_heldout_personal_data_is_in_the_text_and_numbers_pass_their_checksums():
-    for row in HELDOUT_ROWS:
+@pytest.mark.parametrize("name", HELDOUT_FILES)
+def test_heldout_personal_data_is_in_the_text_and_numbers_pass_their_checksums(name):
+    for row in HELDOUT_SETS[name]:
         for item in row["pii"]:
             assert item in row["text"], (row["id"], item)
             assert "*" not in item, (row["id"], "numbers the customer masked are not personal data")
@@ -234,7 +243,11 @@ def _comparable(text):
     return re.sub(r"\s+", "", text)
 
 
-def test_no_heldout_text_is_in_the_training_corpus():
-    corpus = {_comparable(example.text) for example in collect_training_examples()}
-    overlap = [row["id"] for row in HELDOUT_ROWS if _comparable(row["text"]) in corpus]
+def test_no_heldout_text_is_in_the_training_corpus_or_the_tuning_set():
+    seen = {
+        _comparable(example.text)
+        for example in [*collect_training_examples(), *collect_tuning_examples()]
+    }
+    rows = [row for file_rows in HELDOUT_SETS.values() for row in file_rows]
+    overlap = [row["id"] for row in rows if _comparable(row["text"]) in seen]
     assert overlap == []
