@@ -82,8 +82,8 @@ _PHONE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         # Landlines with a trunk zero: 010-12345678, (0755) 8123 4567, 02-2345-6789 (Taiwan),
         # 020 7946 0958 (UK).
         r"(?:\(" + _NUMBER_BEGUN + r"0|0" + _NUMBER_BEGUN + r")\d{1,3}\)?[ \-]?\d{3,4}[ \-]?\d{4}",
-        # Taiwan mobile 0912-345-678 and UK mobile 07700 900123.
-        r"0" + _NUMBER_BEGUN + r"9\d{2}[ \-]?\d{3}[ \-]?\d{3}",
+        # Taiwan mobile 0912-345-678, Australian 0412 345 678, and UK mobile 07700 900123.
+        r"0" + _NUMBER_BEGUN + r"[4-9]\d{2}[ \-]?\d{3}[ \-]?\d{3}",
         r"0" + _NUMBER_BEGUN + r"7\d{3}[ \-]?\d{6}",
         # North American (415) 555-0123, 415-555-0123, 415.555.0123 (an opening bracket is
         # followed by the first digit of the area code).
@@ -111,20 +111,33 @@ _ROAD_NAME = (
     r"[^\s\d,.;:!?()\[\]'\"在住于於到的是了我家址为為位从從往去来來和及与與向对對近靠離离市省区區县縣"
     r"，。；：！？、（）]{1,5}"
 )
+# The numbers may stand apart from their words: 中正路 412 巷 7 號 3 樓.
+_GAP = r" ?"
 _ZH_ADDRESS = re.compile(
     _ROAD_NAME
     + r"(?:路|街|大道|道|巷|弄|胡同|里)[東南西北中东]?"
     + r"(?:"
+    + _GAP
     + _CN_NUMERAL
+    + _GAP
     + r"(?:段|巷|弄))*"
+    + _GAP
     + _CN_NUMERAL
+    + _GAP
     + r"[号號]"
     + r"(?:之"
     + _CN_NUMERAL
     + r")?"
     + r"(?:"
+    + _GAP
     + _CN_NUMERAL
-    + r"[A-Za-z]?(?:栋|棟|幢|座|单元|單元|楼|樓|层|層|室|号楼|號樓|f|F)|[A-Za-z]室)*"
+    + r"[A-Za-z]?"
+    + _GAP
+    + r"(?:栋|棟|幢|座|单元|單元|楼|樓|层|層|室|号楼|號樓|f|F)|"
+    + _GAP
+    + r"[A-Za-z]"
+    + _GAP
+    + r"室)*"
     + r"|"
     # Estates without a street: XX小区3栋2单元501室, XX花园5座1203室.
     + r"[^\s\d,.;:!?()在住于於到的是了我家址]{2,6}"
@@ -137,20 +150,28 @@ _ZH_ADDRESS = re.compile(
 # estate word and a numeral), so other texts skip the expensive address expression; the
 # plain words are a quicker first check.
 _ZH_ADDRESS_WORDS = re.compile(r"号|號|小区|小區|花园|花園|新村|公寓|大厦|大廈|苑|邨|村")
-_ZH_STREET_NUMBER = _CN_NUMERAL[:-1] + r"[号號]"
+_ZH_STREET_NUMBER = _CN_NUMERAL[:-1] + _GAP + r"[号號]"
 _ZH_ESTATE_NUMBER = r"(?:小区|小區|花园|花園|新村|公寓|大厦|大廈|苑|邨|村)" + _CN_NUMERAL[:-1]
 _ZH_ADDRESS_NEEDS = re.compile(_ZH_STREET_NUMBER + "|" + _ZH_ESTATE_NUMBER)
 # The same check in its two parts, each beginning with a character of a small set, which
 # the regex engine finds quickly in a long string (a batch of texts).
 _ZH_ADDRESS_NEEDS_PARTS = (re.compile(_ZH_STREET_NUMBER), re.compile(_ZH_ESTATE_NUMBER))
 _EN_STREET_TYPES = (
-    r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|"
-    r"Terrace|Close|Crescent|Square|Sq|Parkway|Highway|Hwy"
+    r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Crt|Place|Pl|"
+    r"Terrace|Tce|Close|Crescent|Cres|Square|Sq|Parkway|Highway|Hwy|Grove|Row|Mews|Walk|Rise|"
+    r"Gardens|Gdns|Circuit|Cct|Esplanade|Parade|Pde|Heights"
 )
 _EN_ADDRESS = re.compile(
     r"(?:(?:Flat|Apt|Apartment|Unit|Suite|Room)\.? ?[0-9A-Za-z]{1,5},? ?(?:\d{1,3}/F,? ?)?)?"
-    r"\b\d{1,5}[A-Za-z]?,? (?:[A-Z][A-Za-z'’\-]+ ){1,3}(?:" + _EN_STREET_TYPES + r")\b\.?"
+    # A compass letter may come first: 1187 W Fulton St.
+    r"\b\d{1,5}[A-Za-z]?,? (?:[NSEW]\.? )?(?:[A-Z][A-Za-z'’\-]+ ){1,3}"
+    r"(?:" + _EN_STREET_TYPES + r")\b\.?"
     r"(?:,? ?(?:Flat|Apt|Apartment|Unit|Suite)\.? ?[0-9A-Za-z]{1,5})?"
+)
+# Hong Kong and Singapore flats named by block, not street: Flat 12B, Block 3, Kornhill.
+_EN_FLAT_IN_BLOCK = re.compile(
+    r"\b(?:Flat|Apt|Apartment|Unit|Room|Rm)\.? ?[0-9A-Za-z]{1,5},? ?(?:\d{1,3}/F,? ?)?"
+    r"(?:Block|Blk|Tower|Twr)\.? ?[0-9A-Za-z]{1,3}\b"
 )
 
 
@@ -184,18 +205,29 @@ _ZH_FLAT = re.compile(
     + r"[A-Za-z]?"
     + _FLAT_PART
     + r"|[A-Za-z]室|[一-龥]{1,3}(?:樓|楼|閣|阁|座))"
-    r"(?:" + _CN_NUMERAL + r"[A-Za-z]?" + _FLAT_PART + r"|[A-Za-z]室){1,3}"
+    r"(?:"
+    + _GAP
+    + _CN_NUMERAL
+    + r"[A-Za-z]?"
+    + _GAP
+    + _FLAT_PART
+    + r"|"
+    + _GAP
+    + r"[A-Za-z]"
+    + _GAP
+    + r"室){1,3}"
     r"(?:(?<=单元|單元)\d{2,4}(?![0-9]))?"
 )
 # The unit words alone, a quicker first check.
 _ZH_FLAT_UNITS = re.compile(r"座|栋|棟|幢|单元|單元|楼|樓|层|層|室")
 _FLAT_NUMBER = r"[0-9A-Za-z一二三四五六七八九十]"
-_ZH_FLAT_NEEDS = re.compile(_FLAT_NUMBER + r"(?:座|栋|棟|幢|单元|單元|楼|樓|层|層|室)")
+_ZH_FLAT_NEEDS = re.compile(_FLAT_NUMBER + _GAP + r"(?:座|栋|棟|幢|单元|單元|楼|樓|层|層|室)")
 # The same check beginning with the unit word's first character (单 and 單 must go on with
 # 元) and checking the character before it afterwards: in a long string the regex engine
 # jumps from one unit word to the next instead of stopping at every letter and digit.
 _ZH_FLAT_NEEDS_FROM_UNIT = re.compile(
-    r"[座栋棟幢楼樓层層室单單](?<=" + _FLAT_NUMBER + r".)(?:(?<=[单單])元|(?<![单單]))"
+    r"[座栋棟幢楼樓层層室单單](?:(?<=" + _FLAT_NUMBER + r".)|(?<=" + _FLAT_NUMBER + r" .))"
+    r"(?:(?<=[单單])元|(?<![单單]))"
 )
 # Service numbers (China 400/800, North American toll-free) belong to businesses.
 _BUSINESS_NUMBER = re.compile(r"(?:400|800|833|844|855|866|877|888)\d{7}")
@@ -370,8 +402,9 @@ def _find_pii(text: str, families: int) -> list[PiiSpan]:
         for match in _ZH_FLAT.finditer(text):
             claim("address", match.start(), match.end())
     if families & _EN_STREETS:
-        for match in _EN_ADDRESS.finditer(text):
-            claim("address", match.start(), match.end())
+        for pattern in (_EN_ADDRESS, _EN_FLAT_IN_BLOCK):
+            for match in pattern.finditer(text):
+                claim("address", match.start(), match.end())
     found.sort(key=lambda span: span.start)
     return found
 

@@ -88,3 +88,29 @@ def test_flats_are_masked_even_without_a_street_number(address):
 )
 def test_floors_windows_and_business_hotlines_are_not_personal_data(text):
     assert mask(text).masked_text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("Call me back on 0413 552 907 after six.", "0413 552 907"),
+        ("I live at 1187 W Fulton St Apt 3B, Chicago IL 60607.", "1187 W Fulton St Apt 3B"),
+        ("The box went to 14 Wattle Grove, Ringwood VIC 3134 by mistake.", "14 Wattle Grove"),
+        ("Send the engineer to Flat 12B, Block 3, Kornhill, Quarry Bay.", "Flat 12B, Block 3"),
+        ("地址:九龍城衙前圍道 128 號 5 樓 B 室,請派人上門", "128 號 5 樓 B 室"),
+        ("新北市永和區中正路 412 巷 7 號 3 樓,網路一直斷", "412 巷 7 號 3 樓"),
+        ("我住觀塘秀茂坪邨秀明樓 1502 室,成個月冇訊號", "秀明樓 1502 室"),
+    ],
+)
+def test_numbers_and_addresses_written_with_spaces_or_other_countries_ways(text, item):
+    masked = mask(text).masked_text
+    assert item not in masked
+    assert "[PHONE]" in masked or "[ADDRESS]" in masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我在 3 楼等了两个小时", "order 0412 345 678 never arrived", "I waited 20 minutes at Gate 3"],
+)
+def test_a_floor_an_order_number_or_a_gate_is_not_personal_data(text):
+    assert mask(text).masked_text == text
