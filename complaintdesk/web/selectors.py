@@ -70,7 +70,4 @@ def filter_options(*, user: User) -> FilterOptions:
 
 def taxonomy_choices(dimension: str) -> list[tuple[str, str]]:
     """(key, "code label") of the active entries of one dimension, in the taxonomy's order."""
-    return [
-        (entry.key, f"{entry.code} {entry.label}")
-        for entry in TaxonomyEntry.objects.active().of(dimension)
-    ]
+    return [(entry.key, str(entry)) for entry in TaxonomyEntry.objects.active().of(dimension)]

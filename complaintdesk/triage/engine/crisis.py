@@ -15,7 +15,7 @@ see, at least the likeliest one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +44,24 @@ class CrisisDecision:
     is_crisis: np.ndarray  # bool per text
     signals: list[list[str]]
     explanations: list[list[str]]
+
+
+def crisis_columns(
+    probabilities: Mapping[str, np.ndarray], n_rows: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The crisis heads' probabilities among ``probabilities`` (keyed by head name) as the
+    decision reads them: one column per signal (``crisis:<signal>``, 0 where there is no
+    such head) and the "any signal" column (``crisis:any``, else the likeliest signal's)."""
+    by_signal = np.zeros((n_rows, len(CRISIS_SIGNALS)), dtype=np.float64)
+    for index, signal in enumerate(CRISIS_SIGNALS):
+        column = probabilities.get(f"crisis:{signal}")
+        if column is not None:
+            by_signal[:, index] = column
+    any_column = probabilities.get("crisis:any")
+    any_probability = (
+        any_column.astype(np.float64) if any_column is not None else by_signal.max(axis=1)
+    )
+    return by_signal, any_probability
 
 
 @dataclass(frozen=True, slots=True)

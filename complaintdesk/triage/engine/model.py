@@ -22,6 +22,7 @@ from complaintdesk.triage.engine.crisis import (
     CrisisDecision,
     CrisisEvidence,
     CrisisSettings,
+    crisis_columns,
 )
 from complaintdesk.triage.engine.features import (
     HASH_BITS,
@@ -413,18 +414,7 @@ class TriageModel:
         self, analysed: Sequence[AnalysedText], probabilities: dict[str, np.ndarray]
     ) -> CrisisEvidence:
         """What the crisis decision weighs for each text: the heads and the lexicon's cues."""
-        n_rows = len(analysed)
-        by_signal = np.zeros((n_rows, len(CRISIS_SIGNALS)), dtype=np.float64)
-        for index, signal in enumerate(CRISIS_SIGNALS):
-            head = self.heads.get(f"crisis:{signal}")
-            if head is not None:
-                by_signal[:, index] = probabilities[head.name]
-        any_head = self.heads.get("crisis:any")
-        any_probability = (
-            probabilities[any_head.name].astype(np.float64)
-            if any_head is not None
-            else by_signal.max(axis=1)
-        )
+        by_signal, any_probability = crisis_columns(probabilities, len(analysed))
         return CrisisEvidence.of(analysed, any_probability, by_signal)
 
     def _explain(

@@ -24,7 +24,7 @@ from sklearn.metrics import f1_score
 
 from complaintdesk.triage.engine import pii
 from complaintdesk.triage.engine.corpus import TrainingExample, data_hash, is_validation_text
-from complaintdesk.triage.engine.crisis import CrisisEvidence, CrisisSettings
+from complaintdesk.triage.engine.crisis import CrisisEvidence, CrisisSettings, crisis_columns
 from complaintdesk.triage.engine.features import (
     HASH_BITS,
     AnalysedText,
@@ -259,18 +259,6 @@ def _choose_crisis_threshold(
                         "f2": round(f2, 4),
                     }
     return chosen, report
-
-
-def _crisis_columns(probabilities: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """The crisis heads' probabilities as the crisis decision reads them: one column per
-    signal (``crisis:<signal>``) and the "any signal" column (``crisis:any``)."""
-    n_rows = len(next(iter(probabilities.values())))
-    by_signal = np.zeros((n_rows, len(CRISIS_SIGNALS)))
-    for index, signal in enumerate(CRISIS_SIGNALS):
-        if f"crisis:{signal}" in probabilities:
-            by_signal[:, index] = probabilities[f"crisis:{signal}"]
-    any_probability = probabilities.get("crisis:any", by_signal.max(axis=1))
-    return by_signal, any_probability
 
 
 def _fit_all(
@@ -521,14 +509,15 @@ def _validate(
                 positive = set(data.rows[data.targets == 1].tolist())
                 truth |= np.asarray([row in positive for row in rows])
         texts = [analysed[row] for row in rows.tolist()]
-        by_signal, any_probability = _crisis_columns(
-            {name: probability[rows] for name, probability in crisis_probabilities.items()}
+        by_signal, any_probability = crisis_columns(
+            {name: probability[rows] for name, probability in crisis_probabilities.items()},
+            len(rows),
         )
         if tuning is not None and len(tuning.crisis_rows):
             # Texts written apart from the corpus: the corpus's hard negatives (a lawyer or
             # the media named without a threat) make its cues look worse than on new text.
             tuning_x = tuning.matrix[tuning.crisis_rows]
-            tuning_by_signal, tuning_any = _crisis_columns(
+            tuning_by_signal, tuning_any = crisis_columns(
                 {
                     name: _probabilities(
                         "sigmoid",
@@ -536,7 +525,8 @@ def _validate(
                         temperatures[name],
                     )
                     for name in crisis_probabilities
-                }
+                },
+                len(tuning.crisis_rows),
             )
             texts += [tuning.analysed[row] for row in tuning.crisis_rows.tolist()]
             by_signal = np.vstack([by_signal, tuning_by_signal])

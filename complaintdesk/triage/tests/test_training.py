@@ -123,7 +123,7 @@ def test_the_tuning_set_chooses_label_regularisation_and_joins_the_crisis_choice
         # The default stays unless another C beats it by more than the margin.
         expected = max(rivals) if rivals else default
         assert by_c[f"{report['c']:g}"] == expected
-    # Crisis heads keep their choice on the validation slice (it also sets their threshold).
+    # Crisis heads keep the regularisation chosen on the validation slice.
     assert not any(name.startswith("crisis") for name in tuned)
     assert model.metadata["n_tuning"] == len(tuning)
     untuned = train_model(_small_sample(), tune=True)
