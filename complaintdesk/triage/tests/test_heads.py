@@ -141,6 +141,13 @@ def test_lexicon_rules_triage_without_any_model():
         ("新手机一周电池就膨胀了,把背盖都撑开", ["safety"]),
         ("二月、三月賬單仍然有$68家居電話月費", []),
         ("No network for the whole section for four days.", ["mass"]),
+        # A consumer association is not a regulator: major by its channel, no signal.
+        ("我已经向消协投诉了,你们等着消协的电话吧", []),
+        ("本人已向消費者委員會登記投訴,請於十四日內處理", []),
+        ("I've filed with the BBB and Citizens Advice.", []),
+        ("I've filed with the BBB and the state AG.", ["regulator"]),
+        ("A copy of this letter has gone to the Office of Utilities Regulation.", ["regulator"]),
+        ("My phone never shows 5G, at home or in the town centre.", []),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
