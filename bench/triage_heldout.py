@@ -401,7 +401,7 @@ def _crisis_section(rows: Sequence[Row], predictions: dict[str, Row]) -> list[st
 def _pii_section(rows: Sequence[Row], predictions: dict[str, Row]) -> list[str]:
     if not all("pii" in row for row in rows):
         # A batch labelled without its personal-data items (a new writer's corpus batch).
-        return ["personal data: not scored (the rows carry no \"pii\" list)"]
+        return ['personal data: not scored (the rows carry no "pii" list)']
     pii = pii_report(rows, predictions)
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(pii["items"].items()))
     rows_with_pii = sum(1 for row in rows if row["pii"])
