@@ -145,6 +145,7 @@ def test_lexicon_rules_triage_without_any_model():
         ("我已经向消协投诉了,你们等着消协的电话吧", []),
         ("本人已向消費者委員會登記投訴,請於十四日內處理", []),
         ("I've filed with the BBB and Citizens Advice.", []),
+        ("I have sent a copy of this letter to the Better Business Bureau.", []),
         ("I've filed with the BBB and the state AG.", ["regulator"]),
         ("A copy of this letter has gone to the Office of Utilities Regulation.", ["regulator"]),
         ("My phone never shows 5G, at home or in the town centre.", []),
