@@ -149,6 +149,15 @@ def test_lexicon_rules_triage_without_any_model():
         ("I've filed with the BBB and the state AG.", ["regulator"]),
         ("A copy of this letter has gone to the Office of Utilities Regulation.", ["regulator"]),
         ("My phone never shows 5G, at home or in the town centre.", []),
+        # The regulator's referral form names neither 工信部 nor 12300.
+        ("申诉转办单 申诉人:段先生 申诉事项:国际漫游费1986元,请企业依规处理", ["regulator"]),
+        ("申訴人表示企業未告知保底消費條款,要求解約", ["regulator"]),
+        ("投诉人要求退还费用,请贵公司十日内书面答复", []),
+        ("视频已经5w播放了,评论区好多人都被这么坑过", ["media"]),
+        ("这个视频我看了三遍还是不会设置路由器", []),
+        ("昨晚整个XX区的宽带全挂了,小区群里都在骂", ["mass"]),
+        ("整个晚上宽带都断断续续的", []),
+        ("I feel unsafe giving my card details over the phone.", []),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
