@@ -10,6 +10,13 @@ from pathlib import Path
 from typing import Any
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+# Complaints labelled by writers who read SPEC and the seeds but never our labelling guide,
+# as an operator's own staff or an outside evaluator would label. They count more in
+# fitting: where the guide's borders and theirs differ (how often a calm complaint is
+# neutral, what counts as a signal), the model should lean towards the reading of people
+# who did not learn ours. Measured in docs/triage.md ("Weighting the independent writers").
+INDEPENDENT_DIR = CORPUS_DIR / "independent"
+INDEPENDENT_WEIGHT = 2.0
 # Complaints written apart from the corpus, by other writers, never trained on: training
 # chooses the regularisation of the label heads on them (see training._validate).
 TUNING_DIR = Path(__file__).resolve().parent.parent / "tuning"
@@ -39,6 +46,9 @@ class TrainingExample:
     motive: str | None = None
     behaviour: str | None = None
     crisis_signals: tuple[str, ...] | None = field(default=None)
+    # How much the example counts in fitting (INDEPENDENT_WEIGHT for the independent
+    # writers' texts).
+    weight: float = 1.0
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> TrainingExample:
@@ -46,13 +56,14 @@ class TrainingExample:
         if not isinstance(text, str) or not text.strip():
             raise ValueError("record has no text")
         signals = record.get("crisis_signals")
+        labels: dict[str, Any] = {name: record.get(name) or None for name in LABEL_FIELDS}
         return cls(
             text=text,
             industry=str(record.get("industry") or "telecom"),
             id=str(record.get("id") or ""),
             lang=record.get("lang"),
             crisis_signals=tuple(signals) if isinstance(signals, list) else None,
-            **{name: record.get(name) or None for name in LABEL_FIELDS},
+            **labels,
         )
 
     def label(self, head: str) -> str | None:
@@ -74,21 +85,31 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
             yield record
 
 
-def load_examples(path: Path) -> list[TrainingExample]:
+def load_examples(path: Path, weight: float = 1.0) -> list[TrainingExample]:
     examples = []
     for number, record in enumerate(read_jsonl(path), start=1):
         try:
-            examples.append(TrainingExample.from_record(record))
+            example = TrainingExample.from_record(record)
         except ValueError as error:
             raise ValueError(f"{path}: record {number}: {error}") from error
+        examples.append(example if weight == 1.0 else replace(example, weight=weight))
     return examples
+
+
+def corpus_files(corpus_dir: Path | None = None) -> list[tuple[Path, float]]:
+    """The corpus's JSON-lines files with the weight of their examples."""
+    folder = corpus_dir or CORPUS_DIR
+    return [(path, 1.0) for path in sorted(folder.glob("*.jsonl"))] + [
+        (path, INDEPENDENT_WEIGHT) for path in sorted((folder / "independent").glob("*.jsonl"))
+    ]
 
 
 def collect_training_examples(
     extra: Path | Iterable[TrainingExample] | None = None,
     corpus_dir: Path | None = None,
 ) -> list[TrainingExample]:
-    """The shipped corpus (``triage/corpus/*.jsonl``) followed by ``extra`` examples.
+    """The shipped corpus (``triage/corpus/*.jsonl`` and, weighted, the independent
+    writers' ``triage/corpus/independent/*.jsonl``) followed by ``extra`` examples.
 
     ``extra`` is a JSON-lines file in the corpus format or examples built in code (the
     agents' stored corrections). When a later example has the same text, its known labels
@@ -96,8 +117,8 @@ def collect_training_examples(
     the others instead of contradicting the corpus.
     """
     examples: list[TrainingExample] = []
-    for path in sorted((corpus_dir or CORPUS_DIR).glob("*.jsonl")):
-        examples.extend(load_examples(path))
+    for path, weight in corpus_files(corpus_dir):
+        examples.extend(load_examples(path, weight))
     if isinstance(extra, Path):
         examples.extend(load_examples(extra))
     elif extra is not None:

@@ -69,6 +69,9 @@ class Thresholds:
     # ... and how likely the model must find a crisis for a lexicon hit to count.
     crisis_rule_floor: float = 0.0
     needs_triage: float = 0.5
+    # The category head's share of the category probability; the rest is the summed
+    # probability of each category's subcategories (chosen on the tuning set).
+    category_weight: float = 1.0
 
     @property
     def crisis_settings(self) -> CrisisSettings:
@@ -87,6 +90,28 @@ def sigmoid(scores: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         result: np.ndarray = 1 / (1 + np.exp(-scores))
     return result
+
+
+def subcategory_membership(categories: Sequence[str], subcategories: Sequence[str]) -> np.ndarray:
+    """categories × subcategories: whether each subcategory ("billing.charge") belongs to
+    each category ("billing")."""
+    return np.asarray(
+        [[name.startswith(category + ".") for name in subcategories] for category in categories],
+        dtype=bool,
+    ).reshape(len(categories), len(subcategories))
+
+
+def blend_categories(
+    category: np.ndarray, subcategory: np.ndarray, membership: np.ndarray, weight: float
+) -> np.ndarray:
+    """Category probabilities: ``weight`` of the category head's, the rest from the
+    subcategory head's summed per category. Writers who never read our guide are read
+    better by the finer head, which learns each subcategory's own wording."""
+    if weight >= 1.0:
+        return category
+    summed = subcategory @ membership.T.astype(subcategory.dtype)
+    blended: np.ndarray = weight * category + (1.0 - weight) * summed
+    return blended
 
 
 def _rounded(values: np.ndarray) -> list[float]:
@@ -375,12 +400,19 @@ class TriageModel:
                 continue
             rows = np.asarray(row_list)
             values = probabilities[head.name][rows]
+            sub_head = self.heads.get(f"subcategory:{industry}")
+            if sub_head is not None:
+                values = blend_categories(
+                    values,
+                    probabilities[sub_head.name][rows],
+                    self._subcategories_within(head, sub_head),
+                    self.thresholds.category_weight,
+                )
             best = values.argmax(axis=1)
             confidence[rows] = values[np.arange(len(rows)), best]
             labels = _labels_of(head, best)
             for row, label in zip(row_list, labels, strict=True):
                 category[row] = label
-            sub_head = self.heads.get(f"subcategory:{industry}")
             if sub_head is None:
                 continue
             allowed = self._subcategories_within(head, sub_head)[best]
@@ -401,14 +433,7 @@ class TriageModel:
     @staticmethod
     @lru_cache(maxsize=64)
     def _subcategories_within(category_head: Head, subcategory_head: Head) -> np.ndarray:
-        """categories × subcategories: whether each subcategory belongs to each category."""
-        return np.asarray(
-            [
-                [name.startswith(category + ".") for name in subcategory_head.classes]
-                for category in category_head.classes
-            ],
-            dtype=bool,
-        ).reshape(len(category_head.classes), len(subcategory_head.classes))
+        return subcategory_membership(category_head.classes, subcategory_head.classes)
 
     def crisis_evidence(
         self, analysed: Sequence[AnalysedText], probabilities: dict[str, np.ndarray]

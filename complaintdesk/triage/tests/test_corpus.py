@@ -1,4 +1,5 @@
-"""The labelled corpus (triage/corpus/*.jsonl) and the tuning set (triage/tuning/*.jsonl):
+"""The labelled corpus (triage/corpus/*.jsonl, the independent writers' in
+triage/corpus/independent/) and the tuning set (triage/tuning/*.jsonl):
 every label is one the heads know, ids and texts are unique, and no tuning text is in the
 corpus (the tuning set chooses the regularisation only because it was written apart)."""
 
@@ -7,16 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from complaintdesk.triage.engine.corpus import CORPUS_DIR, TUNING_DIR, load_examples
+from complaintdesk.triage.engine.corpus import (
+    INDEPENDENT_WEIGHT,
+    TUNING_DIR,
+    collect_training_examples,
+    corpus_files,
+    load_examples,
+)
 from complaintdesk.triage.engine.labels import CATEGORIES, CRISIS_SIGNALS, SHARED_HEADS
 
-FILES = sorted(CORPUS_DIR.glob("*.jsonl")) + sorted(TUNING_DIR.glob("*.jsonl"))
+FILES = [path for path, _ in corpus_files()] + sorted(TUNING_DIR.glob("*.jsonl"))
 EXAMPLES = {path: load_examples(path) for path in FILES}
 LANGUAGES = {"zh-Hans", "zh-Hant", "en"}
 
 
 def test_the_corpus_and_the_tuning_set_are_there():
-    corpus = [example for path in FILES if path.parent == CORPUS_DIR for example in EXAMPLES[path]]
+    corpus = [example for path in FILES if path.parent != TUNING_DIR for example in EXAMPLES[path]]
     tuning = [example for path in FILES if path.parent == TUNING_DIR for example in EXAMPLES[path]]
     assert len(corpus) >= 4_500
     assert len(tuning) >= 300
@@ -54,3 +61,11 @@ def test_ids_and_texts_are_unique_across_the_corpus_and_the_tuning_set():
     ]
     assert not repeated_ids
     assert not repeated_texts
+
+
+def test_the_independent_writers_texts_count_more_in_training():
+    weights = Counter(example.weight for example in collect_training_examples())
+    assert set(weights) == {1.0, INDEPENDENT_WEIGHT}
+    assert INDEPENDENT_WEIGHT > 1.0
+    independent = [path for path, weight in corpus_files() if weight == INDEPENDENT_WEIGHT]
+    assert weights[INDEPENDENT_WEIGHT] == sum(len(EXAMPLES[path]) for path in independent)

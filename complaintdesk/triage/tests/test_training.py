@@ -134,3 +134,96 @@ def test_the_tuning_set_chooses_label_regularisation_and_joins_the_crisis_choice
     assert not any(
         "tuning_macro_f1_by_c" in r for r in untuned.metadata["validation_scores"].values()
     )
+    # The category head's share in the category is chosen on the same texts, by the same
+    # margin rule; without tuning texts the category head decides alone.
+    by_weight = reports["category_weight"]["tuning_macro_f1_by_weight"]
+    assert set(by_weight) == {"1", "0.75", "0.5", "0.25", "0"}
+    best = max(by_weight.values())
+    expected = best if best > by_weight["1"] + _TUNING_MARGIN else by_weight["1"]
+    assert by_weight[f"{model.thresholds.category_weight:g}"] == expected
+    assert "category_weight" not in untuned.metadata["validation_scores"]
+    assert untuned.thresholds.category_weight == 1.0
+
+
+def test_category_blends_the_category_head_with_its_summed_subcategories():
+    from complaintdesk.triage.engine.model import blend_categories, subcategory_membership
+
+    membership = subcategory_membership(
+        ("billing", "product"), ("billing.charge", "billing.tariff", "product.plan")
+    )
+    category = np.array([[0.7, 0.3]])
+    subcategory = np.array([[0.25, 0.15, 0.6]])  # summed: billing 0.4, product 0.6
+    assert blend_categories(category, subcategory, membership, 1.0) is category
+    np.testing.assert_allclose(
+        blend_categories(category, subcategory, membership, 0.0), [[0.4, 0.6]]
+    )
+    np.testing.assert_allclose(
+        blend_categories(category, subcategory, membership, 0.5), [[0.55, 0.45]]
+    )
+    np.testing.assert_allclose(
+        blend_categories(category, subcategory, membership, 0.25), [[0.475, 0.525]]
+    )
+
+
+def test_the_model_decides_the_category_with_its_saved_weight(shipped_model, tmp_path):
+    from dataclasses import replace
+
+    from complaintdesk.triage.tests.unseen_telecom import UNSEEN_TELECOM
+
+    texts = [row[0] for row in UNSEEN_TELECOM]
+
+    def categories(weight: float) -> list[str]:
+        model = replace(
+            shipped_model, thresholds=replace(shipped_model.thresholds, category_weight=weight)
+        )
+        return [result.category for result in model.predict(texts, explain=False)]
+
+    alone, finer = categories(1.0), categories(0.0)
+    assert alone != finer
+    model = replace(
+        shipped_model, thresholds=replace(shipped_model.thresholds, category_weight=0.0)
+    )
+    model.save(tmp_path / "model")
+    loaded = TriageModel.load(tmp_path / "model")
+    assert loaded.thresholds.category_weight == 0.0
+    assert [result.category for result in loaded.predict(texts, explain=False)] == finer
+
+
+def test_heavier_examples_outweigh_lighter_ones_that_contradict_them():
+    from dataclasses import replace
+
+    # Two groups of texts share a made-up word and disagree on the emotion; whichever group
+    # weighs more decides how a new text with that word reads. (Weighting a whole class
+    # would change nothing: the heads balance classes by their weighted totals.)
+    def group(emotion: str, weight: float) -> list[TrainingExample]:
+        return [
+            replace(
+                TrainingExample(
+                    text=f"Note {number}: the qvxz qvxz plan again, ref {emotion[:3]}{number}.",
+                    category="product",
+                    subcategory="product.plan",
+                    nature="general",
+                    emotion=emotion,
+                    motive="improvement",
+                    behaviour="passive",
+                    crisis_signals=(),
+                ),
+                weight=weight,
+            )
+            for number in range(4)
+        ]
+
+    base = _small_sample()
+    probe = "qvxz qvxz qvxz"
+
+    def anger_probability(anger_weight: float, neutral_weight: float) -> float:
+        model = train_model(
+            base + group("anger", anger_weight) + group("neutral", neutral_weight), tune=False
+        )
+        analysed = model.analyse([probe])
+        rows = model.features.rows(model.features.hash(analysed), analysed)
+        head = model.heads["emotion"]
+        probabilities = model.probabilities(head, model.scores(rows.matrix()))
+        return float(probabilities[0, head.classes.index("anger")])
+
+    assert anger_probability(8.0, 1.0) > anger_probability(1.0, 8.0)
