@@ -1,13 +1,14 @@
 """Triage model versions: retraining on the corpus plus agents' corrections, activation, rollback.
 
 A retrained version becomes active only when it is not worse than the active one on the fixed
-evaluation set: the corpus texts whose hash puts them in the validation slice, held out while
-each version is validated (engine/corpus.py `is_validation_text`).
+evaluation set: the tuning texts shipped with the engine (triage/tuning), written apart from
+the corpus and never trained on. Both versions are scored there by the same code, so a
+version trained on other data (a slice, a corpus with harder texts) is compared fairly;
+each version's own validation slice would not be the same texts.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
 from pathlib import Path
@@ -33,17 +34,24 @@ logger = logging.getLogger(__name__)
 _QUALITY_HEADS = ("category:telecom", "nature", "emotion", "motive", "behaviour")
 
 
-def quality_score(validation_scores: dict[str, Any]) -> float:
-    """One figure to compare versions: mean macro-F1 of the main heads and crisis F1."""
+def quality_score(scores: dict[str, Any]) -> float:
+    """One figure to compare versions: mean macro-F1 of the main heads and crisis F1, from
+    an evaluation report (engine.evaluate) or a model's validation scores."""
     figures = [
-        float(validation_scores[head]["macro_f1"])
+        float(scores[head]["macro_f1"])
         for head in _QUALITY_HEADS
-        if head in validation_scores and "macro_f1" in validation_scores[head]
+        if head in scores and "macro_f1" in scores[head]
     ]
-    crisis = validation_scores.get("crisis", {})
-    if "f1" in crisis:
-        figures.append(float(crisis["f1"]))
+    crisis = scores.get("crisis", {})
+    crisis_f1 = crisis.get("f1", crisis.get("any", {}).get("f1"))
+    if crisis_f1 is not None:
+        figures.append(float(crisis_f1))
     return sum(figures) / len(figures) if figures else 0.0
+
+
+def evaluation_quality(model: engine.Triager) -> float:
+    """``model``'s quality figure on the fixed evaluation set (the module docstring)."""
+    return quality_score(engine.evaluate(model, engine.collect_tuning_examples()))
 
 
 def corrections_as_examples() -> list[engine.TrainingExample]:
@@ -75,12 +83,12 @@ def corrections_as_examples() -> list[engine.TrainingExample]:
     return examples
 
 
-def _active_scores() -> dict[str, Any]:
+def _active_model() -> engine.Triager:
+    """The active version's model, else the shipped one, else the rules."""
     active = TriageModelVersion.objects.filter(is_active=True).first()
-    if active is not None:
-        return dict(active.scores)
-    shipped = json.loads((engine.SHIPPED_MODEL_DIR / "metadata.json").read_text("utf-8"))
-    return dict(shipped.get("validation_scores", {}))
+    if active is not None and Path(active.path, "metadata.json").exists():
+        return engine.load_model(active.path)
+    return engine.load_triager()
 
 
 def triage_model_train(
@@ -104,7 +112,7 @@ def triage_model_train(
         correction_count=len(corrections),
         scores=scores,
     )
-    new_quality, active_quality = quality_score(scores), quality_score(_active_scores())
+    new_quality, active_quality = evaluation_quality(model), evaluation_quality(_active_model())
     if activate_if_not_worse and new_quality >= active_quality:
         _activate(record, note=f"quality {new_quality:.4f} ≥ active {active_quality:.4f}")
     else:

@@ -10,12 +10,14 @@ from django.test import override_settings
 from complaintdesk.api.tests.test_complaints_api import api_client, post_json
 from complaintdesk.complaints.choices import EventKind
 from complaintdesk.core.testing.factories import complaint_make
+from complaintdesk.triage.engine import load_model
 from complaintdesk.triage.engine.corpus import CORPUS_DIR
 from complaintdesk.triage.models import TriageCorrection, TriageModelVersion
 from complaintdesk.triage.services import complaint_triage_review
 from complaintdesk.triage.taxonomy import taxonomy_load_preset
 from complaintdesk.triage.versions import (
     corrections_as_examples,
+    evaluation_quality,
     triage_model_activate,
     triage_model_train,
 )
@@ -167,6 +169,10 @@ def test_retrained_version_is_stored_and_can_be_rolled_back(agent, administrator
     # Trained on a slice, it scores below the shipped model, so it is not activated by itself.
     assert not first.is_active
     assert first.note.startswith("kept inactive")
+    # Both versions were scored on the same fixed texts (the tuning set), not each on its
+    # own validation slice: a slice's validation texts are easier than the whole corpus's.
+    shipped_quality = evaluation_quality(load_model())
+    assert first.note.endswith(f"active {shipped_quality:.4f}")
     assert first.scores
     assert first.note
     client = api_client(administrator)
