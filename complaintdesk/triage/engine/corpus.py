@@ -14,8 +14,7 @@ CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 # as an operator's own staff or an outside evaluator would label. They count more in
 # fitting: where the guide's borders and theirs differ (how often a calm complaint is
 # neutral, what counts as a signal), the model should lean towards the reading of people
-# who did not learn ours. Measured in docs/triage.md ("Weighting the independent writers").
-INDEPENDENT_DIR = CORPUS_DIR / "independent"
+# who did not learn ours. Measured in docs/triage.md ("Nine more independent writers").
 INDEPENDENT_WEIGHT = 2.0
 # Complaints written apart from the corpus, by other writers, never trained on: training
 # chooses the regularisation of the label heads on them (see training._validate).
@@ -97,7 +96,8 @@ def load_examples(path: Path, weight: float = 1.0) -> list[TrainingExample]:
 
 
 def corpus_files(corpus_dir: Path | None = None) -> list[tuple[Path, float]]:
-    """The corpus's JSON-lines files with the weight of their examples."""
+    """The corpus's JSON-lines files with the weight of their examples: 1, and
+    INDEPENDENT_WEIGHT for the independent writers' files in its ``independent`` folder."""
     folder = corpus_dir or CORPUS_DIR
     return [(path, 1.0) for path in sorted(folder.glob("*.jsonl"))] + [
         (path, INDEPENDENT_WEIGHT) for path in sorted((folder / "independent").glob("*.jsonl"))
