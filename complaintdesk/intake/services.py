@@ -42,7 +42,7 @@ from complaintdesk.intake.models import IdempotencyRecord
 from complaintdesk.routing.services import complaint_route
 from complaintdesk.triage.choices import Dimension
 from complaintdesk.triage.models import TaxonomyEntry
-from complaintdesk.triage.services import complaint_triage, triage_text
+from complaintdesk.triage.services import complaint_text, complaint_triage, triage_text
 
 SUBJECT_MAX = 300
 DESCRIPTION_MAX = 20_000
@@ -237,9 +237,8 @@ def complaint_create(
         if replay is not None:
             return IntakeResult(complaint=replay, created=False)
     # The model runs before the transaction: on SQLite a transaction holds the write lock.
-    prediction = (
-        triage_text(f"{draft.subject}\n{draft.description}") if settings.TRIAGE_ENABLED else None
-    )
+    text = complaint_text(draft.subject, draft.description)
+    prediction = triage_text(text) if settings.TRIAGE_ENABLED else None
     try:
         with transaction.atomic():
             customer = customer_find_or_create(details=draft.customer)

@@ -67,6 +67,17 @@ def active_triager() -> engine.Triager:
     return engine.load_triager()
 
 
+def complaint_text(subject: str, description: str) -> str:
+    """What triage reads of a complaint: subject and description, or the description alone
+    when the subject is only its opening (intake fills a missing subject with the first
+    line). A sentence read twice weighs twice in the features, unlike any training text,
+    and can tip a close call."""
+    subject = subject.strip()
+    if not subject or description.strip().startswith(subject):
+        return description
+    return f"{subject}\n{description}"
+
+
 def triage_text(text: str, *, industry: str | None = None) -> engine.TriageResult:
     results = engine.predict(
         [text], industry or current_industry(), model=active_triager(), with_guidance=True
@@ -111,7 +122,7 @@ def complaint_triage(
     """
     if not settings.TRIAGE_ENABLED:
         return None
-    result = prediction or triage_text(f"{complaint.subject}\n{complaint.description}")
+    result = prediction or triage_text(complaint_text(complaint.subject, complaint.description))
     with transaction.atomic():
         given_category = complaint.content_category_id is not None and keep_given
         given_nature = complaint.nature_id is not None and keep_given
@@ -232,7 +243,7 @@ def complaint_triage_review(
         raise InvalidInput(_("Accept or correct at least one label."), field="accept")
     industry = current_industry()
     validated = {head: _validated_correction(head, v) for head, v in corrections.items()}
-    masked_text = engine.mask(f"{complaint.subject}\n{complaint.description}").masked_text
+    masked_text = engine.mask(complaint_text(complaint.subject, complaint.description)).masked_text
     now = clock.now()
     model_version = str((complaint.triage_result or {}).get("model_version", ""))
     with transaction.atomic():

@@ -13,7 +13,7 @@ from complaintdesk.core.testing.factories import complaint_make
 from complaintdesk.triage.engine import load_model
 from complaintdesk.triage.engine.corpus import CORPUS_DIR
 from complaintdesk.triage.models import TriageCorrection, TriageModelVersion
-from complaintdesk.triage.services import complaint_triage_review
+from complaintdesk.triage.services import complaint_text, complaint_triage_review
 from complaintdesk.triage.taxonomy import taxonomy_load_preset
 from complaintdesk.triage.versions import (
     corrections_as_examples,
@@ -159,14 +159,18 @@ def test_retrained_version_is_stored_and_can_be_rolled_back(agent, administrator
     complaint = complaint_make(actor=agent, description=OUTAGE)
     complaint_triage_review(complaint=complaint, actor=agent, corrections={"emotion": "anxiety"})
     with override_settings(TRIAGE_MODEL_DIR=tmp_path / "models"):
-        first = triage_model_train(corpus_dir=small_corpus(tmp_path / "corpus"))
+        # 40 texts a file: a slice of 120 a file scores about as well as the shipped model on
+        # the guide-written tuning texts (the shipped one also learns the independent
+        # writers' readings), and this test needs a version that is plainly worse.
+        first = triage_model_train(corpus_dir=small_corpus(tmp_path / "corpus", rows_per_file=40))
     assert Path(first.path, "metadata.json").exists()
     assert first.correction_count == 1
     sliced = sum(
         len(path.read_text("utf-8").splitlines()) for path in (tmp_path / "corpus").iterdir()
     )
     assert first.example_count == sliced + 1
-    # Trained on a slice, it scores below the shipped model, so it is not activated by itself.
+    # Trained on a small slice, it scores below the shipped model, so it is not activated by
+    # itself.
     assert not first.is_active
     assert first.note.startswith("kept inactive")
     # Both versions were scored on the same fixed texts (the tuning set), not each on its
@@ -194,3 +198,18 @@ def test_correcting_the_nature_recomputes_the_time_limit(agent):
     complaint.refresh_from_db()
     assert complaint.nature.key == "urgent"
     assert complaint.resolution_due_at < before
+
+
+def test_triage_reads_a_subject_that_only_repeats_the_first_line_once():
+    assert complaint_text("", OUTAGE) == OUTAGE
+    assert complaint_text(OUTAGE[:20], OUTAGE) == OUTAGE
+    assert complaint_text("宽带断网", OUTAGE) == f"宽带断网\n{OUTAGE}"
+
+
+def test_the_text_stored_for_retraining_is_the_text_triage_read(agent):
+    # Intake fills the missing subject with the first line; the correction keeps the text
+    # once, as the model read it at intake.
+    complaint = complaint_make(actor=agent, description=OUTAGE)
+    assert complaint.subject == OUTAGE
+    complaint_triage_review(complaint=complaint, actor=agent, corrections={"emotion": "anxiety"})
+    assert TriageCorrection.objects.get(complaint=complaint).masked_text == OUTAGE
