@@ -158,6 +158,10 @@ def test_lexicon_rules_triage_without_any_model():
         ("昨晚整个XX区的宽带全挂了,小区群里都在骂", ["mass"]),
         ("整个晚上宽带都断断续续的", []),
         ("I feel unsafe giving my card details over the phone.", []),
+        ("成棟樓問過晒,全部都冇網", ["mass"]),
+        ("成個月都冇用過數據,點解收我錢", []),
+        ("陳情人:林志明 陳情事由:合約期滿未經通知即自動續約", ["regulator"]),
+        ("部機叉電嘅時候有陣燶味", ["safety"]),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):

@@ -17,7 +17,11 @@ HELDOUT_ROWS = bench.load_rows(bench.DEFAULT_FILE)
 HELDOUT_FILES = {
     "telecom_heldout.jsonl": r"ho-\d{4}",
     "telecom_heldout_2.jsonl": r"ev2-(en|zhs|zht)-\d{3}",
+    "telecom_heldout_3.jsonl": r"(en|mix)-tel8[df]-\d{4}",
 }
+# Written from our labelling guide, with the personal data marked; the third set's writers
+# read SPEC alone, and their labels stay as they wrote them (bench/heldout/README.md).
+GUIDE_WRITTEN = {"telecom_heldout.jsonl", "telecom_heldout_2.jsonl"}
 HELDOUT_SETS = {name: bench.load_rows(bench.DEFAULT_FILE.with_name(name)) for name in HELDOUT_FILES}
 
 
@@ -191,7 +195,10 @@ def test_heldout_rows_are_well_formed(name):
     assert all(re.fullmatch(HELDOUT_FILES[name], row_id) for row_id in ids)
     texts = [row["text"] for row in rows]
     assert len(texts) == len(set(texts))
-    expected_keys = {"id", "lang", "text", *LABELS, "crisis_signals", "pii"}
+    guide_written = name in GUIDE_WRITTEN
+    expected_keys = {"id", "lang", "text", *LABELS, "crisis_signals"} | (
+        {"pii"} if guide_written else set()
+    )
     for row in rows:
         assert set(row) == expected_keys, row["id"]
         assert row["lang"] in bench.LANGUAGES, row["id"]
@@ -201,11 +208,11 @@ def test_heldout_rows_are_well_formed(name):
         assert set(row["crisis_signals"]) <= set(CRISIS_SIGNALS), row["id"]
         assert len(set(row["crisis_signals"])) == len(row["crisis_signals"]), row["id"]
         # the guide's border rule: a crisis signal is exposure, so the nature is major
-        if row["crisis_signals"]:
+        if row["crisis_signals"] and guide_written:
             assert row["nature"] == "major", row["id"]
 
 
-@pytest.mark.parametrize("name", HELDOUT_FILES)
+@pytest.mark.parametrize("name", sorted(GUIDE_WRITTEN))
 def test_heldout_personal_data_is_in_the_text_and_numbers_pass_their_checksums(name):
     for row in HELDOUT_SETS[name]:
         for item in row["pii"]:
