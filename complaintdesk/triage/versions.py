@@ -26,7 +26,7 @@ from complaintdesk.core import clock
 from complaintdesk.triage import engine
 from complaintdesk.triage.engine.corpus import data_hash as corpus_data_hash
 from complaintdesk.triage.models import TriageCorrection, TriageModelVersion
-from complaintdesk.triage.services import forget_active_model
+from complaintdesk.triage.services import active_triager, forget_active_model
 
 logger = logging.getLogger(__name__)
 
@@ -34,18 +34,12 @@ logger = logging.getLogger(__name__)
 _QUALITY_HEADS = ("category:telecom", "nature", "emotion", "motive", "behaviour")
 
 
-def quality_score(scores: dict[str, Any]) -> float:
-    """One figure to compare versions: mean macro-F1 of the main heads and crisis F1, from
-    an evaluation report (engine.evaluate) or a model's validation scores."""
-    figures = [
-        float(scores[head]["macro_f1"])
-        for head in _QUALITY_HEADS
-        if head in scores and "macro_f1" in scores[head]
-    ]
-    crisis = scores.get("crisis", {})
-    crisis_f1 = crisis.get("f1", crisis.get("any", {}).get("f1"))
-    if crisis_f1 is not None:
-        figures.append(float(crisis_f1))
+def quality_score(report: dict[str, Any]) -> float:
+    """One figure to compare versions, from an evaluation report (engine.evaluate): mean
+    macro-F1 of the main heads and the F1 of "any crisis signal"."""
+    figures = [float(report[head]["macro_f1"]) for head in _QUALITY_HEADS if head in report]
+    if "crisis" in report:
+        figures.append(float(report["crisis"]["any"]["f1"]))
     return sum(figures) / len(figures) if figures else 0.0
 
 
@@ -83,14 +77,6 @@ def corrections_as_examples() -> list[engine.TrainingExample]:
     return examples
 
 
-def _active_model() -> engine.Triager:
-    """The active version's model, else the shipped one, else the rules."""
-    active = TriageModelVersion.objects.filter(is_active=True).first()
-    if active is not None and Path(active.path, "metadata.json").exists():
-        return engine.load_model(active.path)
-    return engine.load_triager()
-
-
 def triage_model_train(
     *, activate_if_not_worse: bool = True, corpus_dir: Path | None = None
 ) -> TriageModelVersion:
@@ -112,7 +98,9 @@ def triage_model_train(
         correction_count=len(corrections),
         scores=scores,
     )
-    new_quality, active_quality = evaluation_quality(model), evaluation_quality(_active_model())
+    # Looked up afresh, not from the prediction path's short cache of the active version.
+    forget_active_model()
+    new_quality, active_quality = evaluation_quality(model), evaluation_quality(active_triager())
     if activate_if_not_worse and new_quality >= active_quality:
         _activate(record, note=f"quality {new_quality:.4f} ≥ active {active_quality:.4f}")
     else:
