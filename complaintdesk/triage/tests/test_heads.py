@@ -162,6 +162,12 @@ def test_lexicon_rules_triage_without_any_model():
         ("成個月都冇用過數據,點解收我錢", []),
         ("陳情人:林志明 陳情事由:合約期滿未經通知即自動續約", ["regulator"]),
         ("部機叉電嘅時候有陣燶味", ["safety"]),
+        ("I've burned my whole lunch break on hold with you people.", []),
+        ("The charger burnt my daughter's palm when she picked it up.", ["safety"]),
+        ("The installer went outside to smoke at our front door.", []),
+        ("Smoke came out of the router last night.", ["safety"]),
+        ("The landline keeps crackling every time it rains.", []),
+        ("The charger was crackling and smelled hot.", ["safety"]),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
