@@ -168,6 +168,11 @@ def test_lexicon_rules_triage_without_any_model():
         ("Smoke came out of the router last night.", ["safety"]),
         ("The landline keeps crackling every time it rains.", []),
         ("The charger was crackling and smelled hot.", ["safety"]),
+        ("EDIT: 14k reposts overnight. Still no call back.", ["media"]),
+        ("I have 14 reasons and 2 kids to feed.", []),
+        ("Cancel it free or I'll blow this up on TikTok.", ["media"]),
+        ("《都市帮帮忙》栏目组来电,拟明天到营业厅采访", ["media"]),
+        ("區內維修中,全座都係咁", ["mass"]),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
