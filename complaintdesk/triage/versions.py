@@ -1,10 +1,13 @@
 """Triage model versions: retraining on the corpus plus agents' corrections, activation, rollback.
 
 A retrained version becomes active only when it is not worse than the active one on the fixed
-evaluation set: the tuning texts shipped with the engine (triage/tuning), written apart from
-the corpus and never trained on. Both versions are scored there by the same code, so a
-version trained on other data (a slice, a corpus with harder texts) is compared fairly;
-each version's own validation slice would not be the same texts.
+evaluation set: the tuning texts shipped with the engine (triage/tuning, written from our
+labelling guide) and the independent writers' evaluation texts (triage/evaluation, written
+from SPEC alone), both apart from the corpus and never trained on. The figure is the mean of
+the two halves' figures, so a version that only learns the guide's readings cannot win on
+the guide-written half alone. Both versions are scored by the same code, so a version
+trained on other data (a slice, a corpus with harder texts) is compared fairly; each
+version's own validation slice would not be the same texts.
 """
 
 from __future__ import annotations
@@ -45,7 +48,9 @@ def quality_score(report: dict[str, Any]) -> float:
 
 def evaluation_quality(model: engine.Triager) -> float:
     """``model``'s quality figure on the fixed evaluation set (the module docstring)."""
-    return quality_score(engine.evaluate(model, engine.collect_tuning_examples()))
+    halves = [engine.collect_tuning_examples(), engine.collect_evaluation_examples()]
+    figures = [quality_score(engine.evaluate(model, half)) for half in halves if half]
+    return sum(figures) / len(figures)
 
 
 def corrections_as_examples() -> list[engine.TrainingExample]:

@@ -19,6 +19,7 @@ from complaintdesk.triage.engine.api import (
 )
 from complaintdesk.triage.engine.corpus import (
     TrainingExample,
+    collect_evaluation_examples,
     collect_training_examples,
     collect_tuning_examples,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "TriageModel",
     "TriageResult",
     "Triager",
+    "collect_evaluation_examples",
     "collect_training_examples",
     "collect_tuning_examples",
     "detect_language",

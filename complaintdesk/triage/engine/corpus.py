@@ -19,6 +19,12 @@ INDEPENDENT_WEIGHT = 2.0
 # Complaints written apart from the corpus, by other writers, never trained on: training
 # chooses the regularisation of the label heads on them (see training._validate).
 TUNING_DIR = Path(__file__).resolve().parent.parent / "tuning"
+# Complaints by independent writers (as in corpus/independent), never trained or tuned on.
+# The tuning set was written from our guide, so a version that only learns the guide's
+# readings would look best there; with these texts beside it, the fixed evaluation set that
+# decides whether a retrained version may become active also asks how outsiders' complaints
+# are read (versions.evaluation_quality).
+EVALUATION_DIR = Path(__file__).resolve().parent.parent / "evaluation"
 LABEL_FIELDS: tuple[str, ...] = (
     "category",
     "subcategory",
@@ -143,6 +149,14 @@ def collect_tuning_examples(tuning_dir: Path | None = None) -> list[TrainingExam
     """The shipped tuning set (``triage/tuning/*.jsonl``)."""
     examples: list[TrainingExample] = []
     for path in sorted((tuning_dir or TUNING_DIR).glob("*.jsonl")):
+        examples.extend(load_examples(path))
+    return examples
+
+
+def collect_evaluation_examples(evaluation_dir: Path | None = None) -> list[TrainingExample]:
+    """The independent writers' evaluation texts (``triage/evaluation/*.jsonl``)."""
+    examples: list[TrainingExample] = []
+    for path in sorted((evaluation_dir or EVALUATION_DIR).glob("*.jsonl")):
         examples.extend(load_examples(path))
     return examples
 

@@ -1,7 +1,8 @@
 """The labelled corpus (triage/corpus/*.jsonl, the independent writers' in
-triage/corpus/independent/) and the tuning set (triage/tuning/*.jsonl):
-every label is one the heads know, ids and texts are unique, and no tuning text is in the
-corpus (the tuning set chooses the regularisation only because it was written apart)."""
+triage/corpus/independent/), the tuning set (triage/tuning/*.jsonl) and the independent
+evaluation texts (triage/evaluation/*.jsonl): every label is one the heads know, ids and
+texts are unique, and no tuning or evaluation text is in the corpus (they choose the
+regularisation and decide activation only because they were written apart)."""
 
 from collections import Counter
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from complaintdesk.triage.engine.corpus import (
+    EVALUATION_DIR,
     INDEPENDENT_WEIGHT,
     TUNING_DIR,
     collect_training_examples,
@@ -17,17 +19,25 @@ from complaintdesk.triage.engine.corpus import (
 )
 from complaintdesk.triage.engine.labels import CATEGORIES, CRISIS_SIGNALS, SHARED_HEADS
 
-FILES = [path for path, _ in corpus_files()] + sorted(TUNING_DIR.glob("*.jsonl"))
+FILES = (
+    [path for path, _ in corpus_files()]
+    + sorted(TUNING_DIR.glob("*.jsonl"))
+    + sorted(EVALUATION_DIR.glob("*.jsonl"))
+)
 EXAMPLES = {path: load_examples(path) for path in FILES}
 LANGUAGES = {"zh-Hans", "zh-Hant", "en"}
 
 
-def test_the_corpus_and_the_tuning_set_are_there():
-    corpus = [example for path in FILES if path.parent != TUNING_DIR for example in EXAMPLES[path]]
+def test_the_corpus_the_tuning_set_and_the_evaluation_texts_are_there():
+    apart = {TUNING_DIR, EVALUATION_DIR}
+    corpus = [example for path in FILES if path.parent not in apart for example in EXAMPLES[path]]
     tuning = [example for path in FILES if path.parent == TUNING_DIR for example in EXAMPLES[path]]
+    evaluation = [ex for path in FILES if path.parent == EVALUATION_DIR for ex in EXAMPLES[path]]
     assert len(corpus) >= 4_500
     assert len(tuning) >= 300
     assert {example.lang for example in tuning} == LANGUAGES
+    assert len(evaluation) >= 200
+    assert {example.lang for example in evaluation} >= {"zh-Hant", "en"}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda path: f"{path.parent.name}/{path.name}")
@@ -53,7 +63,7 @@ def test_every_label_is_one_the_heads_know(path: Path):
     assert not problems, "\n".join(problems[:20])
 
 
-def test_ids_and_texts_are_unique_across_the_corpus_and_the_tuning_set():
+def test_ids_and_texts_are_unique_across_the_corpus_tuning_and_evaluation_sets():
     everything = [example for examples in EXAMPLES.values() for example in examples]
     repeated_ids = [key for key, count in Counter(ex.id for ex in everything).items() if count > 1]
     repeated_texts = [

@@ -7,7 +7,11 @@ from collections import Counter
 
 import pytest
 
-from complaintdesk.triage.engine import collect_training_examples, collect_tuning_examples
+from complaintdesk.triage.engine import (
+    collect_evaluation_examples,
+    collect_training_examples,
+    collect_tuning_examples,
+)
 from complaintdesk.triage.engine.labels import CATEGORIES, CRISIS_SIGNALS, SHARED_HEADS
 from complaintdesk.triage.tests.benches import load_bench
 
@@ -250,10 +254,14 @@ def _comparable(text):
     return re.sub(r"\s+", "", text)
 
 
-def test_no_heldout_text_is_in_the_training_corpus_or_the_tuning_set():
+def test_no_heldout_text_is_in_the_training_corpus_the_tuning_or_the_evaluation_set():
     seen = {
         _comparable(example.text)
-        for example in [*collect_training_examples(), *collect_tuning_examples()]
+        for example in [
+            *collect_training_examples(),
+            *collect_tuning_examples(),
+            *collect_evaluation_examples(),
+        ]
     }
     rows = [row for file_rows in HELDOUT_SETS.values() for row in file_rows]
     overlap = [row["id"] for row in rows if _comparable(row["text"]) in seen]
