@@ -173,6 +173,10 @@ def test_lexicon_rules_triage_without_any_model():
         ("Cancel it free or I'll blow this up on TikTok.", ["media"]),
         ("《都市帮帮忙》栏目组来电,拟明天到营业厅采访", ["media"]),
         ("區內維修中,全座都係咁", ["mass"]),
+        ("我们公司订了30台合约机,已经有9台闪屏", []),
+        ("Our client campaign is going live on 7 October and the numbers still fail.", []),
+        ("Refund me today or I'm going live on TikTok tonight.", ["media"]),
+        ("小区两百多户宽带全断了", ["mass"]),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
