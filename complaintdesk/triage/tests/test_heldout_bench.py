@@ -22,9 +22,11 @@ HELDOUT_FILES = {
     "telecom_heldout.jsonl": r"ho-\d{4}",
     "telecom_heldout_2.jsonl": r"ev2-(en|zhs|zht)-\d{3}",
     "telecom_heldout_3.jsonl": r"(en|mix)-tel8[df]-\d{4}",
+    "telecom_heldout_4.jsonl": r"en-tel10b-\d{4}",
 }
-# Written from our labelling guide, with the personal data marked; the third set's writers
-# read SPEC alone, and their labels stay as they wrote them (bench/heldout/README.md).
+# Written from our labelling guide, with the personal data marked; the third and fourth
+# sets' writers read SPEC alone, and their labels stay as they wrote them
+# (bench/heldout/README.md).
 GUIDE_WRITTEN = {"telecom_heldout.jsonl", "telecom_heldout_2.jsonl"}
 HELDOUT_SETS = {name: bench.load_rows(bench.DEFAULT_FILE.with_name(name)) for name in HELDOUT_FILES}
 
