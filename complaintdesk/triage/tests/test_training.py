@@ -11,7 +11,7 @@ from complaintdesk.triage.engine import (
     collect_training_examples,
     train,
 )
-from complaintdesk.triage.engine.training import train_model
+from complaintdesk.triage.engine.training import class_weights, train_model
 
 PROBE = "营业厅的小哥帮我把套餐改了,但改完以后每个月话费还是一样,我也搞不清楚怎么回事。"
 
@@ -194,8 +194,7 @@ def test_heavier_examples_outweigh_lighter_ones_that_contradict_them():
     from dataclasses import replace
 
     # Two groups of texts share a made-up word and disagree on the emotion; whichever group
-    # weighs more decides how a new text with that word reads. (Weighting a whole class
-    # would change nothing: the heads balance classes by their weighted totals.)
+    # weighs more decides how a new text with that word reads.
     def group(emotion: str, weight: float) -> list[TrainingExample]:
         return [
             replace(
@@ -228,3 +227,38 @@ def test_heavier_examples_outweigh_lighter_ones_that_contradict_them():
         return float(probabilities[0, head.classes.index("anger")])
 
     assert anger_probability(8.0, 1.0) > anger_probability(1.0, 8.0)
+
+
+def test_classes_weigh_the_square_root_of_fully_balanced_weights():
+    # 90 weighted examples of class 0, 10 of class 2, none of class 1: fully balanced weights
+    # would be 100/180 and 100/20 (ratio 9); the square root keeps a ratio of 3, so the
+    # common label keeps some of its prior.
+    targets = np.array([0] * 60 + [2] * 10)
+    weights = np.array([1.0] * 30 + [2.0] * 30 + [1.0] * 10)
+    weighed = class_weights(targets, weights)
+    assert weighed[1] == 0.0
+    assert weighed[2] / weighed[0] == pytest.approx(3.0)
+    assert weighed[0] == pytest.approx((100 / 180) ** 0.5)
+
+
+def test_a_head_fitted_on_a_text_that_says_nothing_keeps_part_of_the_prior():
+    import scipy.sparse as sp
+
+    from complaintdesk.triage.engine.training import _fit_head, _HeadData
+
+    # One constant feature, 90 texts of one label and 10 of another: fully balanced weights
+    # would give the rare label half the probability, the square root a quarter (90 : 30).
+    targets = np.array([0] * 90 + [1] * 10)
+    data = _HeadData(
+        name="emotion",
+        kind="softmax",
+        rows=np.arange(100),
+        targets=targets,
+        classes=("anger", "neutral"),
+        weights=np.ones(100),
+    )
+    matrix = sp.csr_matrix(np.ones((100, 1), dtype=np.float32))
+    coefficients, intercepts = _fit_head(matrix, data, np.ones(100, dtype=bool), 4.0, sgd=False)
+    scores = coefficients[0] + intercepts
+    probabilities = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
+    assert probabilities[1] == pytest.approx(0.25, abs=0.02)
