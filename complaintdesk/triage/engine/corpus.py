@@ -145,20 +145,22 @@ def collect_training_examples(
     return list(merged.values())
 
 
-def collect_tuning_examples(tuning_dir: Path | None = None) -> list[TrainingExample]:
-    """The shipped tuning set (``triage/tuning/*.jsonl``)."""
+def _examples_in(folder: Path) -> list[TrainingExample]:
+    """Every example of the folder's JSON-lines files, in file-name order, unweighted."""
     examples: list[TrainingExample] = []
-    for path in sorted((tuning_dir or TUNING_DIR).glob("*.jsonl")):
+    for path in sorted(folder.glob("*.jsonl")):
         examples.extend(load_examples(path))
     return examples
+
+
+def collect_tuning_examples(tuning_dir: Path | None = None) -> list[TrainingExample]:
+    """The shipped tuning set (``triage/tuning/*.jsonl``)."""
+    return _examples_in(tuning_dir or TUNING_DIR)
 
 
 def collect_evaluation_examples(evaluation_dir: Path | None = None) -> list[TrainingExample]:
     """The independent writers' evaluation texts (``triage/evaluation/*.jsonl``)."""
-    examples: list[TrainingExample] = []
-    for path in sorted((evaluation_dir or EVALUATION_DIR).glob("*.jsonl")):
-        examples.extend(load_examples(path))
-    return examples
+    return _examples_in(evaluation_dir or EVALUATION_DIR)
 
 
 def data_hash(examples: Sequence[TrainingExample]) -> str:
