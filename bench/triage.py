@@ -1,8 +1,9 @@
 """Triage speed: single-text latency, batch throughput, training time, model size, cold load.
 
-Run: .venv/bin/python bench/triage.py [--skip-training | --only training]  (one process, one
-core; texts are built at run time by recombining corpus sentences and are never written to
-disk).
+Run: .venv/bin/python bench/triage.py [--skip-training | --only training]  (one process;
+prediction on one core, training on the threads the process may use, which it prints;
+COMPLAINTDESK_TRAINING_THREADS=1 trains on one. Texts are built at run time by recombining
+corpus sentences and are never written to disk).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from complaintdesk.triage.engine import (  # noqa: E402
     collect_training_examples,
     load_model,
 )
-from complaintdesk.triage.engine.training import train_model  # noqa: E402
+from complaintdesk.triage.engine.training import train_model, training_threads  # noqa: E402
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?.])")
 
@@ -172,7 +173,7 @@ def bench_training(rng: random.Random, examples: list[TrainingExample]) -> None:
     cpu = time.process_time() - began_cpu
     print(
         f"training on {len(large):,} texts (mean {mean_length:.0f} chars, all heads, validation "
-        f"slice + calibration): {elapsed:.1f} s (cpu {cpu:.1f} s), "
+        f"slice + calibration): {elapsed:.1f} s on {training_threads()} threads (cpu {cpu:.1f} s), "
         f"{trained.features.n_features:,} features"
     )
     scores = {

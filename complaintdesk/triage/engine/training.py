@@ -10,8 +10,10 @@ tuning texts together. Then the heads are refitted on all examples with the chos
 from __future__ import annotations
 
 import hashlib
+import os
 import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -200,6 +202,39 @@ def _fit_head(
     return coefficients, intercepts
 
 
+def _fit_heads(
+    matrix: sp.csr_matrix,
+    fits: Sequence[tuple[_HeadData, np.ndarray, float]],
+    *,
+    sgd: bool,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``_fit_head`` for each (head, rows, C), in that order, on as many threads as this
+    process may use. The solvers spend their time in compiled code that releases the GIL,
+    and each fit is seeded on its own, so the result does not depend on the thread count."""
+    threads = min(len(fits), training_threads())
+    if threads <= 1:
+        return [_fit_head(matrix, data, rows, c, sgd=sgd) for data, rows, c in fits]
+
+    # The costliest fits start first, so that no thread is left with a big one at the end.
+    def cost(index: int) -> int:
+        data = fits[index][0]
+        return len(data.rows) * (1 if data.kind == "sigmoid" else len(data.classes))
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        futures = {
+            index: pool.submit(_fit_head, matrix, *fits[index], sgd=sgd)
+            for index in sorted(range(len(fits)), key=cost, reverse=True)
+        }
+        return [futures[index].result() for index in range(len(fits))]
+
+
+def training_threads() -> int:
+    """CPUs this process may run on (COMPLAINTDESK_TRAINING_THREADS caps them)."""
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    cap = os.environ.get("COMPLAINTDESK_TRAINING_THREADS", "")
+    return max(1, min(available, int(cap))) if cap.isdigit() else available
+
+
 def class_weights(targets: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Each class index's weight (0 for a class with no example), from the weighted class
     totals: (total / (classes present × class total)) ** _CLASS_BALANCE."""
@@ -315,11 +350,16 @@ def _fit_all(
     biases: list[np.ndarray] = []
     placed: dict[str, Head] = {}
     start = 0
+    to_fit = [data for data in heads if data.name not in already_fitted]
+    newly_fitted = _fit_heads(
+        matrix, [(data, rows_mask, c_by_head[data.name]) for data in to_fit], sgd=sgd
+    )
+    fitted_by_name = dict(already_fitted)
+    fitted_by_name.update(
+        (data.name, result) for data, result in zip(to_fit, newly_fitted, strict=True)
+    )
     for data in heads:
-        fitted = already_fitted.get(data.name)
-        coefficients, intercepts = fitted or _fit_head(
-            matrix, data, rows_mask, c_by_head[data.name], sgd=sgd
-        )
+        coefficients, intercepts = fitted_by_name[data.name]
         blocks.append(coefficients)
         biases.append(intercepts)
         head = Head(
@@ -494,19 +534,27 @@ def _validate(
     temperatures: dict[str, float] = {}
     report: dict[str, Any] = {}
     crisis_probabilities: dict[str, np.ndarray] = {}
+    grids: dict[str, tuple[float, ...]] = {}
+    for data in heads:
+        if validation[data.rows].any():
+            tuning_rows = tuning.by_head.get(data.name) if tuning else None
+            grids[data.name] = (
+                (_TUNING_GRID if tuning_rows else _C_GRID) if tune else (chosen_c[data.name],)
+            )
+    candidates = [(data, training_rows, c) for data in heads for c in grids.get(data.name, ())]
+    candidate_fits = iter(_fit_heads(matrix, candidates, sgd=sgd))
     for data in heads:
         val_rows = data.rows[validation[data.rows]]
         val_targets = data.targets[validation[data.rows]]
-        if len(val_rows) == 0:
+        if data.name not in grids:
             temperatures[data.name] = 1.0
             continue
         tuning_rows = tuning.by_head.get(data.name) if tuning else None
-        grid = (_TUNING_GRID if tuning_rows else _C_GRID) if tune else (chosen_c[data.name],)
         # (what the choice compares, validation macro-F1, C, validation scores)
         best: tuple[float, float, float, np.ndarray] | None = None
         tuning_scores: dict[str, float] = {}
-        for c in grid:
-            coefficients, intercepts = _fit_head(matrix, data, training_rows, c, sgd=sgd)
+        for c in grids[data.name]:
+            coefficients, intercepts = next(candidate_fits)
             scores = np.asarray(matrix[val_rows] @ coefficients) + intercepts
             predicted = (
                 (scores[:, 0] > 0).astype(np.int64)

@@ -1,6 +1,7 @@
 """Training: determinism, versioned artefacts and agent corrections moving predictions."""
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -10,8 +11,9 @@ from complaintdesk.triage.engine import (
     TriageModel,
     collect_training_examples,
     train,
+    training,
 )
-from complaintdesk.triage.engine.training import class_weights, train_model
+from complaintdesk.triage.engine.training import class_weights, train_model, training_threads
 
 PROBE = "营业厅的小哥帮我把套餐改了,但改完以后每个月话费还是一样,我也搞不清楚怎么回事。"
 
@@ -41,6 +43,30 @@ def test_training_twice_on_the_same_data_gives_the_same_weights():
     second = train_model(examples, tune=False)
     assert first.metadata["data_hash"] == second.metadata["data_hash"]
     np.testing.assert_array_equal(first.weights, second.weights)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["lbfgs", "sgd"])
+def test_training_on_one_thread_or_two_gives_the_same_weights(monkeypatch, large):
+    if large:  # the SGD solver of large sets, on a sample small enough for a test
+        monkeypatch.setattr(training, "_LARGE_DATA", 100)
+    examples = _small_sample()
+    monkeypatch.setenv("COMPLAINTDESK_TRAINING_THREADS", "1")
+    one = train_model(examples, tune=False)
+    monkeypatch.setenv("COMPLAINTDESK_TRAINING_THREADS", "2")
+    two = train_model(examples, tune=False)
+    np.testing.assert_array_equal(one.weights, two.weights)
+    np.testing.assert_array_equal(one.bias, two.bias)
+    assert one.metadata["validation_scores"] == two.metadata["validation_scores"]
+
+
+def test_training_threads_are_capped_by_the_setting(monkeypatch):
+    monkeypatch.setenv("COMPLAINTDESK_TRAINING_THREADS", "1")
+    assert training_threads() == 1
+    available = len(os.sched_getaffinity(0))
+    monkeypatch.setenv("COMPLAINTDESK_TRAINING_THREADS", "999")
+    assert training_threads() == available
+    monkeypatch.setenv("COMPLAINTDESK_TRAINING_THREADS", "many")  # not a number: no cap
+    assert training_threads() == available
 
 
 def test_saved_model_carries_its_version_data_hash_and_validation_scores(tmp_path):
