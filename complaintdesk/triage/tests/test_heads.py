@@ -190,6 +190,8 @@ def test_lexicon_rules_triage_without_any_model():
         ("Watching a TikTok series eats all my data by the 10th.", []),
         ("He said he's posting it on the neighborhood Facebook group.", ["media"]),
         ("Posting this so every woman in town knows which store to avoid.", ["media"]),
+        ("市民来电反映其手机号被开通多项增值业务,要求退费", ["regulator"]),
+        ("我们这些普通市民反映了多少次都没用,信号还是差", []),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
