@@ -229,10 +229,16 @@ def _fit_heads(
 
 
 def training_threads() -> int:
-    """CPUs this process may run on (COMPLAINTDESK_TRAINING_THREADS caps them)."""
+    """CPUs this process may run on, capped by COMPLAINTDESK_TRAINING_THREADS when set."""
     available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    cap = os.environ.get("COMPLAINTDESK_TRAINING_THREADS", "")
-    return max(1, min(available, int(cap))) if cap.isdigit() else available
+    cap = os.environ.get("COMPLAINTDESK_TRAINING_THREADS", "").strip()
+    if not cap:
+        return available
+    if not cap.isdigit() or int(cap) < 1:
+        raise ValueError(
+            f"COMPLAINTDESK_TRAINING_THREADS must be a whole number of at least 1, not {cap!r}"
+        )
+    return min(available, int(cap))
 
 
 def class_weights(targets: np.ndarray, weights: np.ndarray) -> np.ndarray:

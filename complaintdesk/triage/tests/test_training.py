@@ -65,8 +65,12 @@ def test_training_threads_are_capped_by_the_setting(monkeypatch):
     available = len(os.sched_getaffinity(0))
     monkeypatch.setenv("COMPLAINTDESK_TRAINING_THREADS", "999")
     assert training_threads() == available
-    monkeypatch.setenv("COMPLAINTDESK_TRAINING_THREADS", "many")  # not a number: no cap
+    monkeypatch.setenv("COMPLAINTDESK_TRAINING_THREADS", "")
     assert training_threads() == available
+    for wrong in ("many", "0", "-2"):
+        monkeypatch.setenv("COMPLAINTDESK_TRAINING_THREADS", wrong)
+        with pytest.raises(ValueError, match="COMPLAINTDESK_TRAINING_THREADS must be"):
+            training_threads()
 
 
 def test_saved_model_carries_its_version_data_hash_and_validation_scores(tmp_path):
@@ -288,3 +292,19 @@ def test_a_head_fitted_on_a_text_that_says_nothing_keeps_part_of_the_prior():
     scores = coefficients[0] + intercepts
     probabilities = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
     assert probabilities[1] == pytest.approx(0.25, abs=0.02)
+
+
+def test_a_bad_training_thread_count_stops_the_start_with_a_message():
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "COMPLAINTDESK_TRAINING_THREADS": "many"}
+    finished = subprocess.run(
+        [sys.executable, "-c", "import complaintdesk.settings"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert finished.returncode != 0
+    assert "COMPLAINTDESK_TRAINING_THREADS must be a whole number, not 'many'" in finished.stderr
