@@ -252,7 +252,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "complaints@example.com")
 # Triage: below this category confidence a complaint goes to the "needs triage" queue.
 TRIAGE_MODEL_DIR = Path(env_str("TRIAGE_MODEL_DIR", str(DATA_DIR / "triage-models")))
 TRIAGE_ENABLED = env_bool("TRIAGE_ENABLED", True)
-# Read by the triage engine when it trains (0: every CPU the process may use); checked here
+# Read by the triage engine when it trains (unset: every CPU the process may use); checked here
 # so that a bad value stops the start instead of a retraining hours later.
 env_int("COMPLAINTDESK_TRAINING_THREADS", 0, minimum=1)
 
