@@ -24,8 +24,10 @@ HELDOUT_FILES = {
     "telecom_heldout_3.jsonl": r"(en|mix)-tel8[df]-\d{4}",
     "telecom_heldout_4.jsonl": r"en-tel10b-\d{4}",
     "telecom_heldout_5.jsonl": r"en-tel13f-\d{4}",
+    "telecom_heldout_6.jsonl": r"en-tel13b-\d{4}",
+    "telecom_heldout_7.jsonl": r"hk-tel14b-\d{4}",
 }
-# Written from our labelling guide, with the personal data marked; the third to fifth
+# Written from our labelling guide, with the personal data marked; the third to seventh
 # sets' writers read SPEC alone, and their labels stay as they wrote them
 # (bench/heldout/README.md).
 GUIDE_WRITTEN = {"telecom_heldout.jsonl", "telecom_heldout_2.jsonl"}
