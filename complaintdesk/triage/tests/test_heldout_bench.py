@@ -26,8 +26,10 @@ HELDOUT_FILES = {
     "telecom_heldout_5.jsonl": r"en-tel13f-\d{4}",
     "telecom_heldout_6.jsonl": r"en-tel13b-\d{4}",
     "telecom_heldout_7.jsonl": r"hk-tel14b-\d{4}",
+    "telecom_heldout_8.jsonl": r"en-tel14a-\d{4}",
+    "telecom_heldout_9.jsonl": r"zh-tel14c-\d{4}",
 }
-# Written from our labelling guide, with the personal data marked; the third to seventh
+# Written from our labelling guide, with the personal data marked; the third to ninth
 # sets' writers read SPEC alone, and their labels stay as they wrote them
 # (bench/heldout/README.md).
 GUIDE_WRITTEN = {"telecom_heldout.jsonl", "telecom_heldout_2.jsonl"}
