@@ -65,6 +65,8 @@ _UPPER_LETTER = re.compile(r"[A-Z]")
 _LANGUAGE_COLUMN = {"zh-Hans": 11, "zh-Hant": 12, "en": 13, "other": 14}
 # Texts analysed together: large enough to amortise each pass, small enough for the cache.
 _ANALYSIS_CHUNK = 2000
+# Gram counts of this many entries and more are made by scipy (see _count_matrix).
+_SCIPY_COUNTING_FROM = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,42 +262,53 @@ class KeyBatch:
                 if block == "char"
                 else (self.word_documents, self.word_buckets)
             )
-            matrix = _count_matrix(documents, buckets, self.n_documents, 1 << self.hash_bits)
-            found = _BucketCounts(matrix.indptr, matrix.indices, matrix.data)
+            found = _count_matrix(documents, buckets, self.n_documents, 1 << self.hash_bits)
             self._counts[block] = found
         return found
 
 
 @dataclass(frozen=True, slots=True)
 class _BucketCounts:
-    """A documents × buckets count matrix in CSR form (buckets ascending in each row)."""
+    """How often each bucket (or column) occurs in each document: entries sorted by
+    document, then bucket."""
 
-    indptr: np.ndarray
+    documents: np.ndarray
     buckets: np.ndarray
     counts: np.ndarray
-
-    def row_of_entry(self) -> np.ndarray:
-        return np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))
 
 
 def _count_matrix(
     documents: np.ndarray, columns: np.ndarray, n_rows: int, n_columns: int
-) -> sp.csr_matrix:
-    import scipy.sparse as sp
+) -> _BucketCounts:
+    """The counts of (document, column) pairs.
 
-    matrix = sp.csr_matrix(
-        (np.ones(len(columns), dtype=np.float32), (documents, columns)),
-        shape=(n_rows, n_columns),
+    Large batches (training) go through scipy's linear-time COO → CSR conversion; small ones
+    sort with numpy alone, so that a process triaging one text never imports scipy. Both
+    give the same arrays."""
+    if len(columns) >= _SCIPY_COUNTING_FROM:
+        import scipy.sparse as sp
+
+        matrix = sp.csr_matrix(
+            (np.ones(len(columns), dtype=np.float32), (documents, columns)),
+            shape=(n_rows, n_columns),
+        )
+        matrix.sum_duplicates()
+        return _BucketCounts(
+            np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(matrix.indptr)),
+            matrix.indices.astype(np.int64),
+            matrix.data,
+        )
+    keys, key_counts = np.unique(
+        (documents.astype(np.int64) << 32) | columns.astype(np.int64), return_counts=True
     )
-    matrix.sum_duplicates()
-    return matrix
+    return _BucketCounts(keys >> 32, keys & 0xFFFFFFFF, key_counts.astype(np.float32))
 
 
 def _kept_buckets(
     counts: _BucketCounts, rows: np.ndarray, min_df: int, max_features: int, hash_bits: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Buckets that become columns (sorted) and their idf, from the rows selected for fitting."""
-    selected = rows[counts.row_of_entry()]
+    selected = rows[counts.documents]
     document_frequency = np.bincount(counts.buckets[selected], minlength=1 << hash_bits)
     keep = np.flatnonzero(document_frequency >= min_df)
     if len(keep) > max_features:
@@ -340,6 +353,29 @@ class FeatureRows:
             (self.data, self.indices, self.indptr),
             shape=(len(self.indptr) - 1, self.n_columns),
         )
+
+
+def _side_by_side(
+    blocks: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]], n_documents: int, n_columns: int
+) -> FeatureRows:
+    """One CSR matrix from blocks of (text, column, value) entries, each block sorted by text
+    then column and every column of a block below the next block's: in each row the
+    blocks' entries follow one another."""
+    lengths = [np.bincount(documents, minlength=n_documents) for documents, _, _ in blocks]
+    indptr = np.zeros(n_documents + 1, dtype=np.int64)
+    np.cumsum(np.sum(lengths, axis=0), out=indptr[1:])
+    indices = np.empty(int(indptr[-1]), dtype=np.int64)
+    data = np.empty(int(indptr[-1]), dtype=np.float32)
+    filled = indptr[:-1].copy()  # where each row's next block starts
+    for (documents, columns, values), block_lengths in zip(blocks, lengths, strict=True):
+        block_starts = np.zeros(n_documents, dtype=np.int64)
+        np.cumsum(block_lengths[:-1], out=block_starts[1:])
+        within_row = np.arange(len(documents)) - block_starts[documents]
+        positions = filled[documents] + within_row
+        indices[positions] = columns
+        data[positions] = values
+        filled += block_lengths
+    return FeatureRows(indptr, indices, data, n_columns)
 
 
 @dataclass(slots=True)
@@ -459,60 +495,53 @@ class FeatureSpace:
         """The feature rows of hashed texts, with numpy only (training, a batch and one text
         an agent waits for all take this path, so they get the same numbers).
 
-        Every gram, cue and shape column of the batch becomes one (text, column) key; one
-        sort counts them and leaves each row's columns ascending, blocks in order."""
+        Each block's counts (shared with fitting when training) become weighted entries in
+        (text, column) order; the blocks are then laid side by side in each row with offsets,
+        no sort, since a block's columns all come before the next block's."""
         n_documents = batch.n_documents
         n_char, n_word = len(self.char_buckets), len(self.word_buckets)
         lexicon_offset = n_char + n_word
         shape_offset = lexicon_offset + len(self.lexicon_keys)
-        char_columns = self._char_lookup[batch.char_buckets]
-        word_columns = self._word_lookup[batch.word_buckets]
-        char_found, word_found = char_columns >= 0, word_columns >= 0
-        lexicon_documents, lexicon_columns = self._lexicon_entries(analysed)
-        shape_documents, shape_columns = _shape_entries(analysed)
-        documents = np.concatenate(
-            (
-                batch.char_documents[char_found],
-                batch.word_documents[word_found],
-                lexicon_documents,
-                shape_documents,
-            )
-        ).astype(np.int64)
-        columns = np.concatenate(
-            (
-                char_columns[char_found],
-                word_columns[word_found] + n_char,
-                lexicon_columns + lexicon_offset,
-                shape_columns + shape_offset,
-            )
-        ).astype(np.int64)
-        keys, key_counts = np.unique((documents << 32) | columns, return_counts=True)
-        documents = keys >> 32
-        columns = keys & 0xFFFFFFFF
-        counts = key_counts.astype(np.float32)
-        data = np.empty(len(keys), dtype=np.float32)
-        for start, stop, idf, weight in (
-            (0, n_char, self.char_idf, self.char_weight),
-            (n_char, lexicon_offset, self.word_idf, self.word_weight),
+        blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for block, lookup, offset, idf, weight in (
+            ("char", self._char_lookup, 0, self.char_idf, self.char_weight),
+            ("word", self._word_lookup, n_char, self.word_idf, self.word_weight),
         ):
-            selected = (columns >= start) & (columns < stop)
-            block_documents = documents[selected]
+            counts = batch.counts(block)
+            columns = lookup[counts.buckets]
+            found = columns >= 0
+            documents = counts.documents[found]
+            columns = columns[found]
             # Sublinear tf-idf, L2-normalised per text within the block.
-            values = (1 + np.log(counts[selected])) * idf[columns[selected] - start]
-            norms = np.sqrt(
-                np.bincount(block_documents, weights=values * values, minlength=n_documents)
-            )
+            values = (1 + np.log(counts.counts[found])) * idf[columns]
+            norms = np.sqrt(np.bincount(documents, weights=values * values, minlength=n_documents))
             norms[norms == 0] = 1
-            data[selected] = (values * (weight / norms[block_documents])).astype(np.float32)
-        selected = (columns >= lexicon_offset) & (columns < shape_offset)
+            data = (values * (weight / norms[documents])).astype(np.float32)
+            blocks.append((documents, columns.astype(np.int64) + offset, data))
+        lexicon_documents, lexicon_columns = self._lexicon_entries(analysed)
+        hits = _count_matrix(
+            lexicon_documents, lexicon_columns, n_documents, max(len(self.lexicon_keys), 1)
+        )
         # 1 hit → 0.5, 2 → 0.79, 3+ → 1: more cues help, with diminishing returns.
-        data[selected] = (
-            np.minimum(np.log2(counts[selected] + 1) / 2, 1) * self.lexicon_weight
-        ).astype(np.float32)
-        data[columns >= shape_offset] = np.float32(self.shape_weight)
-        indptr = np.zeros(n_documents + 1, dtype=np.int64)
-        np.cumsum(np.bincount(documents, minlength=n_documents), out=indptr[1:])
-        return FeatureRows(indptr, columns, data, self.n_features)
+        blocks.append(
+            (
+                hits.documents,
+                hits.buckets + lexicon_offset,
+                (np.minimum(np.log2(hits.counts + 1) / 2, 1) * self.lexicon_weight).astype(
+                    np.float32
+                ),
+            )
+        )
+        # One entry per shape column, already in (text, column) order.
+        shape_documents, shape_columns = _shape_entries(analysed)
+        blocks.append(
+            (
+                shape_documents,
+                shape_columns + shape_offset,
+                np.full(len(shape_columns), self.shape_weight, dtype=np.float32),
+            )
+        )
+        return _side_by_side(blocks, n_documents, self.n_features)
 
     def _lexicon_entries(self, analysed: Sequence[AnalysedText]) -> tuple[np.ndarray, np.ndarray]:
         """(text, lexicon column) of every cue hit, a pair per hit."""

@@ -97,3 +97,23 @@ def test_fresh_process_triages_without_scipy_sklearn_or_datasketch():
     assert report["heavy"] == []
     assert report["category"] in CATEGORIES["telecom"]
     assert report["detector"] == "DuplicateDetector"
+
+
+def test_feature_rows_of_a_training_sized_batch_equal_each_text_alone(shipped_model):
+    """Large batches count their grams with scipy (training shares those counts with
+    fitting), single texts with numpy; the rows must not depend on the route."""
+    from complaintdesk.triage.engine.corpus import collect_training_examples
+    from complaintdesk.triage.engine.features import _SCIPY_COUNTING_FROM
+
+    lexicon = load_lexicon()
+    texts = TEXTS + [example.text for example in collect_training_examples()[:1500]]
+    analysed = analyse_batch(texts, lexicon)
+    features = shipped_model.features
+    batch = features.hash(analysed)
+    assert len(batch.char_buckets) >= _SCIPY_COUNTING_FROM  # the scipy route is the one tested
+    together = features.rows(batch, analysed).matrix()
+    for row, item in enumerate(analysed):
+        alone = features.transform([item])
+        expected = together[row]
+        assert alone.indices.tolist() == expected.indices.tolist(), texts[row]
+        assert alone.data.tobytes() == expected.data.tobytes(), texts[row]
