@@ -36,8 +36,8 @@ def test_the_corpus_the_tuning_set_and_the_evaluation_texts_are_there():
     assert len(corpus) >= 4_500
     assert len(tuning) >= 300
     assert {example.lang for example in tuning} == LANGUAGES
-    assert len(evaluation) >= 200
-    assert {example.lang for example in evaluation} >= {"zh-Hant", "en"}
+    assert len(evaluation) >= 480
+    assert {example.lang for example in evaluation} >= {"zh-Hans", "zh-Hant", "en"}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda path: f"{path.parent.name}/{path.name}")
