@@ -77,6 +77,7 @@ def corrections_as_examples() -> list[engine.TrainingExample]:
                 motive=labels.get("motive"),
                 behaviour=labels.get("behaviour"),
                 crisis_signals=tuple(signals) if isinstance(signals, list) else None,
+                weight=engine.CORRECTION_WEIGHT,
             )
         )
     return examples

@@ -18,6 +18,7 @@ from complaintdesk.triage.engine.api import (
     train,
 )
 from complaintdesk.triage.engine.corpus import (
+    CORRECTION_WEIGHT,
     TrainingExample,
     collect_evaluation_examples,
     collect_training_examples,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from complaintdesk.triage.engine.dedupe import DuplicateDetector, SimilarComplaint
 
 __all__ = [
+    "CORRECTION_WEIGHT",
     "SHIPPED_MODEL_DIR",
     "DuplicateDetector",
     "SimilarComplaint",

@@ -16,6 +16,10 @@ CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 # neutral, what counts as a signal), the model should lean towards the reading of people
 # who did not learn ours. Measured in docs/triage.md ("Nine more independent writers").
 INDEPENDENT_WEIGHT = 2.0
+# An agent's verdict on one of the organisation's own complaints (triage.versions): the
+# closest evidence of how this organisation labels, so it counts more than any corpus text;
+# a handful of corrections must be able to move heads trained on some 15,000 texts.
+CORRECTION_WEIGHT = 3.0
 # Complaints written apart from the corpus, by other writers, never trained on: training
 # chooses the regularisation of the label heads on them (see training._validate).
 TUNING_DIR = Path(__file__).resolve().parent.parent / "tuning"
@@ -141,7 +145,7 @@ def collect_training_examples(
             for name in (*LABEL_FIELDS, "crisis_signals")
             if getattr(example, name) is not None
         }
-        merged[key] = replace(earlier, **known)
+        merged[key] = replace(earlier, **known, weight=max(earlier.weight, example.weight))
     return list(merged.values())
 
 

@@ -242,6 +242,7 @@ def test_lexicon_rules_triage_without_any_model():
             ["safety"],
         ),
         ("Rain got into the outlet and tripped the breaker twice.", ["safety"]),
+        ("地下车库一点信号没有 上周有人在车库晕倒打不出120", ["safety"]),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):

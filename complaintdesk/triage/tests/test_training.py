@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from complaintdesk.triage.engine import (
+    CORRECTION_WEIGHT,
     TrainingExample,
     TriageModel,
     collect_training_examples,
@@ -97,7 +98,11 @@ def test_agent_corrections_change_the_prediction_after_retraining(shipped_model)
     # An agent corrects the probe and a few complaints like it.
     corrections = [
         TrainingExample(
-            text=text, industry="telecom", category=corrected_category, emotion=corrected_emotion
+            text=text,
+            industry="telecom",
+            category=corrected_category,
+            emotion=corrected_emotion,
+            weight=CORRECTION_WEIGHT,
         )
         for text in (
             PROBE,
@@ -117,11 +122,12 @@ def test_a_correction_of_one_label_keeps_the_other_corpus_labels():
     corpus = collect_training_examples()
     original = corpus[0]
     new_emotion = "anxiety" if original.emotion != "anxiety" else "neutral"
-    correction = TrainingExample(text=original.text, emotion=new_emotion)
+    correction = TrainingExample(text=original.text, emotion=new_emotion, weight=CORRECTION_WEIGHT)
     merged = collect_training_examples(extra=[correction])
     assert len(merged) == len(corpus)
     [updated] = [example for example in merged if example.text == original.text]
     assert updated.emotion == new_emotion
+    assert updated.weight == CORRECTION_WEIGHT
     assert updated.category == original.category
     assert updated.crisis_signals == original.crisis_signals
 

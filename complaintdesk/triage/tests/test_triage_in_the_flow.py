@@ -10,7 +10,7 @@ from django.test import override_settings
 from complaintdesk.api.tests.test_complaints_api import api_client, post_json
 from complaintdesk.complaints.choices import EventKind
 from complaintdesk.core.testing.factories import complaint_make
-from complaintdesk.triage.engine import load_model
+from complaintdesk.triage.engine import CORRECTION_WEIGHT, load_model
 from complaintdesk.triage.engine.corpus import CORPUS_DIR
 from complaintdesk.triage.models import TriageCorrection, TriageModelVersion
 from complaintdesk.triage.services import complaint_text, complaint_triage_review
@@ -146,6 +146,8 @@ def test_corrections_become_training_examples(agent):
     assert example.subcategory == "device.broadband"
     assert example.crisis_signals == ()
     assert example.emotion is None
+    # An agent's verdict outweighs the corpus texts it contradicts.
+    assert example.weight == CORRECTION_WEIGHT > 1
 
 
 def small_corpus(directory: Path, rows_per_file: int = 120) -> Path:
