@@ -65,7 +65,7 @@ _UPPER_LETTER = re.compile(r"[A-Z]")
 _LANGUAGE_COLUMN = {"zh-Hans": 11, "zh-Hant": 12, "en": 13, "other": 14}
 # Texts analysed together: large enough to amortise each pass, small enough for the cache.
 _ANALYSIS_CHUNK = 2000
-# Gram counts of this many entries and more are made by scipy (see _count_matrix).
+# Gram counts of this many entries and more are made by scipy (see _pair_counts).
 _SCIPY_COUNTING_FROM = 200_000
 
 
@@ -262,7 +262,7 @@ class KeyBatch:
                 if block == "char"
                 else (self.word_documents, self.word_buckets)
             )
-            found = _count_matrix(documents, buckets, self.n_documents, 1 << self.hash_bits)
+            found = _pair_counts(documents, buckets, self.n_documents, 1 << self.hash_bits)
             self._counts[block] = found
         return found
 
@@ -277,7 +277,7 @@ class _BucketCounts:
     counts: np.ndarray
 
 
-def _count_matrix(
+def _pair_counts(
     documents: np.ndarray, columns: np.ndarray, n_rows: int, n_columns: int
 ) -> _BucketCounts:
     """The counts of (document, column) pairs.
@@ -492,8 +492,9 @@ class FeatureSpace:
         return self.rows(self.hash(analysed), analysed).matrix()
 
     def rows(self, batch: KeyBatch, analysed: Sequence[AnalysedText]) -> FeatureRows:
-        """The feature rows of hashed texts, with numpy only (training, a batch and one text
-        an agent waits for all take this path, so they get the same numbers).
+        """The feature rows of hashed texts (training, a batch and one text an agent waits
+        for all take this path, so they get the same numbers; only training-sized batches
+        count their grams with scipy, see _pair_counts).
 
         Each block's counts (shared with fitting when training) become weighted entries in
         (text, column) order; the blocks are then laid side by side in each row with offsets,
@@ -519,7 +520,7 @@ class FeatureSpace:
             data = (values * (weight / norms[documents])).astype(np.float32)
             blocks.append((documents, columns.astype(np.int64) + offset, data))
         lexicon_documents, lexicon_columns = self._lexicon_entries(analysed)
-        hits = _count_matrix(
+        hits = _pair_counts(
             lexicon_documents, lexicon_columns, n_documents, max(len(self.lexicon_keys), 1)
         )
         # 1 hit → 0.5, 2 → 0.79, 3+ → 1: more cues help, with diminishing returns.
