@@ -33,6 +33,7 @@ from complaintdesk.triage.engine.features import (
 )
 from complaintdesk.triage.engine.labels import CRISIS_SIGNALS, SHARED_HEADS
 from complaintdesk.triage.engine.lexicon import Lexicon, load_lexicon
+from complaintdesk.triage.engine.openings import NO_SUBJECT_EXPLANATION, names_no_subject
 from complaintdesk.triage.engine.results import TriageResult
 from complaintdesk.triage.engine.rules import RuleBasedTriager
 
@@ -272,6 +273,9 @@ class TriageModel:
             if decided.raised_to_major[row]:
                 row_explanations["nature"] = ["crisis signal: " + ", ".join(signals)]
             category_confidence = decided.category_confidence[row]
+            no_subject = names_no_subject(item.normalised)
+            if no_subject:
+                row_explanations["category"] = [NO_SUBJECT_EXPLANATION]
             results.append(
                 TriageResult(
                     lang=item.language,
@@ -285,7 +289,7 @@ class TriageModel:
                     crisis=bool(signals),
                     crisis_signals=signals,
                     masked_text=text_mask.masked_text,
-                    needs_triage=category_confidence < self.thresholds.needs_triage,
+                    needs_triage=no_subject or category_confidence < self.thresholds.needs_triage,
                     confidences=confidences,
                     explanations=row_explanations,
                     personal_data=sorted({span.kind for span in text_mask.spans}),

@@ -15,6 +15,7 @@ from complaintdesk.triage.engine import pii
 from complaintdesk.triage.engine.features import AnalysedText, analyse
 from complaintdesk.triage.engine.labels import CATEGORIES, CRISIS_SIGNALS
 from complaintdesk.triage.engine.lexicon import Lexicon, load_lexicon
+from complaintdesk.triage.engine.openings import NO_SUBJECT_EXPLANATION, names_no_subject
 from complaintdesk.triage.engine.results import TriageResult
 
 RULES_VERSION = "rules"
@@ -172,8 +173,11 @@ class RuleBasedTriager:
             behaviour, behaviour_confidence = _pick(
                 counts, "behaviour", ("angry", "talker", "passive"), default
             )
+        no_subject = names_no_subject(item.normalised)
         explanations = {
-            "category": self.category_explanation(item, industry, category),
+            "category": [NO_SUBJECT_EXPLANATION]
+            if no_subject
+            else self.category_explanation(item, industry, category),
             "crisis": [f"{signal}: " + ", ".join(rule_terms[signal]) for signal in signals],
         }
         return TriageResult(
@@ -187,7 +191,7 @@ class RuleBasedTriager:
             crisis=bool(signals),
             crisis_signals=signals,
             masked_text=masked.masked_text,
-            needs_triage=category_confidence < _NEEDS_TRIAGE_BELOW,
+            needs_triage=no_subject or category_confidence < _NEEDS_TRIAGE_BELOW,
             confidences={
                 "category": round(category_confidence, 4),
                 "emotion": round(emotion_confidence, 4),

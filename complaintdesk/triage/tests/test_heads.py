@@ -83,11 +83,10 @@ VAGUE_OPENINGS = [
 
 
 def test_low_category_confidence_goes_to_the_needs_triage_queue(shipped_model):
-    # Confidence is a calibrated probability: one opening may sit just above the threshold
-    # (0.507 for "你好,我想问一下。" with the tenth model, 0.539 for "Hi, I have a question."
-    # with the ninth), but the openings together must go to the queue.
+    # An opening alone names no subject and is queued whatever its confidence (openings.py);
+    # the confidences themselves must still be low, as a calibrated head gives them.
     vague = shipped_model.predict(VAGUE_OPENINGS)
-    assert sum(result.needs_triage for result in vague) >= len(VAGUE_OPENINGS) - 1
+    assert all(result.needs_triage for result in vague)
     assert sum(result.category_confidence for result in vague) / len(vague) < 0.45
     [clear] = shipped_model.predict(["家里宽带每天晚上断网,网速也很慢,请派人来修一下网络"])
     assert clear.category == "network"
