@@ -38,6 +38,7 @@ _NEGATION_HINTS = ("不", "无意", "没", "not", "never", "no", "n't", "rather"
 _NEGATION_HINT = re.compile("|".join(map(re.escape, _NEGATION_HINTS)))
 _CRISIS_PREFIX = "crisis."
 _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
+_LATIN_START = re.compile(r"[a-z0-9]")
 _NEGATION_EN = re.compile(
     r"\b(?:not|never|no intention|no need|no plans?|rather not)\b"
     r"|n't\b(?!.*\b(?:hesitate|make me)\b)"
@@ -103,14 +104,18 @@ def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> di
 
 
 def _every_occurrence_negated(text: str, term: str) -> bool:
+    # An English term is a whole word: "tio" inside "international" is no occurrence of it
+    # (and would otherwise keep a negated "not going to the TIO" alive).
+    whole_word = _LATIN_START.match(term) is not None
+    occurrences = 0
     start = text.find(term)
-    if start < 0:
-        return False
     while start >= 0:
-        if not _negated(text, start):
-            return False
+        if not (whole_word and start > 0 and _LATIN_START.match(text[start - 1])):
+            occurrences += 1
+            if not _negated(text, start):
+                return False
         start = text.find(term, start + len(term))
-    return True
+    return occurrences > 0
 
 
 class RuleBasedTriager:
