@@ -39,6 +39,13 @@ _NEGATION_HINT = re.compile("|".join(map(re.escape, _NEGATION_HINTS)))
 _CRISIS_PREFIX = "crisis."
 _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
 _LATIN_START = re.compile(r"[a-z0-9]")
+# A regulator cited for its rules, not threatened: "Ofcom expects providers to…", "the Ofcom
+# coverage checker", "the FCC's rules say". Matched right after the regulator's name.
+_REGULATOR_RULES_CITED = re.compile(
+    r"(?:'s)? (?:voluntary |automatic |general )?(?:rules?|codes?|guidance|guidelines"
+    r"|conditions|coverage checker|checker|expects|requires|say|says|said|brought in"
+    r"|regulations|website|map|figures|research)\b"
+)
 _NEGATION_EN = re.compile(
     r"\b(?:not|never|no intention|no need|no plans?|rather not)\b"
     r"|n't\b(?!.*\b(?:hesitate|make me)\b)"
@@ -86,14 +93,17 @@ def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> di
     ruled_out: set[str] = set()
     text = item.normalised
     may_be_negated = _NEGATION_HINT.search(text) is not None
-    # A term named twice (or under two signals) gets one verdict.
-    verdicts: dict[str, bool] = {}
+    # A term named twice (or under two signals) gets one verdict per way of reading it.
+    verdicts: dict[tuple[str, bool], bool] = {}
     for hit in crisis_hits:
         signal = hit.key[len(_CRISIS_PREFIX) :]
-        if may_be_negated:
-            verdict = verdicts.get(hit.term)
+        rules_named = signal == "regulator" and _LATIN_START.match(hit.term) is not None
+        if may_be_negated or rules_named:
+            verdict = verdicts.get((hit.term, rules_named))
             if verdict is None:
-                verdict = verdicts[hit.term] = _every_occurrence_negated(text, hit.term)
+                verdict = verdicts[(hit.term, rules_named)] = _every_occurrence_ruled_out(
+                    text, hit.term, negation=may_be_negated, rules_named=rules_named
+                )
             if verdict:
                 ruled_out.add(signal)
                 continue
@@ -103,7 +113,11 @@ def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> di
     return found
 
 
-def _every_occurrence_negated(text: str, term: str) -> bool:
+def _every_occurrence_ruled_out(
+    text: str, term: str, *, negation: bool, rules_named: bool = False
+) -> bool:
+    """Whether every occurrence of ``term`` is negated (``negation``) or, for a regulator
+    named in English (``rules_named``), cites its rules rather than threatens it."""
     # An English term is a whole word: "tio" inside "international" is no occurrence of it
     # (and would otherwise keep a negated "not going to the TIO" alive).
     whole_word = _LATIN_START.match(term) is not None
@@ -112,7 +126,8 @@ def _every_occurrence_negated(text: str, term: str) -> bool:
     while start >= 0:
         if not (whole_word and start > 0 and _LATIN_START.match(text[start - 1])):
             occurrences += 1
-            if not _negated(text, start):
+            cited = rules_named and _REGULATOR_RULES_CITED.match(text, start + len(term))
+            if not cited and not (negation and _negated(text, start)):
                 return False
         start = text.find(term, start + len(term))
     return occurrences > 0

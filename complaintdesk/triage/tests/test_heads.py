@@ -267,6 +267,14 @@ def test_lexicon_rules_triage_without_any_model():
         ("成個屋苑由朝早斷網到而家", ["mass"]),
         ("相機整片過曝,係咪部機壞咗", []),
         ("宽带进万家活动说免安装费,结果收了我100", []),
+        ("Ofcom expects you to tell me when my contract ends, and you didn't.", []),
+        ("I looked at the Ofcom coverage checker before signing up.", []),
+        (
+            "The FCC's rules are clear, and if you ignore them I'll complain to the FCC.",
+            ["regulator"],
+        ),
+        ("I've told everyone I know to avoid your shop.", []),
+        ("Everyone I know on Kestrel has had no data since noon.", ["mass"]),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
