@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from complaintdesk.triage.engine.text import normalise_for_features
+
 # Shown to the agent in place of the category's terms.
 NO_SUBJECT_EXPLANATION = "no subject: greeting or opening only"
 OPENINGS_PATH = Path(__file__).resolve().parent / "openings.yaml"
@@ -27,8 +29,10 @@ _CONTENT = re.compile(r"[^\W_]", re.UNICODE)
 @lru_cache(maxsize=2)
 def _openings(path: Path) -> tuple[re.Pattern[str], frozenset[str]]:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    chinese = sorted(set(document["chinese"]), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, chinese))), frozenset(document["english"])
+    chinese = sorted({normalise_for_features(str(term)) for term in document["chinese"]}, key=len)
+    english = frozenset(normalise_for_features(str(term)) for term in document["english"])
+    # Longest first: the regex takes the first alternative that matches.
+    return re.compile("|".join(map(re.escape, reversed(chinese)))), english
 
 
 def names_no_subject(normalised: str, path: Path | None = None) -> bool:

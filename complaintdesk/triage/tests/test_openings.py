@@ -4,9 +4,14 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from complaintdesk.triage.engine import collect_training_examples
-from complaintdesk.triage.engine.openings import NO_SUBJECT_EXPLANATION, names_no_subject
+from complaintdesk.triage.engine.openings import (
+    NO_SUBJECT_EXPLANATION,
+    OPENINGS_PATH,
+    names_no_subject,
+)
 from complaintdesk.triage.engine.rules import RuleBasedTriager
 from complaintdesk.triage.engine.text import normalise_for_features
 
@@ -21,11 +26,13 @@ from complaintdesk.triage.engine.text import normalise_for_features
         "我要投诉!",
         "請問一下",
         "唔該,想問下",
+        "係咪有人呀?",
         "Hi, I have a question.",
         "Hello?",
         "Is anyone there??",
         "I'd like to make a complaint please",
         "I want to speak to a real person!",
+        "Yes hello? Anyone?",
     ],
 )
 def test_greetings_and_filler_alone_name_no_subject(text):
@@ -64,6 +71,13 @@ def test_no_corpus_complaint_counts_as_an_opening():
         if names_no_subject(normalise_for_features(example.text))
     ]
     assert openings == []
+
+
+def test_every_listed_opening_is_text():
+    # YAML reads a bare yes, no, on or off as a boolean, which would never match a word.
+    document = yaml.safe_load(OPENINGS_PATH.read_text(encoding="utf-8"))
+    entries = document["chinese"] + document["english"]
+    assert all(isinstance(entry, str) and entry for entry in entries)
 
 
 def test_the_word_lists_can_be_replaced(tmp_path: Path):
