@@ -82,9 +82,11 @@ def _negated(normalised: str, start: int) -> bool:
 
 
 def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> dict[str, list[str]]:
-    """Crisis cues per signal, leaving out cues whose every occurrence is negated.
+    """Crisis cues per signal, leaving out cues whose every occurrence is negated (or, for a
+    regulator named in English, cites its rules).
 
-    ``negated``, when given, receives the signals that were named only in negated clauses.
+    ``negated``, when given, receives the signals that were named only in such ruled-out
+    occurrences.
     """
     crisis_hits = [hit for hit in item.hits if hit.key.startswith(_CRISIS_PREFIX)]
     if not crisis_hits:
