@@ -28,9 +28,13 @@ HELDOUT_FILES = {
     "telecom_heldout_7.jsonl": r"hk-tel14b-\d{4}",
     "telecom_heldout_8.jsonl": r"en-tel14a-\d{4}",
     "telecom_heldout_9.jsonl": r"zh-tel14c-\d{4}",
+    **{
+        f"telecom_heldout_{10 + i}.jsonl": rf"r20{batch}-\d{{4}}"
+        for i, batch in enumerate("abcdefgh")
+    },
 }
-# Written from our labelling guide, with the personal data marked; the third to ninth
-# sets' writers read SPEC alone, and their labels stay as they wrote them
+# Written from our labelling guide, with the personal data marked; the third to
+# seventeenth sets' writers read SPEC alone, and their labels stay as they wrote them
 # (bench/heldout/README.md).
 GUIDE_WRITTEN = {"telecom_heldout.jsonl", "telecom_heldout_2.jsonl"}
 HELDOUT_SETS = {name: bench.load_rows(bench.DEFAULT_FILE.with_name(name)) for name in HELDOUT_FILES}
