@@ -176,8 +176,8 @@ class _Automata:
         patterns: tuple[tuple[str, re.Pattern[str], bool | None], ...],
     ) -> None:
         assert ahocorasick_rs is not None
-        chinese = [term for term in hits_by_term if not _is_english(term)]
-        english = [term for term in hits_by_term if _is_english(term)]
+        chinese = [term for term in hits_by_term if not is_english_term(term)]
+        english = [term for term in hits_by_term if is_english_term(term)]
         self.hits_by_term = {**hits_by_term, BATCH_SEPARATOR: ()}
         self.english_hits = [hits_by_term[term] for term in english]
         self.english_separator = len(english)
@@ -598,8 +598,8 @@ def _compile_term_regexes(
     keys_by_term: dict[str, tuple[str, ...]],
 ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
     """The Chinese (substring) and English (whole word, with endings) trie expressions."""
-    chinese_terms = [term for term in keys_by_term if not _is_english(term)]
-    english_terms = [term for term in keys_by_term if _is_english(term)]
+    chinese_terms = [term for term in keys_by_term if not is_english_term(term)]
+    english_terms = [term for term in keys_by_term if is_english_term(term)]
     chinese = re.compile("(?P<term>" + _trie_regex(chinese_terms) + ")") if chinese_terms else None
     english = (
         re.compile(
@@ -615,7 +615,8 @@ def _compile_term_regexes(
     return chinese, english
 
 
-def _is_english(term: str) -> bool:
+def is_english_term(term: str) -> bool:
+    """An English term (ASCII with a letter) matches whole words; any other, substrings."""
     return term.isascii() and any(char.isalpha() for char in term)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from complaintdesk.triage.engine import pii
 from complaintdesk.triage.engine.features import AnalysedText, analyse
 from complaintdesk.triage.engine.labels import CATEGORIES, CRISIS_SIGNALS
-from complaintdesk.triage.engine.lexicon import Lexicon, load_lexicon
+from complaintdesk.triage.engine.lexicon import Lexicon, is_english_term, load_lexicon
 from complaintdesk.triage.engine.openings import NO_SUBJECT_EXPLANATION, names_no_subject
 from complaintdesk.triage.engine.results import TriageResult
 
@@ -38,7 +38,7 @@ _NEGATION_HINTS = ("不", "无意", "没", "not", "never", "no", "n't", "rather"
 _NEGATION_HINT = re.compile("|".join(map(re.escape, _NEGATION_HINTS)))
 _CRISIS_PREFIX = "crisis."
 _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
-_LATIN_START = re.compile(r"[a-z0-9]")
+_WORD_CHAR = re.compile(r"[a-z0-9]")
 # A regulator cited for its rules, not threatened: "Ofcom expects providers to…", "the Ofcom
 # coverage checker", "the FCC's rules say". Matched right after the regulator's name.
 _REGULATOR_RULES_CITED = re.compile(
@@ -99,7 +99,7 @@ def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> di
     verdicts: dict[tuple[str, bool], bool] = {}
     for hit in crisis_hits:
         signal = hit.key[len(_CRISIS_PREFIX) :]
-        rules_named = signal == "regulator" and _LATIN_START.match(hit.term) is not None
+        rules_named = signal == "regulator" and is_english_term(hit.term)
         if may_be_negated or rules_named:
             verdict = verdicts.get((hit.term, rules_named))
             if verdict is None:
@@ -120,13 +120,13 @@ def _every_occurrence_ruled_out(
 ) -> bool:
     """Whether every occurrence of ``term`` is negated (``negation``) or, for a regulator
     named in English (``rules_named``), cites its rules rather than threatens it."""
-    # An English term is a whole word: "tio" inside "international" is no occurrence of it
-    # (and would otherwise keep a negated "not going to the TIO" alive).
-    whole_word = _LATIN_START.match(term) is not None
+    # An English term matches whole words (the lexicon's rule): "tio" inside "international"
+    # is no occurrence of it (and would otherwise keep a negated "not going to the TIO" alive).
+    whole_word = is_english_term(term)
     occurrences = 0
     start = text.find(term)
     while start >= 0:
-        if not (whole_word and start > 0 and _LATIN_START.match(text[start - 1])):
+        if not (whole_word and start > 0 and _WORD_CHAR.match(text[start - 1])):
             occurrences += 1
             cited = rules_named and _REGULATOR_RULES_CITED.match(text, start + len(term))
             if not cited and not (negation and _negated(text, start)):
