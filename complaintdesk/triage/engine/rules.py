@@ -32,9 +32,11 @@ _CLAUSE_BREAK_EN = re.compile(
 )
 _NEGATION_ZH = re.compile(
     r"不会|不想|不打算|不准备|不用|不必|不需要|无意|没打算|没想|并不|不是要|不去|不愿"
+    # Cantonese: 唔想搞到要上報紙, 唔係想告你哋, 冇打算去消委會.
+    r"|唔想|唔会|唔打算|唔系想|唔系要|唔使|唔去|冇打算|冇谂过"
 )
 # Every negation above contains one of these; a text without any has no negated cue.
-_NEGATION_HINTS = ("不", "无意", "没", "not", "never", "no", "n't", "rather")
+_NEGATION_HINTS = ("不", "无意", "没", "唔", "冇", "not", "never", "no", "n't", "rather")
 _NEGATION_HINT = re.compile("|".join(map(re.escape, _NEGATION_HINTS)))
 _CRISIS_PREFIX = "crisis."
 _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
@@ -46,6 +48,23 @@ _REGULATOR_RULES_CITED = re.compile(
     r"|conditions|coverage checker|checker|expects|requires|say|says|said|brought in"
     r"|regulations|website|map|figures|research)\b"
 )
+# A regulator or a lawsuit in the news, not the customer's own step: "看到新闻说工信部在整治",
+# "saw on the news they got fined by the FCC". Looked for in the clause before the cue.
+_IN_THE_NEWS = re.compile(
+    r"新闻|报道|\b(?:on|in) the news\b|\bnews (?:said|says|report|story|piece)|\bread about\b"
+)
+_REPORTED_SIGNALS = frozenset({"regulator", "legal"})
+# Someone else's job, not the customer's step: "我表哥在报社上班", "我有个朋友做律师",
+# "my buddy's a reporter", "my brother's a solicitor". Matched at the end of the clause
+# before a media or legal cue.
+_SOMEONE_ELSES_JOB = re.compile(
+    r"(?:朋友|表哥|表姐|表弟|表妹|堂哥|堂姐|哥哥|姐姐|弟弟|妹妹|老公|老婆|男朋友|女朋友|亲戚|同学"
+    r"|邻居|同事|儿子|女儿|老豆|爸爸|妈妈|舅舅|叔叔|阿姨)(?:是|在|做|系)(?:一名|一个|个|名)?$"
+    r"|\b(?:friend|buddy|mate|cousin|brother|sister|son|daughter|wife|husband|dad|mum|mom"
+    r"|father|mother|uncle|aunt|neighbou?r|colleague|partner|boyfriend|girlfriend)(?:'s| is)"
+    r" (?:a |an )?(?:[a-z]+ )?$"
+)
+_JOB_SIGNALS = frozenset({"media", "legal"})
 _NEGATION_EN = re.compile(
     r"\b(?:not|never|no intention|no need|no plans?|rather not)\b"
     r"|n't\b(?!.*\b(?:hesitate|make me)\b)"
@@ -65,11 +84,10 @@ def _pick(
     return label, best_score / total
 
 
-def _negated(normalised: str, start: int) -> bool:
-    """Whether the clause right before ``start`` rules the cue out.
+def _clause_before(normalised: str, start: int) -> str:
+    """The clause right before ``start``: cut at the last clause break of either language.
 
-    A Latin cue inside Chinese text ("不打算向NCC申诉") is read with the Chinese window, and
-    both languages' clause breaks and negations apply.
+    A Latin cue inside Chinese text ("不打算向NCC申诉") is read with the Chinese window.
     """
     chinese = _HAN_CHAR.search(normalised[max(0, start - 3) : start + 1]) is not None
     before = normalised[max(0, start - _CUE_CONTEXT["zh" if chinese else "en"]) : start]
@@ -77,13 +95,30 @@ def _negated(normalised: str, start: int) -> bool:
     for breaks in (_CLAUSE_BREAK_ZH, _CLAUSE_BREAK_EN):
         for found in breaks.finditer(before):
             cut = max(cut, found.end())
-    clause = before[cut:]
+    return before[cut:]
+
+
+def _negated(normalised: str, start: int) -> bool:
+    """Whether the clause right before ``start`` rules the cue out."""
+    clause = _clause_before(normalised, start)
     return _NEGATION_ZH.search(clause) is not None or _NEGATION_EN.search(clause) is not None
 
 
+def _someone_else(normalised: str, start: int, signal: str) -> bool:
+    """Whether the cue at ``start`` is the news's story or another person's job rather than
+    the customer's own step."""
+    if signal not in _REPORTED_SIGNALS and signal not in _JOB_SIGNALS:
+        return False
+    clause = _clause_before(normalised, start)
+    return (signal in _REPORTED_SIGNALS and _IN_THE_NEWS.search(clause) is not None) or (
+        signal in _JOB_SIGNALS and _SOMEONE_ELSES_JOB.search(clause) is not None
+    )
+
+
 def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> dict[str, list[str]]:
-    """Crisis cues per signal, leaving out cues whose every occurrence is negated (or, for a
-    regulator named in English, cites its rules).
+    """Crisis cues per signal, leaving out cues whose every occurrence is negated, for a
+    regulator named in English cites its rules, for a regulator or a lawsuit retells the
+    news, or for the media or a lawyer names another person's job.
 
     ``negated``, when given, receives the signals that were named only in such ruled-out
     occurrences.
@@ -95,16 +130,21 @@ def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> di
     ruled_out: set[str] = set()
     text = item.normalised
     may_be_negated = _NEGATION_HINT.search(text) is not None
-    # A term named twice (or under two signals) gets one verdict per way of reading it.
-    verdicts: dict[tuple[str, bool], bool] = {}
+    # A term named twice (or under two signals) gets one verdict per signal.
+    verdicts: dict[tuple[str, str], bool] = {}
     for hit in crisis_hits:
         signal = hit.key[len(_CRISIS_PREFIX) :]
         rules_named = signal == "regulator" and is_english_term(hit.term)
-        if may_be_negated or rules_named:
-            verdict = verdicts.get((hit.term, rules_named))
+        about_others = signal in _REPORTED_SIGNALS or signal in _JOB_SIGNALS
+        if may_be_negated or rules_named or about_others:
+            verdict = verdicts.get((hit.term, signal))
             if verdict is None:
-                verdict = verdicts[(hit.term, rules_named)] = _every_occurrence_ruled_out(
-                    text, hit.term, negation=may_be_negated, rules_named=rules_named
+                verdict = verdicts[(hit.term, signal)] = _every_occurrence_ruled_out(
+                    text,
+                    hit.term,
+                    negation=may_be_negated,
+                    rules_named=rules_named,
+                    signal=signal,
                 )
             if verdict:
                 ruled_out.add(signal)
@@ -116,10 +156,11 @@ def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> di
 
 
 def _every_occurrence_ruled_out(
-    text: str, term: str, *, negation: bool, rules_named: bool = False
+    text: str, term: str, *, negation: bool, rules_named: bool = False, signal: str = ""
 ) -> bool:
-    """Whether every occurrence of ``term`` is negated (``negation``) or, for a regulator
-    named in English (``rules_named``), cites its rules rather than threatens it."""
+    """Whether every occurrence of ``term`` is negated (``negation``), for a regulator named
+    in English (``rules_named``) cites its rules rather than threatens it, or (``signal``)
+    is someone else's news or job."""
     # An English term matches whole words (the lexicon's rule): "tio" inside "international"
     # is no occurrence of it (and would otherwise keep a negated "not going to the TIO" alive).
     whole_word = is_english_term(term)
@@ -129,7 +170,9 @@ def _every_occurrence_ruled_out(
         if not (whole_word and start > 0 and _WORD_CHAR.match(text[start - 1])):
             occurrences += 1
             cited = rules_named and _REGULATOR_RULES_CITED.match(text, start + len(term))
-            if not cited and not (negation and _negated(text, start)):
+            if not (
+                cited or (negation and _negated(text, start)) or _someone_else(text, start, signal)
+            ):
                 return False
         start = text.find(term, start + len(term))
     return occurrences > 0
