@@ -32,9 +32,13 @@ HELDOUT_FILES = {
         f"telecom_heldout_{10 + i}.jsonl": rf"r20{batch}-\d{{4}}"
         for i, batch in enumerate("abcdefgh")
     },
+    **{
+        f"telecom_heldout_{18 + i}.jsonl": rf"r23{batch}-\d{{4}}"
+        for i, batch in enumerate("abcdefgh")
+    },
 }
 # Written from our labelling guide, with the personal data marked; the third to
-# seventeenth sets' writers read SPEC alone, and their labels stay as they wrote them
+# twenty-fifth sets' writers read SPEC alone, and their labels stay as they wrote them
 # (bench/heldout/README.md).
 GUIDE_WRITTEN = {"telecom_heldout.jsonl", "telecom_heldout_2.jsonl"}
 HELDOUT_SETS = {name: bench.load_rows(bench.DEFAULT_FILE.with_name(name)) for name in HELDOUT_FILES}
