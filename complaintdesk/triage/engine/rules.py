@@ -65,6 +65,7 @@ _SOMEONE_ELSES_JOB = re.compile(
     r" (?:a |an )?(?:[a-z]+ )?$"
 )
 _JOB_SIGNALS = frozenset({"media", "legal"})
+_ABOUT_OTHERS_SIGNALS = _REPORTED_SIGNALS | _JOB_SIGNALS
 _NEGATION_EN = re.compile(
     r"\b(?:not|never|no intention|no need|no plans?|rather not)\b"
     r"|n't\b(?!.*\b(?:hesitate|make me)\b)"
@@ -98,18 +99,14 @@ def _clause_before(normalised: str, start: int) -> str:
     return before[cut:]
 
 
-def _negated(normalised: str, start: int) -> bool:
-    """Whether the clause right before ``start`` rules the cue out."""
-    clause = _clause_before(normalised, start)
+def _negates(clause: str) -> bool:
+    """Whether the clause before a cue (:func:`_clause_before`) rules the cue out."""
     return _NEGATION_ZH.search(clause) is not None or _NEGATION_EN.search(clause) is not None
 
 
-def _someone_else(normalised: str, start: int, signal: str) -> bool:
-    """Whether the cue at ``start`` is the news's story or another person's job rather than
-    the customer's own step."""
-    if signal not in _REPORTED_SIGNALS and signal not in _JOB_SIGNALS:
-        return False
-    clause = _clause_before(normalised, start)
+def _about_someone_else(clause: str, signal: str) -> bool:
+    """Whether the clause before a cue makes it the news's story or another person's job
+    rather than the customer's own step."""
     return (signal in _REPORTED_SIGNALS and _IN_THE_NEWS.search(clause) is not None) or (
         signal in _JOB_SIGNALS and _SOMEONE_ELSES_JOB.search(clause) is not None
     )
@@ -135,8 +132,7 @@ def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> di
     for hit in crisis_hits:
         signal = hit.key[len(_CRISIS_PREFIX) :]
         rules_named = signal == "regulator" and is_english_term(hit.term)
-        about_others = signal in _REPORTED_SIGNALS or signal in _JOB_SIGNALS
-        if may_be_negated or rules_named or about_others:
+        if may_be_negated or rules_named or signal in _ABOUT_OTHERS_SIGNALS:
             verdict = verdicts.get((hit.term, signal))
             if verdict is None:
                 verdict = verdicts[(hit.term, signal)] = _every_occurrence_ruled_out(
@@ -170,10 +166,11 @@ def _every_occurrence_ruled_out(
         if not (whole_word and start > 0 and _WORD_CHAR.match(text[start - 1])):
             occurrences += 1
             cited = rules_named and _REGULATOR_RULES_CITED.match(text, start + len(term))
-            if not (
-                cited or (negation and _negated(text, start)) or _someone_else(text, start, signal)
-            ):
-                return False
+            if not cited:
+                # One clause read per occurrence serves the negation and the news/job checks.
+                clause = _clause_before(text, start)
+                if not ((negation and _negates(clause)) or _about_someone_else(clause, signal)):
+                    return False
         start = text.find(term, start + len(term))
     return occurrences > 0
 

@@ -28,12 +28,10 @@ HELDOUT_FILES = {
     "telecom_heldout_7.jsonl": r"hk-tel14b-\d{4}",
     "telecom_heldout_8.jsonl": r"en-tel14a-\d{4}",
     "telecom_heldout_9.jsonl": r"zh-tel14c-\d{4}",
+    # Rounds 20 and 23: eight batches each, sets 10-17 and 18-25.
     **{
-        f"telecom_heldout_{10 + i}.jsonl": rf"r20{batch}-\d{{4}}"
-        for i, batch in enumerate("abcdefgh")
-    },
-    **{
-        f"telecom_heldout_{18 + i}.jsonl": rf"r23{batch}-\d{{4}}"
+        f"telecom_heldout_{first + i}.jsonl": rf"{round_id}{batch}-\d{{4}}"
+        for first, round_id in ((10, "r20"), (18, "r23"))
         for i, batch in enumerate("abcdefgh")
     },
 }
