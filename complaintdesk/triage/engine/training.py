@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression, SGDClassifier
-from sklearn.metrics import f1_score
+from sklearn.metrics import f1_score, log_loss
 
 from complaintdesk.triage.engine import pii
 from complaintdesk.triage.engine.corpus import TrainingExample, data_hash, is_validation_text
@@ -73,6 +73,11 @@ _CATEGORY_WEIGHTS = (0.5, 1.0, 0.75, 0.25, 0.0)
 # (26 November) chose 0.25, 0.75 and 0 by 0.008–0.009 on the tuning set, and the
 # independent sets preferred half every time (docs/triage.md): that spread is noise.
 _CATEGORY_WEIGHT_MARGIN = 0.01
+# The share sets the category's confidence as well as its label, and the confidence decides
+# what goes to the needs-triage queue; so another share must also not raise the tuning
+# texts' log loss (a proper score of the confidence) by more than this. A share that wins
+# labels only by being surer of them is not a gain.
+_CATEGORY_LOG_LOSS_MARGIN = 0.001
 # Each class weighs (total / (classes × class total)) ** _CLASS_BALANCE, totals of the
 # examples' weights. Fully balanced (1.0) makes a rare label as likely as a common one; for
 # writers who call 41% of complaints angry and 15% neutral that over-predicts neutral and the
@@ -83,7 +88,7 @@ _CLASS_BALANCE = 0.5
 _CRISIS_RECALL = 0.95
 _CRISIS_PRECISION = 0.85
 # Bump when a change to this module changes the trained weights for the same data.
-_TRAINING_REVISION = 10
+_TRAINING_REVISION = 11
 
 
 @dataclass(slots=True)
@@ -644,10 +649,7 @@ def _validate(
         weight, weight_scores = _choose_category_weight(heads, fitted, temperatures, tuning)
         thresholds = replace(thresholds, category_weight=weight)
         if weight_scores:
-            report["category_weight"] = {
-                "chosen": weight,
-                "tuning_macro_f1_by_weight": weight_scores,
-            }
+            report["category_weight"] = {"chosen": weight, **weight_scores}
     return chosen_c, temperatures, thresholds, report, fitted
 
 
@@ -656,13 +658,14 @@ def _choose_category_weight(
     fitted: dict[str, tuple[np.ndarray, np.ndarray]],
     temperatures: dict[str, float],
     tuning: _TuningSet,
-) -> tuple[float, dict[str, float]]:
+) -> tuple[float, dict[str, dict[str, float]]]:
     """The category head's share in the category probability (model.blend_categories),
-    by mean category macro-F1 on the tuning texts of each industry with a subcategory
-    head, with the validation fits. The corpus's own validation slice would favour the
-    category head, which fits the corpus's wording best."""
+    by mean category macro-F1 and log loss on the tuning texts of each industry with a
+    subcategory head, with the validation fits. The corpus's own validation slice would
+    favour the category head, which fits the corpus's wording best."""
     by_name = {data.name: data for data in heads}
-    totals = dict.fromkeys(_CATEGORY_WEIGHTS, 0.0)
+    f1_totals = dict.fromkeys(_CATEGORY_WEIGHTS, 0.0)
+    loss_totals = dict.fromkeys(_CATEGORY_WEIGHTS, 0.0)
     industries = 0
     for data in heads:
         head, _, industry = data.name.partition(":")
@@ -682,21 +685,32 @@ def _choose_category_weight(
             for name in (data.name, sub.name)
         )
         membership = subcategory_membership(data.classes, sub.classes)
+        classes = np.arange(len(data.classes))
         for weight in _CATEGORY_WEIGHTS:
-            guessed = blend_categories(category, subcategory, membership, weight).argmax(axis=1)
-            totals[weight] += float(f1_score(tuning_y, guessed, average="macro", zero_division=0))
+            blended = blend_categories(category, subcategory, membership, weight)
+            guessed = blended.argmax(axis=1)
+            f1_totals[weight] += float(
+                f1_score(tuning_y, guessed, average="macro", zero_division=0)
+            )
+            loss_totals[weight] += float(log_loss(tuning_y, blended, labels=classes))
         industries += 1
     if not industries:
         return 1.0, {}
-    scores = {weight: total / industries for weight, total in totals.items()}
-    return category_weight_of(scores), {
-        f"{weight:g}": round(score, 4) for weight, score in scores.items()
+    f1 = {weight: total / industries for weight, total in f1_totals.items()}
+    loss = {weight: total / industries for weight, total in loss_totals.items()}
+    return category_weight_of(f1, loss), {
+        "tuning_macro_f1_by_weight": {f"{w:g}": round(score, 4) for w, score in f1.items()},
+        "tuning_log_loss_by_weight": {f"{w:g}": round(score, 4) for w, score in loss.items()},
     }
 
 
-def category_weight_of(scores: dict[float, float]) -> float:
-    """The share with the best tuning score, if it beats the default by the margin."""
-    best = max(scores, key=lambda weight: scores[weight])
-    if scores[best] <= scores[_DEFAULT_CATEGORY_WEIGHT] + _CATEGORY_WEIGHT_MARGIN:
-        return _DEFAULT_CATEGORY_WEIGHT
+def category_weight_of(f1: dict[float, float], log_loss: dict[float, float]) -> float:
+    """The share with the best tuning macro-F1, if it beats the default by the margin
+    without making the confidence worse (log loss); otherwise the default."""
+    best = max(f1, key=lambda weight: f1[weight])
+    default = _DEFAULT_CATEGORY_WEIGHT
+    if f1[best] <= f1[default] + _CATEGORY_WEIGHT_MARGIN:
+        return default
+    if log_loss[best] > log_loss[default] + _CATEGORY_LOG_LOSS_MARGIN:
+        return default
     return best

@@ -150,7 +150,6 @@ def test_a_model_hashed_into_fewer_buckets_answers_the_same_after_loading(tmp_pa
 def test_the_tuning_set_chooses_label_regularisation_and_joins_the_crisis_choice():
     from complaintdesk.triage.engine import collect_tuning_examples
     from complaintdesk.triage.engine.training import (
-        _CATEGORY_WEIGHT_MARGIN,
         _DEFAULT_C,
         _TUNING_MARGIN,
     )
@@ -182,10 +181,14 @@ def test_the_tuning_set_chooses_label_regularisation_and_joins_the_crisis_choice
     # The category head's share in the category is chosen on the same texts, by a margin
     # rule around its default (half); without tuning texts the category head decides alone.
     by_weight = reports["category_weight"]["tuning_macro_f1_by_weight"]
-    assert set(by_weight) == {"1", "0.75", "0.5", "0.25", "0"}
-    best = max(by_weight.values())
-    expected = best if best > by_weight["0.5"] + _CATEGORY_WEIGHT_MARGIN else by_weight["0.5"]
-    assert by_weight[f"{model.thresholds.category_weight:g}"] == expected
+    losses = reports["category_weight"]["tuning_log_loss_by_weight"]
+    assert set(by_weight) == set(losses) == {"1", "0.75", "0.5", "0.25", "0"}
+    assert all(0 < loss < 5 for loss in losses.values())
+    expected = category_weight_of(
+        {float(w): score for w, score in by_weight.items()},
+        {float(w): loss for w, loss in losses.items()},
+    )
+    assert model.thresholds.category_weight == expected
     assert "category_weight" not in untuned.metadata["validation_scores"]
     assert untuned.thresholds.category_weight == 1.0
 
@@ -325,8 +328,15 @@ def test_a_bad_training_thread_count_stops_the_start_with_a_message():
 
 
 def test_the_category_share_leaves_half_only_for_a_clear_gain():
+    flat_loss = dict.fromkeys((0.0, 0.25, 0.5, 0.75, 1.0), 0.21)
     # The tuning scores of the 26 November training that chose 0 by 0.0075: noise.
     noisy = {0.0: 0.925, 0.25: 0.9214, 0.5: 0.9175, 0.75: 0.9106, 1.0: 0.913}
-    assert category_weight_of(noisy) == 0.5
+    assert category_weight_of(noisy, flat_loss) == 0.5
     clear = {0.0: 0.935, 0.25: 0.9214, 0.5: 0.9175, 0.75: 0.9106, 1.0: 0.913}
-    assert category_weight_of(clear) == 0.0
+    assert category_weight_of(clear, flat_loss) == 0.0
+    # ... but not when it is bought with surer, worse confidences (log loss on the tuning
+    # texts more than the margin above half's); a level log loss lets it win.
+    surer = {**flat_loss, 0.0: 0.2134, 0.5: 0.2070}
+    assert category_weight_of(clear, surer) == 0.5
+    level = {**flat_loss, 0.0: 0.2075, 0.5: 0.2070}
+    assert category_weight_of(clear, level) == 0.0
