@@ -24,11 +24,11 @@ _NEEDS_TRIAGE_BELOW = 0.5
 # the papers" name the media and rule it out. The clause before a cue (cut at the last
 # punctuation or at a word that starts the threat: "不处理就曝光", "or I'll sue") is checked
 # for a negation.
-_CUE_CONTEXT = {"zh": 10, "en": 40}
+_CUE_CONTEXT = {"zh": 10, "en": 60}
 _CLAUSE_BREAK_ZH = re.compile(r"[,.;:!?，。；：！？、]|就|否则|不然|要不|再|才|的话")
 _CLAUSE_BREAK_EN = re.compile(
-    r"[,.;:!?]|\b(?:or (?:i|we|else)|otherwise|then|unless|if|but|i'll|i will|we'll|we will"
-    r"|i'm|i am|we're|we are|i shall|we shall)\b"
+    r"[,.;:!?()]|\b(?:or (?:i|we|else)|otherwise|then|unless|if|but|i'll|i will|we'll|we will"
+    r"|i'm|i am|we're|we are|i shall|we shall|(?:he|she|they)(?:'ll| will))\b"
 )
 _NEGATION_ZH = re.compile(
     r"不会|不想|不打算|不准备|不用|不必|不需要|无意|没打算|没想|并不|不是要|不去|不愿"
@@ -65,7 +65,30 @@ _SOMEONE_ELSES_JOB = re.compile(
     r" (?:a |an )?(?:[a-z]+ )?$"
 )
 _JOB_SIGNALS = frozenset({"media", "legal"})
-_ABOUT_OTHERS_SIGNALS = _REPORTED_SIGNALS | _JOB_SIGNALS
+# The signals that are a customer's threat, not a fact reported.
+_THREAT_SIGNALS = _REPORTED_SIGNALS | _JOB_SIGNALS
+# The threats (media, regulator, legal) can also be ruled out by what follows the cue, read
+# in a window of this many characters:
+_AFTER_CONTEXT = {"zh": 15, "en": 60}
+# ... a threat withdrawn: the cue as the topic of a refusal ("工信部我是不会去投诉的"),
+# someone else's threat stopped ("我妈说要去工信部告你们,被我拦下了", "I talked her out of it"),
+# or the customer's own workplace ("客户自称在市通信管理局工作");
+_WITHDRAWN_AFTER = re.compile(
+    r"^[^,.;:!?，。；：！？]{0,3}?(?:我|俺|是|就|也|先|还|暂时)*"
+    r"(?:不会|不想|不打算|不准备|不去|唔会|唔想|唔去)去?(?:投诉|告|找|申诉|闹|曝光|报|发|联系|请)"
+    r"|^.{0,12}?被我(?:拦|劝|挡)"
+    r"|\btalked (?:him|her|them) out of it\b"
+    r"|^的?(?:工作|上班|任职|返工)"
+)
+# ... or a second thought: "我諗過入稟告你哋,但算啦", "my lawyer friend says I could take you
+# to small claims. Honestly can't be bothered" (a thought before the cue, dropped after it).
+_SECOND_THOUGHT_BEFORE = re.compile(
+    r"想过|谂过|考虑过|本来想|本想|\b(?:thought about|considered|could|was going to)\b"
+)
+_SECOND_THOUGHT_AFTER = re.compile(r"算了|算啦|算吧|懒得|can'?t be bothered|not worth (?:it|the)")
+# "我不是那种动不动就打电话去工信部的人": the clause breaks at 就, so the refusal of the
+# type is read in the window before the cue, up to the last punctuation.
+_NOT_THAT_KIND_BEFORE = re.compile(r"(?:不是|唔系)(?:那种|嗰种|那样)[^,.;:!?，。；：！？]*$")
 _NEGATION_EN = re.compile(
     r"\b(?:not|never|no intention|no need|no plans?|rather not)\b"
     r"|n't\b(?!.*\b(?:hesitate|make me)\b)"
@@ -85,12 +108,15 @@ def _pick(
     return label, best_score / total
 
 
-def _clause_before(normalised: str, start: int) -> str:
-    """The clause right before ``start``: cut at the last clause break of either language.
+def _reads_chinese(normalised: str, start: int) -> bool:
+    """Whether a cue at ``start`` is read with the Chinese windows: a Latin cue inside
+    Chinese text ("不打算向NCC申诉") is."""
+    return _HAN_CHAR.search(normalised[max(0, start - 3) : start + 1]) is not None
 
-    A Latin cue inside Chinese text ("不打算向NCC申诉") is read with the Chinese window.
-    """
-    chinese = _HAN_CHAR.search(normalised[max(0, start - 3) : start + 1]) is not None
+
+def _clause_before(normalised: str, start: int) -> str:
+    """The clause right before ``start``: cut at the last clause break of either language."""
+    chinese = _reads_chinese(normalised, start)
     before = normalised[max(0, start - _CUE_CONTEXT["zh" if chinese else "en"]) : start]
     cut = 0
     for breaks in (_CLAUSE_BREAK_ZH, _CLAUSE_BREAK_EN):
@@ -110,6 +136,20 @@ def _about_someone_else(clause: str, signal: str) -> bool:
     return (signal in _REPORTED_SIGNALS and _IN_THE_NEWS.search(clause) is not None) or (
         signal in _JOB_SIGNALS and _SOMEONE_ELSES_JOB.search(clause) is not None
     )
+
+
+def _threat_withdrawn(normalised: str, start: int, end: int) -> bool:
+    """Whether the words around a threat's cue (at ``start:end``) take it back: a refusal
+    with the cue as its topic, a threat stopped, a workplace, a second thought, or a
+    refusal of the kind of customer who makes such threats."""
+    language = "zh" if _reads_chinese(normalised, start) else "en"
+    after = normalised[end : end + _AFTER_CONTEXT[language]]
+    if _WITHDRAWN_AFTER.search(after):
+        return True
+    before = normalised[max(0, start - _AFTER_CONTEXT[language]) : start]
+    if _SECOND_THOUGHT_BEFORE.search(before) and _SECOND_THOUGHT_AFTER.search(after):
+        return True
+    return _NOT_THAT_KIND_BEFORE.search(before) is not None
 
 
 def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> dict[str, list[str]]:
@@ -132,7 +172,7 @@ def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> di
     for hit in crisis_hits:
         signal = hit.key[len(_CRISIS_PREFIX) :]
         rules_named = signal == "regulator" and is_english_term(hit.term)
-        if may_be_negated or rules_named or signal in _ABOUT_OTHERS_SIGNALS:
+        if may_be_negated or rules_named or signal in _THREAT_SIGNALS:
             verdict = verdicts.get((hit.term, signal))
             if verdict is None:
                 verdict = verdicts[(hit.term, signal)] = _every_occurrence_ruled_out(
@@ -169,7 +209,14 @@ def _every_occurrence_ruled_out(
             if not cited:
                 # One clause read per occurrence serves the negation and the news/job checks.
                 clause = _clause_before(text, start)
-                if not ((negation and _negates(clause)) or _about_someone_else(clause, signal)):
+                if not (
+                    (negation and _negates(clause))
+                    or _about_someone_else(clause, signal)
+                    or (
+                        signal in _THREAT_SIGNALS
+                        and _threat_withdrawn(text, start, start + len(term))
+                    )
+                ):
                     return False
         start = text.find(term, start + len(term))
     return occurrences > 0
