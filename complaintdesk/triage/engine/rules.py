@@ -32,6 +32,7 @@ _CLAUSE_BREAK_EN = re.compile(
 )
 _NEGATION_ZH = re.compile(
     r"不会|不想|不打算|不准备|不用|不必|不需要|无意|没打算|没想|并不|不是要|不去|不愿"
+    r"|不至于|犯不着|犯不上|没必要"
     # Cantonese: 唔想搞到要上報紙, 唔係想告你哋, 冇打算去消委會.
     r"|唔想|唔会|唔打算|唔系想|唔系要|唔使|唔去|冇打算|冇谂过"
 )
@@ -79,6 +80,7 @@ _WITHDRAWN_AFTER = re.compile(
     r"|^.{0,12}?被我(?:拦|劝|挡)"
     r"|\btalked (?:him|her|them) out of it\b"
     r"|^的?(?:工作|上班|任职|返工)"
+    r"|^[^.!?]{0,3}\bbut (?:honestly |frankly |really )?(?:i'd|i would|i) rather\b(?! not)"
 )
 # ... or a second thought: "我諗過入稟告你哋,但算啦", "my lawyer friend says I could take you
 # to small claims. Honestly can't be bothered" (a thought before the cue, dropped after it).
@@ -130,6 +132,20 @@ def _negates(clause: str) -> bool:
     return _NEGATION_ZH.search(clause) is not None or _NEGATION_EN.search(clause) is not None
 
 
+# The customer's own trade, set aside: "I'm a journalist, but writing as a customer",
+# "本人是某报社记者,但这次是以个人身份" (a reporter on the job is a media signal). The trade is
+# read right before a media or legal cue, the setting aside in the words after it.
+_OWN_JOB_BEFORE = re.compile(
+    r"\b(?:i'm|i am) (?:a|an) (?:[a-z-]+ )?$|(?:本人|我)是(?:某|一名|一个|个)?[^,。!?;]{0,4}$"
+)
+_SET_ASIDE_AFTER = re.compile(
+    r"\bbut\b|\bas a (?:normal |regular |private |paying )?customer\b|\bpersonal(?:ly)?\b"
+    r"|\bnot (?:a|for|as a) (?:story|work)\b|个人|私人|但|不过|不会写|不是来"
+)
+_NEWS_CONTEXT_ZH = 25
+_PUNCTUATION = re.compile(r"[,.;:!?，。；：！？]")
+
+
 def _about_someone_else(clause: str, signal: str) -> bool:
     """Whether the clause before a cue makes it the news's story or another person's job
     rather than the customer's own step."""
@@ -138,17 +154,26 @@ def _about_someone_else(clause: str, signal: str) -> bool:
     )
 
 
-def _threat_withdrawn(normalised: str, start: int, end: int) -> bool:
+def _threat_withdrawn(normalised: str, start: int, end: int, signal: str) -> bool:
     """Whether the words around a threat's cue (at ``start:end``) take it back: a refusal
-    with the cue as its topic, a threat stopped, a workplace, a second thought, or a
-    refusal of the kind of customer who makes such threats."""
-    language = "zh" if _reads_chinese(normalised, start) else "en"
+    with the cue as its topic, a threat stopped, a workplace or the customer's own trade,
+    a second thought, a refusal of the kind of customer who makes such threats, or (in
+    Chinese, where the clause reader's window is short) the news retold."""
+    chinese = _reads_chinese(normalised, start)
+    language = "zh" if chinese else "en"
     after = normalised[end : end + _AFTER_CONTEXT[language]]
     if _WITHDRAWN_AFTER.search(after):
         return True
     before = normalised[max(0, start - _AFTER_CONTEXT[language]) : start]
     if _SECOND_THOUGHT_BEFORE.search(before) and _SECOND_THOUGHT_AFTER.search(after):
         return True
+    own_trade = signal in _JOB_SIGNALS and _OWN_JOB_BEFORE.search(before) is not None
+    if own_trade and _SET_ASIDE_AFTER.search(normalised[end : end + 60]):
+        return True
+    if chinese and signal in _REPORTED_SIGNALS:
+        sentence = _PUNCTUATION.split(normalised[max(0, start - _NEWS_CONTEXT_ZH) : start])[-1]
+        if _IN_THE_NEWS.search(sentence):
+            return True
     return _NOT_THAT_KIND_BEFORE.search(before) is not None
 
 
@@ -214,7 +239,7 @@ def _every_occurrence_ruled_out(
                     or _about_someone_else(clause, signal)
                     or (
                         signal in _THREAT_SIGNALS
-                        and _threat_withdrawn(text, start, start + len(term))
+                        and _threat_withdrawn(text, start, start + len(term), signal)
                     )
                 ):
                     return False

@@ -360,6 +360,12 @@ def test_lexicon_rules_triage_without_any_model():
         ("工人开咗个沙井冇围栏就走咗", ["safety"]),
         ("Your crew left an open trench across the footpath.", ["safety"]),
         ("The trench coat I left at the store is gone.", []),
+        ("还不至于去找工信部,先给你们一次机会", []),
+        ("A neighbour said I should go to Ofcom but I'd rather sort it with you.", []),
+        ("I'm a reporter, but I'm writing as a customer: the router keeps dropping.", []),
+        ("I'm a reporter with the Evening Post preparing a story on billing errors.", ["media"]),
+        ("本人是电视台记者,但这次以个人身份反映宽带问题", []),
+        ("刚刷到新闻说有家运营商乱涨价被通信管理局约谈了,我这个算不算", []),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
