@@ -58,6 +58,9 @@ class TrainingExample:
     # How much the example counts in fitting (INDEPENDENT_WEIGHT for the independent
     # writers' texts).
     weight: float = 1.0
+    # An independent writer's batch (the name of its corpus file), so that training can
+    # read a writer's texts with heads fitted without them; empty for other texts.
+    batch: str = ""
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> TrainingExample:
@@ -128,7 +131,10 @@ def collect_training_examples(
     """
     examples: list[TrainingExample] = []
     for path, weight in corpus_files(corpus_dir):
-        examples.extend(load_examples(path, weight))
+        loaded = load_examples(path, weight)
+        if path.parent.name == "independent":
+            loaded = [replace(example, batch=path.stem) for example in loaded]
+        examples.extend(loaded)
     if isinstance(extra, Path):
         examples.extend(load_examples(extra))
     elif extra is not None:

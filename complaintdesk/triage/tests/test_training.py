@@ -5,6 +5,7 @@ import os
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from complaintdesk.triage.engine import (
     CORRECTION_WEIGHT,
@@ -167,8 +168,15 @@ def test_the_tuning_set_chooses_label_regularisation_and_joins_the_crisis_choice
         # The default stays unless another C beats it by more than the margin.
         expected = max(rivals) if rivals else default
         assert by_c[f"{report['c']:g}"] == expected
-    # Crisis heads keep the regularisation chosen on the validation slice.
+    # Crisis heads get theirs from how they rank the independent writers' texts, each read
+    # by the head fitted without its batch: the best average precision wins.
     assert not any(name.startswith("crisis") for name in tuned)
+    crisis_heads = [name for name in reports if name.startswith("crisis:")]
+    assert crisis_heads
+    for name in crisis_heads:
+        by_c = reports[name]["unseen_batches_average_precision_by_c"]
+        assert set(by_c) == {"1", "4", "16"} and all(0 < ap <= 1 for ap in by_c.values())
+        assert by_c[f"{reports[name]['c']:g}"] == max(by_c.values())
     assert model.metadata["n_tuning"] == len(tuning)
     untuned = train_model(_small_sample(), tune=True)
     assert untuned.version != model.version
@@ -289,7 +297,6 @@ def test_classes_weigh_the_square_root_of_fully_balanced_weights():
 
 
 def test_a_head_fitted_on_a_text_that_says_nothing_keeps_part_of_the_prior():
-    import scipy.sparse as sp
 
     from complaintdesk.triage.engine.training import _fit_head, _HeadData
 
@@ -340,3 +347,41 @@ def test_the_category_share_leaves_half_only_for_a_clear_gain():
     assert category_weight_of(clear, surer) == 0.5
     level = {**flat_loss, 0.0: 0.2075, 0.5: 0.2070}
     assert category_weight_of(clear, level) == 0.0
+
+
+def test_crisis_heads_are_ranked_on_writers_they_never_saw():
+    from complaintdesk.triage.engine.training import (
+        _head_data,
+        _unseen_average_precision,
+        batch_folds,
+    )
+
+    # Twelve writers' batches; each writer marks the media with a word of their own and no
+    # one else's. A head that saw the writer ranks their texts perfectly; one fitted without
+    # their batch has nothing to go on, and ranks them no better than chance.
+    names = [f"writer{number}" for number in range(12)]
+    batches = [name for name in names for _ in range(20)]
+    assert batch_folds(batches) is not None
+    generator = np.random.default_rng(5)
+    media = generator.random(len(batches)) < 0.4
+    own_word = np.zeros((len(batches), len(names)), dtype=bool)
+    own_word[np.arange(len(batches)), np.repeat(np.arange(len(names)), 20)] = media
+    noise = generator.random((len(batches), 10)) < 0.3
+    matrix = sp.csr_matrix(np.column_stack([own_word, noise]).astype(np.float32))
+    examples = [
+        TrainingExample(text=f"text {row}", batch=batch, crisis_signals=("media",) * int(is_media))
+        for row, (batch, is_media) in enumerate(zip(batches, media, strict=True))
+    ]
+    heads = _head_data(examples)
+    grids = {data.name: (1.0, 4.0) for data in heads}
+    nothing_held = np.zeros(len(examples), dtype=bool)
+    precision = _unseen_average_precision(matrix, heads, nothing_held, batches, grids, sgd=False)
+    assert set(precision) == {
+        (name, c) for name in ("crisis:media", "crisis:any") for c in grids[name]
+    }
+    assert all(value < 0.65 for value in precision.values()), precision
+    # No choice to make, or too few batches: nothing is computed.
+    single = {name: (4.0,) for name in grids}
+    assert _unseen_average_precision(matrix, heads, nothing_held, batches, single, sgd=False) == {}
+    few = [batch if batch in names[:7] else "" for batch in batches]
+    assert _unseen_average_precision(matrix, heads, nothing_held, few, grids, sgd=False) == {}
