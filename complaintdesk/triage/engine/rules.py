@@ -68,9 +68,9 @@ _SOMEONE_ELSES_JOB = re.compile(
 _JOB_SIGNALS = frozenset({"media", "legal"})
 # The signals that are a customer's threat, not a fact reported.
 _THREAT_SIGNALS = _REPORTED_SIGNALS | _JOB_SIGNALS
-# The threats (media, regulator, legal) can also be ruled out by what follows the cue, read
-# in a window of this many characters:
-_AFTER_CONTEXT = {"zh": 15, "en": 60}
+# The threats (media, regulator, legal) can also be ruled out by the words around the cue,
+# read in windows of this many characters either side:
+_THREAT_CONTEXT = {"zh": 15, "en": 60}
 # ... a threat withdrawn: the cue as the topic of a refusal ("工信部我是不会去投诉的"),
 # someone else's threat stopped ("我妈说要去工信部告你们,被我拦下了", "I talked her out of it"),
 # or the customer's own workplace ("客户自称在市通信管理局工作");
@@ -91,6 +91,21 @@ _SECOND_THOUGHT_AFTER = re.compile(r"算了|算啦|算吧|懒得|can'?t be bothe
 # "我不是那种动不动就打电话去工信部的人": the clause breaks at 就, so the refusal of the
 # type is read in the window before the cue, up to the last punctuation.
 _NOT_THAT_KIND_BEFORE = re.compile(r"(?:不是|唔系)(?:那种|嗰种|那样)[^,.;:!?，。；：！？]*$")
+# ... or the customer's own trade, set aside: "I'm a journalist, but writing as a customer",
+# "本人是某报社记者,但这次是以个人身份" (a reporter on the job is a media signal). The trade is
+# read right before a media or legal cue, the setting aside in the 60 characters after it.
+_OWN_JOB_BEFORE = re.compile(
+    r"\b(?:i'm|i am) (?:a|an) (?:[a-z-]+ )?$|(?:本人|我)是(?:某|一名|一个|个)?[^,。!?;]{0,4}$"
+)
+_SET_ASIDE_AFTER = re.compile(
+    r"\bbut\b|\bas a (?:normal |regular |private |paying )?customer\b|\bpersonal(?:ly)?\b"
+    r"|\bnot (?:a|for|as a) (?:story|work)\b|个人|私人|但|不过|不会写|不是来"
+)
+_SET_ASIDE_CONTEXT = 60
+# ... or, in Chinese, the news retold earlier in the sentence than the clause reader's
+# window reaches ("看到新闻说某运营商因为违规调整套餐被通信管理局约谈了").
+_NEWS_CONTEXT_ZH = 25
+_PUNCTUATION = re.compile(r"[,.;:!?，。；：！？]")
 _NEGATION_EN = re.compile(
     r"\b(?:not|never|no intention|no need|no plans?|rather not)\b"
     r"|n't\b(?!.*\b(?:hesitate|make me)\b)"
@@ -132,20 +147,6 @@ def _negates(clause: str) -> bool:
     return _NEGATION_ZH.search(clause) is not None or _NEGATION_EN.search(clause) is not None
 
 
-# The customer's own trade, set aside: "I'm a journalist, but writing as a customer",
-# "本人是某报社记者,但这次是以个人身份" (a reporter on the job is a media signal). The trade is
-# read right before a media or legal cue, the setting aside in the words after it.
-_OWN_JOB_BEFORE = re.compile(
-    r"\b(?:i'm|i am) (?:a|an) (?:[a-z-]+ )?$|(?:本人|我)是(?:某|一名|一个|个)?[^,。!?;]{0,4}$"
-)
-_SET_ASIDE_AFTER = re.compile(
-    r"\bbut\b|\bas a (?:normal |regular |private |paying )?customer\b|\bpersonal(?:ly)?\b"
-    r"|\bnot (?:a|for|as a) (?:story|work)\b|个人|私人|但|不过|不会写|不是来"
-)
-_NEWS_CONTEXT_ZH = 25
-_PUNCTUATION = re.compile(r"[,.;:!?，。；：！？]")
-
-
 def _about_someone_else(clause: str, signal: str) -> bool:
     """Whether the clause before a cue makes it the news's story or another person's job
     rather than the customer's own step."""
@@ -161,14 +162,14 @@ def _threat_withdrawn(normalised: str, start: int, end: int, signal: str) -> boo
     Chinese, where the clause reader's window is short) the news retold."""
     chinese = _reads_chinese(normalised, start)
     language = "zh" if chinese else "en"
-    after = normalised[end : end + _AFTER_CONTEXT[language]]
+    after = normalised[end : end + _THREAT_CONTEXT[language]]
     if _WITHDRAWN_AFTER.search(after):
         return True
-    before = normalised[max(0, start - _AFTER_CONTEXT[language]) : start]
+    before = normalised[max(0, start - _THREAT_CONTEXT[language]) : start]
     if _SECOND_THOUGHT_BEFORE.search(before) and _SECOND_THOUGHT_AFTER.search(after):
         return True
     own_trade = signal in _JOB_SIGNALS and _OWN_JOB_BEFORE.search(before) is not None
-    if own_trade and _SET_ASIDE_AFTER.search(normalised[end : end + 60]):
+    if own_trade and _SET_ASIDE_AFTER.search(normalised[end : end + _SET_ASIDE_CONTEXT]):
         return True
     if chinese and signal in _REPORTED_SIGNALS:
         sentence = _PUNCTUATION.split(normalised[max(0, start - _NEWS_CONTEXT_ZH) : start])[-1]
@@ -180,7 +181,8 @@ def _threat_withdrawn(normalised: str, start: int, end: int, signal: str) -> boo
 def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> dict[str, list[str]]:
     """Crisis cues per signal, leaving out cues whose every occurrence is negated, for a
     regulator named in English cites its rules, for a regulator or a lawsuit retells the
-    news, or for the media or a lawyer names another person's job.
+    news, for the media or a lawyer names another person's job, or for a threat is taken
+    back by the words around it (:func:`_threat_withdrawn`).
 
     ``negated``, when given, receives the signals that were named only in such ruled-out
     occurrences.
@@ -221,7 +223,7 @@ def _every_occurrence_ruled_out(
 ) -> bool:
     """Whether every occurrence of ``term`` is negated (``negation``), for a regulator named
     in English (``rules_named``) cites its rules rather than threatens it, or (``signal``)
-    is someone else's news or job."""
+    is someone else's news or job or a threat taken back."""
     # An English term matches whole words (the lexicon's rule): "tio" inside "international"
     # is no occurrence of it (and would otherwise keep a negated "not going to the TIO" alive).
     whole_word = is_english_term(term)
