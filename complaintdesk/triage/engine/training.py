@@ -91,8 +91,8 @@ _CLASS_BALANCE = 0.5
 # each independent writer's texts are scored by the head fitted without its batch (this
 # many folds of whole batches, from _MIN_BATCHES batches on), and the C with the best
 # average precision there wins. The validation slice shares every batch's wording with the
-# training rows; on it the in-corpus choice differed for five of six heads and ranked new
-# writers worse (docs/triage.md).
+# training rows; on the corpus of 27 November it picked another C for every crisis head, each
+# ranking new writers worse (docs/triage.md).
 _BATCH_FOLDS = 4
 _MIN_BATCHES = 8
 _CRISIS_RECALL = 0.95
