@@ -50,10 +50,14 @@ _REGULATOR_RULES_CITED = re.compile(
     r"|regulations|website|map|figures|research)\b"
 )
 # A regulator or a lawsuit in the news, not the customer's own step: "看到新闻说工信部在整治",
-# "saw on the news they got fined by the FCC". Looked for in the clause before the cue.
+# "saw on the news they got fined by the FCC". Looked for in the clause before the cue, in
+# Chinese back to the sentence's start, further than the clause reader's window
+# ("看到新闻说某运营商因为违规调整套餐被通信管理局约谈了").
 _IN_THE_NEWS = re.compile(
     r"新闻|报道|\b(?:on|in) the news\b|\bnews (?:said|says|report|story|piece)|\bread about\b"
 )
+_NEWS_CONTEXT_ZH = 25
+_PUNCTUATION = re.compile(r"[,.;:!?，。；：！？]")
 _REPORTED_SIGNALS = frozenset({"regulator", "legal"})
 # Someone else's job, not the customer's step: "我表哥在报社上班", "我有个朋友做律师",
 # "my buddy's a reporter", "my brother's a solicitor". Matched at the end of the clause
@@ -102,10 +106,6 @@ _SET_ASIDE_AFTER = re.compile(
     r"|\bnot (?:a|for|as a) (?:story|work)\b|个人|私人|但|不过|不会写|不是来"
 )
 _SET_ASIDE_CONTEXT = 60
-# ... or, in Chinese, the news retold earlier in the sentence than the clause reader's
-# window reaches ("看到新闻说某运营商因为违规调整套餐被通信管理局约谈了").
-_NEWS_CONTEXT_ZH = 25
-_PUNCTUATION = re.compile(r"[,.;:!?，。；：！？]")
 _NEGATION_EN = re.compile(
     r"\b(?:not|never|no intention|no need|no plans?|rather not)\b"
     r"|n't\b(?!.*\b(?:hesitate|make me)\b)"
@@ -131,9 +131,8 @@ def _reads_chinese(normalised: str, start: int) -> bool:
     return _HAN_CHAR.search(normalised[max(0, start - 3) : start + 1]) is not None
 
 
-def _clause_before(normalised: str, start: int) -> str:
+def _clause_before(normalised: str, start: int, chinese: bool) -> str:
     """The clause right before ``start``: cut at the last clause break of either language."""
-    chinese = _reads_chinese(normalised, start)
     before = normalised[max(0, start - _CUE_CONTEXT["zh" if chinese else "en"]) : start]
     cut = 0
     for breaks in (_CLAUSE_BREAK_ZH, _CLAUSE_BREAK_EN):
@@ -147,20 +146,27 @@ def _negates(clause: str) -> bool:
     return _NEGATION_ZH.search(clause) is not None or _NEGATION_EN.search(clause) is not None
 
 
-def _about_someone_else(clause: str, signal: str) -> bool:
-    """Whether the clause before a cue makes it the news's story or another person's job
-    rather than the customer's own step."""
-    return (signal in _REPORTED_SIGNALS and _IN_THE_NEWS.search(clause) is not None) or (
-        signal in _JOB_SIGNALS and _SOMEONE_ELSES_JOB.search(clause) is not None
-    )
+def _about_someone_else(
+    normalised: str, start: int, chinese: bool, clause: str, signal: str
+) -> bool:
+    """Whether the words before a cue at ``start`` make it the news's story or another
+    person's job rather than the customer's own step. The job is read in the clause before
+    the cue; the news too, but in Chinese back to the sentence's start, which the clause
+    reader's short window does not reach."""
+    if signal in _JOB_SIGNALS and _SOMEONE_ELSES_JOB.search(clause) is not None:
+        return True
+    if signal not in _REPORTED_SIGNALS:
+        return False
+    if chinese:
+        window = normalised[max(0, start - _NEWS_CONTEXT_ZH) : start]
+        return _IN_THE_NEWS.search(_PUNCTUATION.split(window)[-1]) is not None
+    return _IN_THE_NEWS.search(clause) is not None
 
 
-def _threat_withdrawn(normalised: str, start: int, end: int, signal: str) -> bool:
+def _threat_withdrawn(normalised: str, start: int, end: int, chinese: bool, signal: str) -> bool:
     """Whether the words around a threat's cue (at ``start:end``) take it back: a refusal
     with the cue as its topic, a threat stopped, a workplace or the customer's own trade,
-    a second thought, a refusal of the kind of customer who makes such threats, or (in
-    Chinese, where the clause reader's window is short) the news retold."""
-    chinese = _reads_chinese(normalised, start)
+    a second thought, or a refusal of the kind of customer who makes such threats."""
     language = "zh" if chinese else "en"
     after = normalised[end : end + _THREAT_CONTEXT[language]]
     if _WITHDRAWN_AFTER.search(after):
@@ -171,10 +177,6 @@ def _threat_withdrawn(normalised: str, start: int, end: int, signal: str) -> boo
     own_trade = signal in _JOB_SIGNALS and _OWN_JOB_BEFORE.search(before) is not None
     if own_trade and _SET_ASIDE_AFTER.search(normalised[end : end + _SET_ASIDE_CONTEXT]):
         return True
-    if chinese and signal in _REPORTED_SIGNALS:
-        sentence = _PUNCTUATION.split(normalised[max(0, start - _NEWS_CONTEXT_ZH) : start])[-1]
-        if _IN_THE_NEWS.search(sentence):
-            return True
     return _NOT_THAT_KIND_BEFORE.search(before) is not None
 
 
@@ -235,13 +237,14 @@ def _every_occurrence_ruled_out(
             cited = rules_named and _REGULATOR_RULES_CITED.match(text, start + len(term))
             if not cited:
                 # One clause read per occurrence serves the negation and the news/job checks.
-                clause = _clause_before(text, start)
+                chinese = _reads_chinese(text, start)
+                clause = _clause_before(text, start, chinese)
                 if not (
                     (negation and _negates(clause))
-                    or _about_someone_else(clause, signal)
+                    or _about_someone_else(text, start, chinese, clause, signal)
                     or (
                         signal in _THREAT_SIGNALS
-                        and _threat_withdrawn(text, start, start + len(term), signal)
+                        and _threat_withdrawn(text, start, start + len(term), chinese, signal)
                     )
                 ):
                     return False

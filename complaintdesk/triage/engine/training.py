@@ -390,11 +390,11 @@ def _unseen_average_precision(
     """Per crisis head and candidate C (``grids``, when there is a choice), the average
     precision of the independent writers' texts, each scored by the head fitted (on the
     training part) without its batch's fold. Empty without enough batches."""
-    folds = batch_folds(batches)
     crisis_heads = [
         data for data in heads if data.kind == "sigmoid" and len(grids.get(data.name, ())) > 1
     ]
-    if folds is None or not crisis_heads:
+    folds = batch_folds(batches) if crisis_heads else None
+    if folds is None:
         return {}
     fits = [
         (data, ~validation & (folds != fold), c)
@@ -646,7 +646,7 @@ def _validate(
         tuning_rows = tuning.by_head.get(data.name) if tuning else None
         # (what the choice compares, validation macro-F1, C, validation scores)
         best: tuple[float, float, float, np.ndarray] | None = None
-        tuning_scores: dict[str, float] = {}
+        scores_by_c: dict[str, float] = {}
         for c in grids[data.name]:
             coefficients, intercepts = next(candidate_fits)
             scores = np.asarray(matrix[val_rows] @ coefficients) + intercepts
@@ -659,12 +659,12 @@ def _validate(
             compared = score
             if (data.name, c) in unseen_precision:
                 compared = unseen_precision[(data.name, c)]
-                tuning_scores[f"{c:g}"] = round(compared, 4)
+                scores_by_c[f"{c:g}"] = round(compared, 4)
             elif tuning_rows is not None:
                 tuning_x, tuning_y = tuning_rows
                 guessed = (np.asarray(tuning_x @ coefficients) + intercepts).argmax(axis=1)
                 compared = float(f1_score(tuning_y, guessed, average="macro", zero_division=0))
-                tuning_scores[f"{c:g}"] = round(compared, 4)
+                scores_by_c[f"{c:g}"] = round(compared, 4)
             to_beat = best[0] if best is not None else -1.0
             if best is not None and tuning_rows is not None and best[2] == _DEFAULT_C:
                 to_beat += _TUNING_MARGIN
@@ -679,13 +679,13 @@ def _validate(
             "n": len(val_rows),
             "c": chosen_c[data.name],
         }
-        if tuning_scores:
+        if scores_by_c:
             chosen_on = (
                 "unseen_batches_average_precision_by_c"
                 if (data.name, chosen_c[data.name]) in unseen_precision
                 else "tuning_macro_f1_by_c"
             )
-            report[data.name][chosen_on] = tuning_scores
+            report[data.name][chosen_on] = scores_by_c
         if data.kind == "sigmoid":
             full = np.zeros(len(validation))
             full[val_rows] = _probabilities("sigmoid", scores, temperatures[data.name])
@@ -791,13 +791,14 @@ def _choose_category_weight(
     }
 
 
-def category_weight_of(f1: dict[float, float], log_loss: dict[float, float]) -> float:
+def category_weight_of(f1: dict[float, float], losses: dict[float, float]) -> float:
     """The share with the best tuning macro-F1, if it beats the default by the margin
-    without making the confidence worse (log loss); otherwise the default."""
+    without making the confidence worse (``losses``: log loss by share); otherwise the
+    default."""
     best = max(f1, key=lambda weight: f1[weight])
     default = _DEFAULT_CATEGORY_WEIGHT
     if f1[best] <= f1[default] + _CATEGORY_WEIGHT_MARGIN:
         return default
-    if log_loss[best] > log_loss[default] + _CATEGORY_LOG_LOSS_MARGIN:
+    if losses[best] > losses[default] + _CATEGORY_LOG_LOSS_MARGIN:
         return default
     return best
