@@ -35,7 +35,7 @@ from complaintdesk.triage.engine.labels import CRISIS_SIGNALS, SHARED_HEADS
 from complaintdesk.triage.engine.lexicon import Lexicon, load_lexicon
 from complaintdesk.triage.engine.openings import NO_SUBJECT_EXPLANATION, names_no_subject
 from complaintdesk.triage.engine.results import TriageResult
-from complaintdesk.triage.engine.rules import RuleBasedTriager
+from complaintdesk.triage.engine.rules import RuleBasedTriager, rules_fingerprint
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -198,7 +198,14 @@ class TriageModel:
 
     @property
     def version(self) -> str:
-        return str(self.metadata.get("version", ""))
+        """The trained version; with "+rules-" and the rules' fingerprint when the lexicon or
+        the rule sources in use are not the ones it was trained with, so that one version
+        string always gives the same answers."""
+        trained = str(self.metadata.get("version", ""))
+        running = rules_fingerprint(self.lexicon)
+        if self.metadata.get("rules_fingerprint") == running:
+            return trained
+        return f"{trained}+rules-{running[:6]}"
 
     @property
     def industries(self) -> tuple[str, ...]:

@@ -7,9 +7,12 @@ results for the "needs triage" queue.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
 
 from complaintdesk.triage.engine import pii
 from complaintdesk.triage.engine.features import AnalysedText, analyse
@@ -18,7 +21,13 @@ from complaintdesk.triage.engine.lexicon import Lexicon, is_english_term, load_l
 from complaintdesk.triage.engine.openings import NO_SUBJECT_EXPLANATION, names_no_subject
 from complaintdesk.triage.engine.results import TriageResult
 
-RULES_VERSION = "rules"
+# Besides a model's weights and its lexicon, these files decide its answers: how a crisis cue
+# is read here, the crisis decision and the openings. A model records their fingerprint when
+# it is trained, so that its version says when it runs with other rules (TriageModel.version).
+RULE_SOURCES: tuple[Path, ...] = tuple(
+    Path(__file__).resolve().parent / name
+    for name in ("rules.py", "crisis.py", "openings.py", "openings.yaml")
+)
 _NEEDS_TRIAGE_BELOW = 0.5
 # A crisis cue is a threat or a report, not a mention: "我不想闹到媒体", "I'm not going to
 # the papers" name the media and rule it out. The clause before a cue (cut at the last
@@ -252,13 +261,35 @@ def _every_occurrence_ruled_out(
     return occurrences > 0
 
 
+def rules_fingerprint(lexicon: Lexicon, sources: Sequence[Path] | None = None) -> str:
+    """SHA-256 of the lexicon and the rule sources (default: :data:`RULE_SOURCES`): equal
+    fingerprints, equal rules."""
+    digest = hashlib.sha256(lexicon.fingerprint.encode("ascii"))
+    digest.update(_shipped_sources_digest() if sources is None else _digest_of(sources))
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _shipped_sources_digest() -> bytes:
+    # Read once: the package's sources do not change under a running process.
+    return _digest_of(RULE_SOURCES)
+
+
+def _digest_of(sources: Sequence[Path]) -> bytes:
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(f"|{path.name}|".encode())
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
 class RuleBasedTriager:
     """Triage by lexicon hits and the shape of the text."""
 
-    version = RULES_VERSION
-
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon()
+        # "rules-" and the rules' fingerprint: results name the lexicon and rules that made them.
+        self.version = f"rules-{rules_fingerprint(self.lexicon)[:10]}"
 
     def category(self, item: AnalysedText, industry: str) -> tuple[str, float]:
         counts = Counter(hit.key for hit in item.hits)

@@ -47,6 +47,7 @@ from complaintdesk.triage.engine.model import (
     softmax,
     subcategory_membership,
 )
+from complaintdesk.triage.engine.rules import rules_fingerprint
 
 _C_GRID = (1.0, 4.0, 16.0)
 _DEFAULT_C = 4.0
@@ -527,10 +528,11 @@ def train_model(
         head.temperature = temperatures[name]
     hash_of_data = data_hash(examples)
     hash_of_tuning = data_hash(tuning) if tuning else ""
-    # The version names what decides the answers: data, tuning set, lexicon, training code.
+    # The version names what decides the answers: data, tuning set, lexicon and rules,
+    # training code.
+    rules = rules_fingerprint(lexicon)
     identity = hashlib.sha256(
-        f"{hash_of_data}|{hash_of_tuning}|{lexicon.fingerprint}|{FORMAT_VERSION}|"
-        f"{_TRAINING_REVISION}".encode()
+        f"{hash_of_data}|{hash_of_tuning}|{rules}|{FORMAT_VERSION}|{_TRAINING_REVISION}".encode()
     ).hexdigest()
     metadata: dict[str, Any] = {
         "version": f"{started:%Y%m%d}-{identity[:10]}",
@@ -545,6 +547,7 @@ def train_model(
         "label_sets": {head.name: list(head.classes) for head in placed.values()},
         "lexicon_version": lexicon.version,
         "lexicon_fingerprint": lexicon.fingerprint,
+        "rules_fingerprint": rules,
         "n_features": features.n_features,
     }
     return TriageModel(features, weights, bias, placed, thresholds, metadata, lexicon)

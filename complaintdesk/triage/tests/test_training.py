@@ -1,7 +1,9 @@
 """Training: determinism, versioned artefacts and agent corrections moving predictions."""
 
+import dataclasses
 import json
 import os
+import shutil
 
 import numpy as np
 import pytest
@@ -15,6 +17,8 @@ from complaintdesk.triage.engine import (
     train,
     training,
 )
+from complaintdesk.triage.engine.lexicon import build_lexicon, load_lexicon_documents
+from complaintdesk.triage.engine.rules import RULE_SOURCES, RuleBasedTriager, rules_fingerprint
 from complaintdesk.triage.engine.training import (
     category_weight_of,
     class_weights,
@@ -89,6 +93,38 @@ def test_saved_model_carries_its_version_data_hash_and_validation_scores(tmp_pat
     assert "nature" in metadata["label_sets"]
     loaded = TriageModel.load(tmp_path / "model")
     assert loaded.predict([PROBE])[0].as_dict() == model.predict([PROBE])[0].as_dict()
+
+
+def test_a_model_run_with_other_rules_than_it_was_trained_with_says_so(tmp_path):
+    model = train_model(_small_sample(), tune=False)
+    model.save(tmp_path / "model")
+    trained = model.metadata["version"]
+    assert model.metadata["rules_fingerprint"] == rules_fingerprint(model.lexicon)
+    assert model.version == trained
+    assert TriageModel.load(tmp_path / "model").version == trained
+    # The same weights with one more crisis cue in the lexicon read texts differently.
+    documents = [*load_lexicon_documents(), {"version": "test", "crisis": {"media": ["某某台"]}}]
+    other_lexicon = build_lexicon(documents)
+    with_other_rules = dataclasses.replace(model, lexicon=other_lexicon)
+    running = rules_fingerprint(other_lexicon)
+    assert with_other_rules.version == f"{trained}+rules-{running[:6]}"
+    [result] = with_other_rules.predict(["某某台的记者已经联系我了"])
+    assert result.model_version == with_other_rules.version
+
+
+def test_the_rules_fingerprint_follows_the_rule_sources(tmp_path):
+    lexicon = build_lexicon(load_lexicon_documents())
+    copies = [tmp_path / source.name for source in RULE_SOURCES]
+    for source, copy in zip(RULE_SOURCES, copies, strict=True):
+        shutil.copyfile(source, copy)
+    assert rules_fingerprint(lexicon, copies) == rules_fingerprint(lexicon)
+    rules_copy = copies[0]
+    rules_copy.write_text(rules_copy.read_text(encoding="utf-8") + "\n# changed\n", "utf-8")
+    assert rules_fingerprint(lexicon, copies) != rules_fingerprint(lexicon)
+    # The rules-only triager names the same fingerprint in its results.
+    rules_only = RuleBasedTriager(lexicon)
+    assert rules_only.version == f"rules-{rules_fingerprint(lexicon)[:10]}"
+    assert rules_only.predict(["网速太慢了"])[0].model_version == rules_only.version
 
 
 @pytest.mark.slow
