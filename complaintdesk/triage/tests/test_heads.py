@@ -394,6 +394,17 @@ def test_lexicon_rules_triage_without_any_model():
         ("I'm a reporter with the Evening Post preparing a story on billing errors.", ["media"]),
         ("本人是电视台记者,但这次以个人身份反映宽带问题", []),
         ("刚刷到新闻说有家运营商乱涨价被通信管理局约谈了,我这个算不算", []),
+        # Lexicon 2026.11.27e
+        ("有冇人試過同一間舖?大家幫手推高佢,等佢哋公司睇到", ["media"]),
+        ("條片放咗兩日已經兩萬幾view", ["media"]),
+        ("兩萬幾蚊嘅手機一個月就壞", []),
+        ("而家放上嚟俾大家睇下,以後小心啲", ["media"]),
+        ("樓下街坊group已經有過百人講緊同一樣嘢", ["mass"]),
+        ("我已預約下星期向香港海關舉報", ["regulator"]),
+        ("我而家住緊庇護中心,你哋職員將我新地址講咗俾佢知", ["safety"]),
+        ("I'm fleeing domestic violence and your staff read my address out loud.", ["safety"]),
+        ("He has a restraining order and you sent him my new number.", ["safety"]),
+        ("The restraining bolt on the dish mount is loose.", []),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
