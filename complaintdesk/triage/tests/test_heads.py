@@ -143,7 +143,8 @@ def test_lexicon_rules_triage_without_any_model():
     assert result.crisis_signals == ["regulator"]
     assert result.nature == "major"
     assert result.behaviour == "activist"
-    assert result.model_version == "rules"
+    assert result.model_version == rules.version
+    assert rules.version.startswith("rules-")
 
 
 @pytest.mark.parametrize(
