@@ -28,15 +28,15 @@ HELDOUT_FILES = {
     "telecom_heldout_7.jsonl": r"hk-tel14b-\d{4}",
     "telecom_heldout_8.jsonl": r"en-tel14a-\d{4}",
     "telecom_heldout_9.jsonl": r"zh-tel14c-\d{4}",
-    # Rounds 20, 23 and 26: eight batches each, sets 10-17, 18-25 and 26-33.
+    # Rounds 20, 23, 26 and 28: eight batches each, sets 10-17, 18-25, 26-33 and 34-41.
     **{
         f"telecom_heldout_{first + i}.jsonl": rf"{round_id}{batch}-\d{{4}}"
-        for first, round_id in ((10, "r20"), (18, "r23"), (26, "r26"))
+        for first, round_id in ((10, "r20"), (18, "r23"), (26, "r26"), (34, "r28"))
         for i, batch in enumerate("abcdefgh")
     },
 }
 # Written from our labelling guide, with the personal data marked; the third to
-# thirty-third sets' writers read SPEC alone, and their labels stay as they wrote them
+# forty-first sets' writers read SPEC alone, and their labels stay as they wrote them
 # (bench/heldout/README.md).
 GUIDE_WRITTEN = {"telecom_heldout.jsonl", "telecom_heldout_2.jsonl"}
 HELDOUT_SETS = {name: bench.load_rows(bench.DEFAULT_FILE.with_name(name)) for name in HELDOUT_FILES}
