@@ -267,6 +267,7 @@ class TriageModel:
                         head, row_labels[head_name], features, item
                     )
         results = []
+        version = self.version
         for row, (item, text_mask) in enumerate(zip(analysed, masked, strict=True)):
             labels = decided.labels[row]
             confidences = decided.confidences[row]
@@ -300,7 +301,7 @@ class TriageModel:
                     confidences=confidences,
                     explanations=row_explanations,
                     personal_data=sorted({span.kind for span in text_mask.spans}),
-                    model_version=self.version,
+                    model_version=version,
                 )
             )
         return results
