@@ -68,6 +68,18 @@ _IN_THE_NEWS = re.compile(
 _NEWS_CONTEXT_ZH = 25
 _PUNCTUATION = re.compile(r"[,.;:!?，。；：！？]")
 _REPORTED_SIGNALS = frozenset({"regulator", "legal"})
+# A fire or a post someone else had, heard of or read about: "看到网上有人说光猫着火",
+# "睇新聞話有人部手機爆炸", "no swelling, I checked because of all the stories you hear",
+# "早排睇on.cc見到有人話…" (the outlet read, not gone to). Read like the news, for the
+# safety and media cues ("新闻" alone is no hearsay there: "某某新闻台记者" is the media
+# itself); a crowd's reports stay the mass signal's evidence.
+_HEARSAY = re.compile(
+    r"(看|睇|刷|读|听)(到|了)*(新闻|报道)|(新闻|报道)(说|话|讲)|有人(说|话|讲)|网上(有人)?(说|话|讲)"
+    r"|(看|睇|刷|读)到?$"
+    r"|\b(?:on|in) the news\b|\bstories (?:you hear|about|of)\b|\bpeople (?:say|said)\b"
+    r"|\bheard (?:that|about|of)\b|\b(?:seen|saw|read|watched) (?:it )?(?:on|in) (?:the )?$"
+)
+_HEARD_OF_SIGNALS = frozenset({"safety", "media"})
 # Someone else's job, not the customer's step: "我表哥在报社上班", "我有个朋友做律师",
 # "my buddy's a reporter", "my brother's a solicitor". Matched at the end of the clause
 # before a media or legal cue.
@@ -101,6 +113,19 @@ _SECOND_THOUGHT_BEFORE = re.compile(
     r"想过|谂过|考虑过|本来想|本想|\b(?:thought about|considered|could|was going to)\b"
 )
 _SECOND_THOUGHT_AFTER = re.compile(r"算了|算啦|算吧|懒得|can'?t be bothered|not worth (?:it|the)")
+# ... or a step nearly taken and overtaken by events: "本来都准备打12300了,朋友说先找你们…
+# 结果十分钟就退了", "昨天本来已经写好了12300的申诉…申诉就不交了", "I'd drafted an email to Ofcom
+# on Friday, but your engineer came out Saturday". Read over a longer window after the cue.
+_NEARLY_BEFORE = re.compile(
+    r"本来(?:都|已经)?(?:想|准备|打算|要|写好)|原本(?:想|准备|打算|要)|本打算|差点(?:就)?"
+    r"|\b(?:was going to|were going to|was about to|nearly|almost|had drafted|'d drafted"
+    r"|drafted|thought about|considered)\b"
+)
+_OVERTAKEN_AFTER = re.compile(
+    r"后来|结果|但是?|不过|算了|懒得|就不|不交|不用|不打|不去|撤回|撤销"
+    r"|\b(?:but|instead|until|then (?:your|you|they|he|she|someone))\b"
+)
+_NEARLY_CONTEXT = {"zh": 30, "en": 80}
 # "我不是那种动不动就打电话去工信部的人": the clause breaks at 就, so the refusal of the
 # type is read in the window before the cue, up to the last punctuation.
 _NOT_THAT_KIND_BEFORE = re.compile(r"(?:不是|唔系)(?:那种|嗰种|那样)[^,.;:!?，。；：！？]*$")
@@ -164,12 +189,16 @@ def _about_someone_else(
     reader's short window does not reach."""
     if signal in _JOB_SIGNALS and _SOMEONE_ELSES_JOB.search(clause) is not None:
         return True
-    if signal not in _REPORTED_SIGNALS:
+    if signal in _REPORTED_SIGNALS:
+        telling = _IN_THE_NEWS
+    elif signal in _HEARD_OF_SIGNALS:
+        telling = _HEARSAY
+    else:
         return False
     if chinese:
         window = normalised[max(0, start - _NEWS_CONTEXT_ZH) : start]
-        return _IN_THE_NEWS.search(_PUNCTUATION.split(window)[-1]) is not None
-    return _IN_THE_NEWS.search(clause) is not None
+        return telling.search(_PUNCTUATION.split(window)[-1]) is not None
+    return telling.search(clause) is not None
 
 
 def _threat_withdrawn(normalised: str, start: int, end: int, chinese: bool, signal: str) -> bool:
@@ -182,6 +211,10 @@ def _threat_withdrawn(normalised: str, start: int, end: int, chinese: bool, sign
         return True
     before = normalised[max(0, start - _THREAT_CONTEXT[language]) : start]
     if _SECOND_THOUGHT_BEFORE.search(before) and _SECOND_THOUGHT_AFTER.search(after):
+        return True
+    if _NEARLY_BEFORE.search(before) and _OVERTAKEN_AFTER.search(
+        normalised[end : end + _NEARLY_CONTEXT[language]]
+    ):
         return True
     own_trade = signal in _JOB_SIGNALS and _OWN_JOB_BEFORE.search(before) is not None
     if own_trade and _SET_ASIDE_AFTER.search(normalised[end : end + _SET_ASIDE_CONTEXT]):

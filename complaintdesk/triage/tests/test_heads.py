@@ -406,6 +406,22 @@ def test_lexicon_rules_triage_without_any_model():
         ("I'm fleeing domestic violence and your staff read my address out loud.", ["safety"]),
         ("He has a restraining order and you sent him my new number.", ["safety"]),
         ("The restraining bolt on the dish mount is loose.", []),
+        # Lexicon 2026.11.27f; another's incident heard of or read about; a step nearly taken
+        ("这条已经被转了5000多次了,我不删", ["media"]),
+        ("part 3 of me documenting this, 40k of you watched part 2", ["media"]),
+        ("我已經打咗去1823投訴,叫佢哋轉介", ["regulator"]),
+        ("If it's not refunded by Friday I'm filing on Money Claim Online.", ["legal"]),
+        ("我阿爸裝咗心臟起搏器,屋企電話斷咗兩日", ["safety"]),
+        ("部router有陣燶膠味,仲好熱", ["safety"]),
+        ("看吧里有人说手机爆炸了,吓得我晚上都不敢充了", []),
+        ("睇新聞話有人部手機充電時爆炸,我部機冇脹冇怪味", []),
+        ("She'd seen on the BBC that there's a big outage in Scotland.", []),
+        ("我看东森新闻说你们有系统错误重复扣款", []),
+        ("我是○○新闻台记者,近日本台接获多名观众投诉", ["media"]),
+        ("本来都准备打12300了,结果十分钟就给我退了", []),
+        ("本来想去工信部投诉,后来你们经理道了歉", []),
+        ("Thought about ringing the TIO but trying you first.", []),
+        ("再不退钱我就打12300投诉", ["regulator"]),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
