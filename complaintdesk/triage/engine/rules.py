@@ -69,15 +69,18 @@ _NEWS_CONTEXT_ZH = 25
 _PUNCTUATION = re.compile(r"[,.;:!?，。；：！？]")
 _REPORTED_SIGNALS = frozenset({"regulator", "legal"})
 # A fire or a post someone else had, heard of or read about: "看到网上有人说光猫着火",
-# "睇新聞話有人部手機爆炸", "no swelling, I checked because of all the stories you hear",
-# "早排睇on.cc見到有人話…" (the outlet read, not gone to). Read like the news, for the
-# safety and media cues ("新闻" alone is no hearsay there: "某某新闻台记者" is the media
-# itself); a crowd's reports stay the mass signal's evidence.
+# "睇新聞話有人部手機爆炸", "no swelling, I checked because of all the stories you hear".
+# Read like the news, for the safety and media cues ("新闻" alone is no hearsay there:
+# "某某新闻台记者" is the media itself); a crowd's reports stay the mass signal's evidence.
 _HEARSAY = re.compile(
     r"(看|睇|刷|读|听)(到|了)*(新闻|报道)|(新闻|报道)(说|话|讲)|有人(说|话|讲)|网上(有人)?(说|话|讲)"
-    r"|(看|睇|刷|读)到?$"
     r"|\b(?:on|in) the news\b|\bstories (?:you hear|about|of)\b|\bpeople (?:say|said)\b"
-    r"|\bheard (?:that|about|of)\b|\b(?:seen|saw|read|watched) (?:it )?(?:on|in) (?:the )?$"
+    r"|\bheard (?:that|about|of)\b"
+)
+# ... and, for a media cue only, the outlet read rather than gone to: "早排睇on.cc見到有人話…",
+# "she'd seen on the BBC that…" (a hazard seen is the customer's own: "突然看到冒烟").
+_OUTLET_READ = re.compile(
+    r"(看|睇|刷|读)到?$|\b(?:seen|saw|read|watched) (?:it )?(?:on|in) (?:the )?$"
 )
 _HEARD_OF_SIGNALS = frozenset({"safety", "media"})
 # Someone else's job, not the customer's step: "我表哥在报社上班", "我有个朋友做律师",
@@ -196,9 +199,12 @@ def _about_someone_else(
     else:
         return False
     if chinese:
-        window = normalised[max(0, start - _NEWS_CONTEXT_ZH) : start]
-        return telling.search(_PUNCTUATION.split(window)[-1]) is not None
-    return telling.search(clause) is not None
+        window = _PUNCTUATION.split(normalised[max(0, start - _NEWS_CONTEXT_ZH) : start])[-1]
+    else:
+        window = clause
+    if signal == "media" and _OUTLET_READ.search(window):
+        return True
+    return telling.search(window) is not None
 
 
 def _threat_withdrawn(normalised: str, start: int, end: int, chinese: bool, signal: str) -> bool:
