@@ -145,6 +145,8 @@ _SET_ASIDE_AFTER = re.compile(
 _SET_ASIDE_CONTEXT = 60
 _NEGATION_EN = re.compile(
     r"\b(?:not|never|no intention|no need|no plans?|rather not)\b"
+    # "no swelling", "no smell or smoke", "without any sparks": the cue itself denied.
+    r"|\bno (?:[a-z]+ (?:or|and|nor) )?$|\bwithout (?:any )?$"
     r"|n't\b(?!.*\b(?:hesitate|make me)\b)"
 )
 
