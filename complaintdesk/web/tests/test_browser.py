@@ -41,6 +41,7 @@ pytestmark = [
 
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     htmx = Path(settings.BASE_DIR) / "static" / "vendor" / "htmx.min.js"
@@ -54,6 +55,11 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
         yield context.new_page()
         context.close()
         browser.close()
+        # The test's own queries ran while Playwright's loop was up, under a context of their
+        # own: Django's connections are per context, so the one they opened is not the one the
+        # test database's teardown closes, and PostgreSQL would refuse to drop a database
+        # still in use. Close it here, in the context that opened it.
+        connections.close_all()
 
 
 def _screenshot(page: object, name: str) -> None:
