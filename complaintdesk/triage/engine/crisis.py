@@ -6,9 +6,10 @@ thresholds are chosen on the rule itself, not on a copy of it). It weighs, per t
 - the lexicon's crisis cues (rules.crisis_rule_terms), minus cues named only in a negated
   clause ("我不想闹到媒体": the model's n-grams see the media, the rules see it ruled out),
   for a regulator only for its rules ("Ofcom expects providers to…"), for a regulator or a
-  lawsuit only as news ("看到新闻说工信部…"), for the media or a lawyer only as another
+  lawsuit only as news ("看到新闻说工信部…"), for a hazard or the media only as another's
+  incident heard of ("看吧里有人说手机爆炸了"), for the media or a lawyer only as another
   person's job ("我表哥在报社上班"), or for a threat taken back by the words around it
-  ("工信部我是不会去投诉的", "本来想找律师,算了").
+  ("工信部我是不会去投诉的", "本来想找律师,算了", "本来都准备打12300了,结果…").
 
 A text is a crisis when the "any" probability reaches the threshold, or when a lexicon cue
 is present and the model does not rule a crisis out altogether (probability at least the

@@ -188,10 +188,11 @@ def _negates(clause: str) -> bool:
 def _about_someone_else(
     normalised: str, start: int, chinese: bool, clause: str, signal: str
 ) -> bool:
-    """Whether the words before a cue at ``start`` make it the news's story or another
-    person's job rather than the customer's own step. The job is read in the clause before
-    the cue; the news too, but in Chinese back to the sentence's start, which the clause
-    reader's short window does not reach."""
+    """Whether the words before a cue at ``start`` make it the news's story, another
+    person's incident heard of (a safety or media cue), an outlet read (a media cue) or
+    another person's job rather than the customer's own step. The job is read in the clause
+    before the cue; the rest too, but in Chinese back to the sentence's start, which the
+    clause reader's short window does not reach."""
     if signal in _JOB_SIGNALS and _SOMEONE_ELSES_JOB.search(clause) is not None:
         return True
     if signal in _REPORTED_SIGNALS:
@@ -212,7 +213,8 @@ def _about_someone_else(
 def _threat_withdrawn(normalised: str, start: int, end: int, chinese: bool, signal: str) -> bool:
     """Whether the words around a threat's cue (at ``start:end``) take it back: a refusal
     with the cue as its topic, a threat stopped, a workplace or the customer's own trade,
-    a second thought, or a refusal of the kind of customer who makes such threats."""
+    a second thought, a step nearly taken and overtaken by events, or a refusal of the kind
+    of customer who makes such threats."""
     language = "zh" if chinese else "en"
     after = normalised[end : end + _THREAT_CONTEXT[language]]
     if _WITHDRAWN_AFTER.search(after):
@@ -233,8 +235,9 @@ def _threat_withdrawn(normalised: str, start: int, end: int, chinese: bool, sign
 def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> dict[str, list[str]]:
     """Crisis cues per signal, leaving out cues whose every occurrence is negated, for a
     regulator named in English cites its rules, for a regulator or a lawsuit retells the
-    news, for the media or a lawyer names another person's job, or for a threat is taken
-    back by the words around it (:func:`_threat_withdrawn`).
+    news, for a hazard or the media retells another's incident or names an outlet read, for
+    the media or a lawyer names another person's job, or for a threat is taken back by the
+    words around it (:func:`_threat_withdrawn`).
 
     ``negated``, when given, receives the signals that were named only in such ruled-out
     occurrences.
