@@ -97,14 +97,17 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
             yield record
 
 
-def load_examples(path: Path, weight: float = 1.0) -> list[TrainingExample]:
+def load_examples(path: Path, weight: float = 1.0, batch: str = "") -> list[TrainingExample]:
+    """The file's examples, each with ``weight`` and ``batch`` (TrainingExample's fields)."""
     examples = []
     for number, record in enumerate(read_jsonl(path), start=1):
         try:
             example = TrainingExample.from_record(record)
         except ValueError as error:
             raise ValueError(f"{path}: record {number}: {error}") from error
-        examples.append(example if weight == 1.0 else replace(example, weight=weight))
+        if weight != 1.0 or batch:
+            example = replace(example, weight=weight, batch=batch)
+        examples.append(example)
     return examples
 
 
@@ -131,10 +134,9 @@ def collect_training_examples(
     """
     examples: list[TrainingExample] = []
     for path, weight in corpus_files(corpus_dir):
-        loaded = load_examples(path, weight)
-        if path.parent.name == "independent":
-            loaded = [replace(example, batch=path.stem) for example in loaded]
-        examples.extend(loaded)
+        # An independent writer's file is one batch (TrainingExample.batch).
+        batch = path.stem if path.parent.name == "independent" else ""
+        examples.extend(load_examples(path, weight, batch))
     if isinstance(extra, Path):
         examples.extend(load_examples(extra))
     elif extra is not None:
