@@ -138,6 +138,23 @@ _ZH_ADDRESS = re.compile(
     + r"[A-Za-z]"
     + _GAP
     + r"室)*"
+    # A building named after the street number, and its block, floor or flat:
+    # 建国路88号SOHO现代城2号楼1203室, 科苑路15号科兴科学园B栋3单元1208, 忠孝東路四段100號8樓之2.
+    + r"(?:[^\s\d,.;:!?()\[\]'\"在住于於到的是了我家址为為位从從往去来來向对對近靠離离门門"
+    + r"，。；：！？、（）]{0,10}?"
+    + r"(?:"
+    + _GAP
+    + r"(?:"
+    + _CN_NUMERAL
+    + r"[A-Za-z]?|[A-Za-z])"
+    + _GAP
+    + r"(?:号楼|號樓|栋|棟|幢|座|单元|單元|楼|樓|层|層|室|F))+"
+    # A flat number written straight after the building: 2号楼1503, B座2805 (not a year).
+    + r"(?:(?<=单元|單元)\d{2,4}(?![0-9])"
+    + r"|(?:(?<=号楼|號樓)|(?<=[栋棟幢座]))\d{3,4}(?![0-9年月]))?)?"
+    + r"(?:之"
+    + _CN_NUMERAL
+    + r")?"
     + r"|"
     # Estates without a street: XX小区3栋2单元501室, XX花园5座1203室.
     + r"[^\s\d,.;:!?()在住于於到的是了我家址]{2,6}"
@@ -167,6 +184,10 @@ _EN_ADDRESS = re.compile(
     r"\b\d{1,5}[A-Za-z]?,? (?:[NSEW]\.? )?(?:[A-Z][A-Za-z'’\-]+ ){1,3}"
     r"(?:" + _EN_STREET_TYPES + r")\b\.?"
     r"(?:,? ?(?:Flat|Apt|Apartment|Unit|Suite)\.? ?[0-9A-Za-z]{1,5})?"
+    # The town only with a postcode after it: ", London NW1 6XE", ", Springfield, IL 62704",
+    # ", Ringwood VIC 3134".
+    r"(?:,? (?:[A-Z][a-z]+ ){0,2}?(?:[A-Z][a-z]+,? )?"
+    r"(?:[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}|[A-Z]{2,3} \d{4,5}(?:-\d{4})?)(?![0-9A-Za-z]))?"
 )
 # Hong Kong and Singapore flats named by block, not street: Flat 12B, Block 3, Kornhill.
 _EN_FLAT_IN_BLOCK = re.compile(
@@ -430,8 +451,11 @@ def _find_numbers(text: str, claim: Callable[[PiiKind, int, int], None]) -> None
     for match in _ID_NUMBER.finditer(text):
         if _id_number_is_valid(match.group(1)):
             claim("id_number", match.start(1), match.end(1))
+    # Phones are looked for where a slash between two of them is read as a space (the same
+    # length, so spans still point into ``text``).
+    phone_text = _PHONE_SLASH.sub(_slash_between_phones, text) if "/" in text else text
     # A number with a country prefix (+86…, 0086…) is a phone even if it passes Luhn.
-    _find_phones(text, claim, _PHONE_PATTERNS[:2], with_cues=False)
+    _find_phones(phone_text, claim, _PHONE_PATTERNS[:2], with_cues=False)
     for match in _BANK_CARD.finditer(text):
         digits = _NOT_DIGIT.sub("", match.group(1))
         # An 18-digit run shaped like an ID number is judged as one, never as a card.
@@ -443,7 +467,24 @@ def _find_numbers(text: str, claim: Callable[[PiiKind, int, int], None]) -> None
             and not _is_reference_number(text, match.start(1))
         ):
             claim("bank_card", match.start(1), match.end(1))
-    _find_phones(text, claim, _PHONE_PATTERNS[2:], with_cues=True)
+    _find_phones(phone_text, claim, _PHONE_PATTERNS[2:], with_cues=True)
+
+
+# "13800138000/15912345678": two phones with a slash between. Number expressions never
+# take a digit next to a slash (dates, paths, "第2/3号"), so such a slash is read as a space
+# when seven digits or more stand on each side of it.
+_PHONE_SLASH = re.compile(r"(?<=[\d ])/(?=[ \d(+])")
+_PHONE_RUN_BEFORE = re.compile(r"[\d \-()+]{7,20}$")
+_PHONE_RUN_AFTER = re.compile(r"^[\d \-()+]{7,20}")
+
+
+def _slash_between_phones(match: re.Match[str]) -> str:
+    text = match.string
+    before = _PHONE_RUN_BEFORE.search(text, max(0, match.start() - 20), match.start())
+    after = _PHONE_RUN_AFTER.match(text[match.end() : match.end() + 20])
+    if before and after and _digit_count(before.group()) >= 7 and _digit_count(after.group()) >= 7:
+        return " "
+    return "/"
 
 
 def _find_phones(

@@ -114,3 +114,69 @@ def test_numbers_and_addresses_written_with_spaces_or_other_countries_ways(text,
 )
 def test_a_floor_an_order_number_or_a_gate_is_not_personal_data(text):
     assert mask(text).masked_text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("电话13800138000/15912345678都可以", "电话[PHONE]/[PHONE]都可以"),
+        ("联系方式:13800138000/0755-81234567", "联系方式:[PHONE]/[PHONE]"),
+        ("mobile 13800138000 / 15912345678", "mobile [PHONE] / [PHONE]"),
+    ],
+)
+def test_two_phones_written_with_a_slash_between_are_both_masked(text, expected):
+    assert mask(text).masked_text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026/03/15 开始断网", "第13800138000/2 号文件", "see docs/13800138000"],
+)
+def test_a_slash_next_to_a_date_or_a_path_is_no_phone(text):
+    assert mask(text).masked_text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The building and flat after a street number belong to the address.
+        (
+            "地址:北京市朝阳区建国路88号SOHO现代城2号楼1203室,请上门",
+            "地址:北京市朝阳区[ADDRESS],请上门",
+        ),
+        ("上海市浦东新区张杨路500号华润时代广场15楼", "上海市浦东新区[ADDRESS]"),
+        ("深圳市南山区科苑路15号科兴科学园B栋3单元1208", "深圳市南山区[ADDRESS]"),
+        ("台北市忠孝東路四段100號8樓之2", "台北市[ADDRESS]"),
+        # The town and postcode after an English street address.
+        ("I live at 12 Baker Street, London NW1 6XE.", "I live at [ADDRESS]."),
+        ("Ship it to 123 Main St, Springfield, IL 62704 please", "Ship it to [ADDRESS] please"),
+        ("My flat is 4 Elm Road, Leeds LS6 2AB", "My flat is [ADDRESS]"),
+    ],
+)
+def test_an_address_is_masked_with_its_building_flat_town_and_postcode(text, expected):
+    assert mask(text).masked_text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中山路123号营业厅的人态度很差",
+        "We met at 10 Downing Street, London.",
+        "我在人民路5号门口等了半小时,3楼的营业厅关门",
+    ],
+)
+def test_a_street_number_followed_by_ordinary_words_keeps_them(text):
+    masked = mask(text).masked_text
+    assert "营业厅" in masked or "London" in masked or "门口" in masked
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("安装地址:海淀区学院路20号院2号楼1503。", "安装地址:海淀区[ADDRESS]。"),
+        ("正确地址是天河区体育东路8号维多利广场B座2805,", "正确地址是天河区[ADDRESS],"),
+        ("地址:人民路5号3栋2024年就报修过", "地址:[ADDRESS]2024年就报修过"),
+    ],
+)
+def test_a_flat_number_right_after_the_building_is_part_of_the_address(text, expected):
+    assert mask(text).masked_text == expected
