@@ -115,7 +115,7 @@ _ROAD_NAME = (
 _GAP = r" ?"
 _ZH_ADDRESS = re.compile(
     _ROAD_NAME
-    + r"(?:路|街|大道|道|巷|弄|胡同|里)[東南西北中东]?"
+    + r"(?:路|街|大道|道|巷|弄|胡同|里)[東南西北中东]?段?"
     + r"(?:"
     + _GAP
     + _CN_NUMERAL
@@ -144,14 +144,16 @@ _ZH_ADDRESS = re.compile(
     + r"，。；：！？、（）]{0,10}?"
     + r"(?:"
     + _GAP
-    + r"(?:"
+    + r"(?:[A-Za-z]?"
     + _CN_NUMERAL
     + r"[A-Za-z]?|[A-Za-z])"
     + _GAP
-    + r"(?:号楼|號樓|栋|棟|幢|座|单元|單元|楼|樓|层|層|室|F))+"
-    # A flat number written straight after the building: 2号楼1503, B座2805 (not a year).
+    # 期 and 区 are an estate's phase and zone: 創紀之城1期23樓, 环球中心E2区1号楼.
+    + r"(?:号楼|號樓|栋|棟|幢|座|单元|單元|楼|樓|层|層|室|F|期|区|區))+)?"
+    # A flat number written straight after the building: 2号楼1503, B座2805 (not a year),
+    # or as floor-flat after it: 2栋5-3.
     + r"(?:(?<=单元|單元)\d{2,4}(?![0-9])"
-    + r"|(?:(?<=号楼|號樓)|(?<=[栋棟幢座]))\d{3,4}(?![0-9年月]))?)?"
+    + r"|(?:(?<=号楼|號樓)|(?<=[栋棟幢座]))(?:\d{3,4}(?![0-9年月])|\d{1,2}-\d{1,2}(?![0-9])))?"
     + r"(?:之"
     + _CN_NUMERAL
     + r")?"

@@ -180,3 +180,17 @@ def test_a_street_number_followed_by_ordinary_words_keeps_them(text):
 )
 def test_a_flat_number_right_after_the_building_is_part_of_the_address(text, expected):
     assert mask(text).masked_text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("成都市高新区天府大道北段1700号环球中心E2区1号楼", "成都市高新区[ADDRESS]"),
+        ("觀塘道388號創紀之城1期23樓", "[ADDRESS]"),
+        ("重庆市渝北区金开大道68号2栋5-3", "重庆市渝北区[ADDRESS]"),
+    ],
+)
+def test_a_road_section_an_estate_phase_or_zone_and_a_floor_flat_pair_are_in_the_address(
+    text, expected
+):
+    assert mask(text).masked_text == expected
