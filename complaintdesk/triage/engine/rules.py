@@ -88,7 +88,9 @@ _HEARD_OF_SIGNALS = frozenset({"safety", "media"})
 # before a media or legal cue.
 _SOMEONE_ELSES_JOB = re.compile(
     r"(?:朋友|表哥|表姐|表弟|表妹|堂哥|堂姐|哥哥|姐姐|弟弟|妹妹|老公|老婆|男朋友|女朋友|亲戚|同学"
-    r"|邻居|同事|儿子|女儿|老豆|爸爸|妈妈|舅舅|叔叔|阿姨)(?:是|在|做|系)(?:一名|一个|个|名)?$"
+    r"|邻居|同事|儿子|女儿|老豆|爸爸|妈妈|舅舅|叔叔|阿姨)(?:是|在|做|系)"
+    # ... also with the workplace between: "同学在电视台当记者", "表姐喺律师行做".
+    r"(?:[^,.;:!?，。；：！？]{1,6}?(?:当|做|系|任))?(?:一名|一个|个|名)?$"
     r"|\b(?:friend|buddy|mate|cousin|brother|sister|son|daughter|wife|husband|dad|mum|mom"
     r"|father|mother|uncle|aunt|neighbou?r|colleague|partner|boyfriend|girlfriend)(?:'s| is)"
     r" (?:a |an )?(?:[a-z]+ )?$"
@@ -107,7 +109,11 @@ _WITHDRAWN_AFTER = re.compile(
     r"(?:不会|不想|不打算|不准备|不去|唔会|唔想|唔去)去?(?:投诉|告|找|申诉|闹|曝光|报|发|联系|请)"
     r"|^.{0,12}?被我(?:拦|劝|挡)"
     r"|\btalked (?:him|her|them) out of it\b"
-    r"|^的?(?:工作|上班|任职|返工)"
+    r"|^ ?的?(?:工作|上班|任职|返工|实习|打工)"
+    # the step judged not worth it: "打官司不划算", "告你哋唔值得"
+    r"|^[^,.;:!?，。；：！？]{0,4}?(?:不划算|划不来|不值得|唔值得|唔抵|不至于)"
+    # a rhetorical question dropped: "我为了39块钱去起诉你?算了算了"
+    r"|^[^,.;:!，。；：！]{0,8}?[?？]\s*(?:算了|算啦|算吧)"
     r"|^[^.!?]{0,3}\bbut (?:honestly |frankly |really )?(?:i'd|i would|i) rather\b(?! not)"
 )
 # ... or a second thought: "我諗過入稟告你哋,但算啦", "my lawyer friend says I could take you
@@ -120,7 +126,8 @@ _SECOND_THOUGHT_AFTER = re.compile(r"算了|算啦|算吧|懒得|can'?t be bothe
 # 结果十分钟就退了", "昨天本来已经写好了12300的申诉…申诉就不交了", "I'd drafted an email to Ofcom
 # on Friday, but your engineer came out Saturday". Read over a longer window after the cue.
 _NEARLY_BEFORE = re.compile(
-    r"本来(?:都|已经)?(?:想|准备|打算|要|写好)|原本(?:想|准备|打算|要)|本打算|差点(?:就)?"
+    r"本来[^,.;:!?，。；：！？]{0,6}?(?:想|准备|打算|要|写好)|原本(?:想|准备|打算|要)|本打算"
+    r"|差点(?:就)?"
     r"|\b(?:was going to|were going to|was about to|nearly|almost|had drafted|'d drafted"
     r"|drafted|thought about|considered)\b"
 )
@@ -129,6 +136,22 @@ _OVERTAKEN_AFTER = re.compile(
     r"|\b(?:but|instead|until|then (?:your|you|they|he|she|someone))\b"
 )
 _NEARLY_CONTEXT = {"zh": 30, "en": 80}
+# ... or someone's advice turned down: "有朋友叫我入小額錢債同佢哋拗，但我唔想再搞上庭",
+# "我朋友在NCC上班,她叫我可以去申訴,但老實說我累了", "my cousin says I could sue, but I
+# just want the £38 back". The advice is read before the cue, the refusal over the longer
+# window after it.
+_ADVICE_BEFORE = re.compile(
+    r"叫我|让我|劝我|建议|教我|(?:说|话|讲)[^,.;:!?，。；：！？]{0,8}可以|有人(?:说|话|讲|叫)"
+    r"|\b(?:told me (?:to|i could|i should)|said i (?:could|should)|says i (?:could|should)"
+    r"|suggested|advised me|reckons i (?:could|should)|wants me to|keeps telling me to)\b"
+)
+_DECLINED_AFTER = re.compile(
+    r"(?:但|不过|可是|我)[^。!?]{0,10}?(?:不想|唔想|唔使|不用|不必|不至于|不值得|不划算|累了"
+    r"|算了|算啦|没力气|冇力|只想|只是想|就想|只系想|懒得)|唔使啦|算了|算啦"
+    r"|\bbut (?:honestly |frankly |really |to be honest,? )?(?:i|we)(?:'m| am|'d| would)?"
+    r" (?:just |really |only )?(?:not|don't|do not|rather|can't be bothered|only want|just want"
+    r"|want)|\bnot worth\b|\bcan't be bothered\b"
+)
 # "我不是那种动不动就打电话去工信部的人": the clause breaks at 就, so the refusal of the
 # type is read in the window before the cue, up to the last punctuation.
 _NOT_THAT_KIND_BEFORE = re.compile(r"(?:不是|唔系)(?:那种|嗰种|那样)[^,.;:!?，。；：！？]*$")
@@ -222,9 +245,10 @@ def _threat_withdrawn(normalised: str, start: int, end: int, chinese: bool, sign
     before = normalised[max(0, start - _THREAT_CONTEXT[language]) : start]
     if _SECOND_THOUGHT_BEFORE.search(before) and _SECOND_THOUGHT_AFTER.search(after):
         return True
-    if _NEARLY_BEFORE.search(before) and _OVERTAKEN_AFTER.search(
-        normalised[end : end + _NEARLY_CONTEXT[language]]
-    ):
+    later = normalised[end : end + _NEARLY_CONTEXT[language]]
+    if _NEARLY_BEFORE.search(before) and _OVERTAKEN_AFTER.search(later):
+        return True
+    if _ADVICE_BEFORE.search(before) and _DECLINED_AFTER.search(later):
         return True
     own_trade = signal in _JOB_SIGNALS and _OWN_JOB_BEFORE.search(before) is not None
     if own_trade and _SET_ASIDE_AFTER.search(normalised[end : end + _SET_ASIDE_CONTEXT]):

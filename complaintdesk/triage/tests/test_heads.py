@@ -432,6 +432,17 @@ def test_lexicon_rules_triage_without_any_model():
         ("本来想去工信部投诉,后来你们经理道了歉", []),
         ("Thought about ringing the TIO but trying you first.", []),
         ("再不退钱我就打12300投诉", ["regulator"]),
+        # Someone's advice turned down; the step judged not worth it; a workplace
+        ("阿姐叫我去消委會同通訊辦投訴,但我只想你哋退返錢", []),
+        ("我表弟说这种可以起诉你们,我不想搞那么复杂", []),
+        ("My cousin says I could take you to small claims court but I just want the £40 back.", []),
+        ("律师朋友说为了几十块打官司不划算", []),
+        ("为了39块钱去起诉你?算了算了", []),
+        ("我朋友在 NCC 上班,問問而已", []),
+        ("我同学在电视台当记者,不过这次我只想要个道歉", []),
+        ("朋友叫我去工信部投诉,我觉得应该去,明天就打", ["regulator"]),
+        ("My cousin told me to go to Ofcom and I'm doing it today.", ["regulator"]),
+        ("我表弟说这种可以起诉你们,我已经在准备材料了", ["legal"]),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
