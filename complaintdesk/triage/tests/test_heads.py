@@ -443,6 +443,19 @@ def test_lexicon_rules_triage_without_any_model():
         ("朋友叫我去工信部投诉,我觉得应该去,明天就打", ["regulator"]),
         ("My cousin told me to go to Ofcom and I'm doing it today.", ["regulator"]),
         ("我表弟说这种可以起诉你们,我已经在准备材料了", ["legal"]),
+        # Lexicon 2026.11.27g: many households, stalls or posts counted; a whole territory
+        ("近兩星期內本處先後接獲十七戶住客投訴", ["mass"]),
+        ("我哋呢度有二十幾攤都係用你哋嘅收款碼", ["mass"]),
+        ("个案编号:CC-24-051236 商户:港汇电讯", []),
+        ("全公司20多人都用貴公司門號", []),
+        ("在板上搜一下,至少二十幾篇一樣的文", ["mass"]),
+        ("打開 Threads 一看全台灣都在罵中華", ["mass"]),
+        ("there's already 300+ comments on the megathread here with the same thing", ["mass"]),
+        ("Gulfstream Cable down across half of Mobile County since last night.", ["mass"]),
+        ("He's told half the office about the deal.", []),
+        ("whole of Bridge St in Hebden down since 7am", ["mass"]),
+        ("Cust one of many calling since the firmware push last night", ["mass"]),
+        ("Property manager, 60 units, all tenants drop every night", ["mass"]),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
