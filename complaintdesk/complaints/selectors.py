@@ -7,6 +7,7 @@ anonymous or role-less users see nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
-from complaintdesk.accounts.permissions import role_of, sees_all_departments
+from complaintdesk.accounts.permissions import role_of, sees_all_departments, sees_personal_data
 from complaintdesk.complaints.choices import OPEN_STATUSES, Status
 from complaintdesk.complaints.errors import InvalidInput, NotFound
 from complaintdesk.complaints.models import Complaint, ComplaintEvent
@@ -128,6 +129,8 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
         )
     if filters.text:
         text = filters.text.strip()
+        if not sees_personal_data(user):
+            _refuse_personal_data_search(text)
         queryset = queryset.filter(
             Q(tracking_number=normalise_tracking_number(text))
             | Q(subject__icontains=text)
@@ -140,6 +143,25 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
     if filters.at_risk:
         return queryset.order_by(*_MOST_PRESSING_FIRST)
     return queryset.order_by("-received_at", "-id")
+
+
+# Five digits or more (spaces and dashes aside), or an e-mail sign: part of a phone, an ID,
+# a card or an address, never a word of a complaint an analyst needs to find.
+_PERSONAL_DATA_QUERY = re.compile(r"\d{5,}|@")
+_DIGIT_SEPARATORS = re.compile(r"[\s\-]")
+
+
+def _refuse_personal_data_search(text: str) -> None:
+    """A role that sees personal data masked must not search the stored text for it: a hit
+    would confirm the number or address the mask hides."""
+    if _PERSONAL_DATA_QUERY.search(_DIGIT_SEPARATORS.sub("", text)):
+        raise InvalidInput(
+            _(
+                "Your role sees personal data masked, so it cannot search by phone, ID or "
+                "card numbers or e-mail addresses; search by words or the tracking number."
+            ),
+            field="q",
+        )
 
 
 # The at-risk rule, shared by the queue below and the list's "at risk" filter.

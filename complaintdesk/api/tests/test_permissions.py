@@ -107,3 +107,22 @@ def test_handler_moves_with_department_after_reassignment(agent, handler):
         complaint=complaint, assignee=billing_handler, actor=supervisor, reason="计费问题"
     )
     assert client.get(f"/api/complaints/{complaint.tracking_number}").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["13812345678", "138 1234 5678", "1381234", "zhang@example.com"])
+def test_analyst_cannot_confirm_masked_personal_data_by_searching(routed_complaint, analyst, query):
+    # The analyst sees the phone masked; a search hit over the stored text would confirm it.
+    response = api_client(analyst).get("/api/complaints", {"q": query})
+    assert response.status_code == 422
+    assert "personal data masked" in str(response.json())
+
+
+def test_analyst_still_searches_by_words_and_tracking_number(routed_complaint, analyst):
+    client = api_client(analyst)
+    assert client.get("/api/complaints", {"q": "多扣了58元"}).json()["count"] == 1
+    number = routed_complaint.tracking_number
+    assert client.get("/api/complaints", {"q": number}).json()["count"] == 1
+
+
+def test_staff_who_see_personal_data_search_by_phone(routed_complaint, agent):
+    assert api_client(agent).get("/api/complaints", {"q": "13812345678"}).json()["count"] == 1

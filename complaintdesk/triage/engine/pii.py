@@ -46,8 +46,9 @@ class MaskResult:
 # the character before its first character is none of these. Number expressions check it
 # right after that first character (hence the "." in the look-behind): beginning with a
 # character class lets the regex engine skip from one possible first character to the next
-# instead of trying the look-behind at every position.
-_NUMBER_BEGUN = r"(?<![0-9A-Za-z*#._/\-].)"
+# instead of trying the look-behind at every position. A dash before it is a separator
+# after a word ("张伟-13812345678"), not a code's, unless a code character precedes it.
+_NUMBER_BEGUN = r"(?<![0-9A-Za-z*#._/].)(?<![0-9A-Za-z*#._/\-]-.)"
 _NUMBER_END = r"(?![0-9A-Za-z*]|[.\-/][0-9])"
 
 _EMAIL = re.compile(

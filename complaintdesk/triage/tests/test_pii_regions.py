@@ -194,3 +194,19 @@ def test_a_road_section_an_estate_phase_or_zone_and_a_floor_flat_pair_are_in_the
     text, expected
 ):
     assert mask(text).masked_text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("联系人:张伟-13812345678", "联系人:张伟-[PHONE]"),
+        ("call John - 07700 900123", "call John - [PHONE]"),
+    ],
+)
+def test_a_phone_after_a_name_and_a_dash_is_masked(text, expected):
+    assert mask(text).masked_text == expected
+
+
+@pytest.mark.parametrize("text", ["单号DD-13812345678", "2026-03-15 14:30", "ref AB-13812345678"])
+def test_a_number_continuing_a_code_after_a_dash_is_left_alone(text):
+    assert mask(text).masked_text == text

@@ -283,6 +283,12 @@ def test_analyst_sees_masked_personal_data(agent, analyst) -> None:
     assert "data-action=" not in detail
     assert 'name="text"' not in detail
     assert 'type="file"' not in detail
+    # Searching the stored text for the masked phone would confirm it.
+    search = client.get(reverse("web:complaint_list"), {"q": "13812345678"})
+    assert search.status_code == 422
+    page = search.content.decode()
+    assert complaint.tracking_number not in page
+    assert "personal data masked" in page
 
 
 def test_detail_with_an_unknown_number_is_a_404_page(agent) -> None:
