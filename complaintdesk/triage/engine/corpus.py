@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from complaintdesk.triage.engine.labels import CATEGORIES, CRISIS_SIGNALS, INDUSTRIES, SHARED_HEADS
+
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 # Complaints labelled by writers who read SPEC and the seeds but never our labelling guide,
 # as an operator's own staff or an outside evaluator would label. They count more in
@@ -69,9 +71,11 @@ class TrainingExample:
             raise ValueError("record has no text")
         signals = record.get("crisis_signals")
         labels: dict[str, Any] = {name: record.get(name) or None for name in LABEL_FIELDS}
+        industry = str(record.get("industry") or "telecom")
+        _check_labels(industry, labels, signals)
         return cls(
             text=text,
-            industry=str(record.get("industry") or "telecom"),
+            industry=industry,
             id=str(record.get("id") or ""),
             lang=record.get("lang"),
             crisis_signals=tuple(signals) if isinstance(signals, list) else None,
@@ -81,6 +85,29 @@ class TrainingExample:
     def label(self, head: str) -> str | None:
         value: str | None = getattr(self, head)
         return value
+
+
+def _check_labels(industry: str, labels: dict[str, Any], signals: Any) -> None:
+    """A label outside its head's set would silently become a class of its own (or, in an
+    evaluation, a class no model can predict): refuse it, naming the allowed ones."""
+
+    def refuse(what: str, value: Any, allowed: Sequence[str]) -> None:
+        raise ValueError(f'{what} "{value}" is not one of: {", ".join(allowed)}')
+
+    if industry not in INDUSTRIES:
+        refuse("industry", industry, INDUSTRIES)
+    category = labels.get("category")
+    if category is not None and category not in CATEGORIES[industry]:
+        refuse("category", category, CATEGORIES[industry])
+    for head, allowed in SHARED_HEADS.items():
+        value = labels.get(head)
+        if value is not None and value not in allowed:
+            refuse(head, value, allowed)
+    if signals is not None and not isinstance(signals, list):
+        raise ValueError('"crisis_signals" must be a list of signal names')
+    for signal in signals or ():
+        if signal not in CRISIS_SIGNALS:
+            refuse("crisis signal", signal, CRISIS_SIGNALS)
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:

@@ -118,3 +118,54 @@ def test_evaluate_prints_macro_f1_and_confusion_matrices(tmp_path):
     call_command("triage", "evaluate", "--data", str(data), stdout=out)
     text = out.getvalue()
     assert "category" in text and "macro-F1" in text and "crisis any" in text
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["predict", "--input", "/nonexistent/in.jsonl"], "cannot read --input"),
+        (["dedupe", "--input", "/nonexistent/in.jsonl"], "cannot read --input"),
+        (["predict", "--model", "/nonexistent-model"], "no triage model"),
+        (["evaluate", "--data", "/nonexistent/labelled.jsonl"], "nonexistent"),
+    ],
+)
+def test_missing_files_and_models_are_clear_errors(arguments, message, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(LINES[0] + "\n"))
+    with pytest.raises(CommandError, match=message):
+        call_command("triage", *arguments, stdout=io.StringIO())
+
+
+def test_an_output_in_a_missing_folder_is_a_clear_error(input_file, tmp_path):
+    with pytest.raises(CommandError, match="cannot write --output"):
+        call_command(
+            "triage", "predict", "--input", str(input_file), "--output", str(tmp_path / "no/out")
+        )
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ({"category": "nonsense"}, 'record 2: category "nonsense" is not one of'),
+        ({"nature": "catastrophic"}, 'record 2: nature "catastrophic"'),
+        ({"emotion": "joy"}, 'record 2: emotion "joy"'),
+        ({"industry": "mars"}, 'record 2: industry "mars"'),
+        ({"crisis_signals": ["aliens"]}, 'record 2: crisis signal "aliens"'),
+    ],
+)
+def test_evaluate_names_a_label_outside_the_label_set(tmp_path, record, message):
+    data = tmp_path / "labelled.jsonl"
+    good = {"id": "1", "text": "家里宽带天天断网,请派人修", "category": "network"}
+    bad = {"id": "2", "text": "话费被多扣了100元", "category": "billing", **record}
+    data.write_text(
+        "\n".join(json.dumps(row, ensure_ascii=False) for row in (good, bad)) + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match=message):
+        call_command("triage", "evaluate", "--data", str(data), stdout=io.StringIO())
+
+
+def test_evaluate_refuses_a_file_without_examples(tmp_path):
+    data = tmp_path / "empty.jsonl"
+    data.write_text("\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="no labelled examples"):
+        call_command("triage", "evaluate", "--data", str(data), stdout=io.StringIO())

@@ -7,7 +7,7 @@ import sys
 from argparse import ArgumentParser
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -74,7 +74,9 @@ class Command(BaseCommand):
             examples = load_examples(options["data"])
         except (OSError, ValueError) as error:
             raise CommandError(str(error)) from error
-        model = load_model(options["model"]) if options["model"] else load_triager()
+        if not examples:
+            raise CommandError(f"no labelled examples in {options['data']}")
+        model = self._model(options)
         report = evaluate(model, examples)
         self.stdout.write(f"model {model.version}, {len(examples)} examples")
         for head, scores in report.items():
@@ -94,20 +96,38 @@ class Command(BaseCommand):
             for label, row in zip(scores["labels"], scores["confusion_matrix"], strict=True):
                 self.stdout.write(f"  {label:>16} " + " ".join(f"{count:4d}" for count in row))
 
+    @staticmethod
+    def _model(options: dict[str, Any]) -> Any:
+        try:
+            return load_model(options["model"]) if options["model"] else load_triager()
+        except FileNotFoundError as error:
+            raise CommandError(str(error)) from error
+
+    @staticmethod
+    def _open(path: Path, mode: str, option: str) -> TextIO:
+        try:
+            # Text mode: the handle reads and writes str (Path.open types it IO[Any]).
+            return cast(TextIO, path.open(mode, encoding="utf-8"))
+        except OSError as error:
+            verb = "read" if mode == "r" else "write"
+            raise CommandError(f"cannot {verb} {option} {path}: {error.strerror}") from error
+
     def _stream(self, action: str, options: dict[str, Any]) -> None:
         with ExitStack() as stack:
             source: TextIO = (
-                stack.enter_context(options["input"].open(encoding="utf-8"))
+                stack.enter_context(self._open(options["input"], "r", "--input"))
                 if options["input"]
                 else sys.stdin
             )
+            # The model is loaded before the output is created, so a bad --model leaves no
+            # empty output file behind.
+            triager = self._model(options) if action == "predict" else None
             sink: Writable = (
-                stack.enter_context(options["output"].open("w", encoding="utf-8"))
+                stack.enter_context(self._open(options["output"], "w", "--output"))
                 if options["output"]
                 else self.stdout
             )
-            if action == "predict":
-                triager = load_model(options["model"]) if options["model"] else load_triager()
+            if triager is not None:
                 failures = predict_lines(source, sink, self.stderr, triager, options["industry"])
             else:
                 failures = dedupe_lines(source, sink, self.stderr, DuplicateDetector())
