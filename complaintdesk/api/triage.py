@@ -48,7 +48,7 @@ class PredictOut(Schema):
     model_version: str
 
 
-class ReviewIn(Schema):
+class TriageReviewIn(Schema):
     accept: list[str] = Field(default_factory=list, description="Labels confirmed as predicted")
     corrections: dict[str, Any] = Field(
         default_factory=dict, description='Corrected labels, e.g. {"category": "billing.charge"}'
@@ -80,7 +80,7 @@ def predict(request: HttpRequest, payload: PredictIn) -> dict[str, Any]:
     response={200: ComplaintOut, **ERRORS},
     summary="Accept or correct the predicted labels",
 )
-def review(request: HttpRequest, tracking_number: str, payload: ReviewIn) -> dict[str, Any]:
+def review(request: HttpRequest, tracking_number: str, payload: TriageReviewIn) -> dict[str, Any]:
     user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     complaint_triage_review(

@@ -27,6 +27,7 @@ from complaintdesk.complaints.models import Complaint
 from complaintdesk.core import clock
 from complaintdesk.triage import engine
 from complaintdesk.triage.choices import Behaviour, CrisisSignal, Dimension, Emotion, Motive
+from complaintdesk.triage.engine.labels import INDUSTRIES
 from complaintdesk.triage.models import TaxonomyEntry, TriageCorrection, TriageModelVersion
 from complaintdesk.triage.taxonomy import current_industry
 
@@ -79,6 +80,12 @@ def complaint_text(subject: str, description: str) -> str:
 
 
 def triage_text(text: str, *, industry: str | None = None) -> engine.TriageResult:
+    if industry is not None and industry not in INDUSTRIES:
+        raise InvalidInput(
+            _("Unknown industry %(industry)s; use one of: %(known)s.")
+            % {"industry": industry, "known": ", ".join(INDUSTRIES)},
+            field="industry",
+        )
     results = engine.predict(
         [text], industry or current_industry(), model=active_triager(), with_guidance=True
     )

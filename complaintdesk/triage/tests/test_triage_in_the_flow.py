@@ -134,6 +134,24 @@ def test_live_prediction_while_typing(agent):
     assert body["guidance"]
 
 
+def test_live_prediction_refuses_an_unknown_industry(agent):
+    response = post_json(
+        api_client(agent), "/api/triage/predict", {"text": OUTAGE, "industry": "space"}
+    )
+    assert response.status_code == 422
+    assert "telecom, ecommerce, automotive" in str(response.json())
+
+
+def test_the_schema_documents_the_triage_review_body():
+    from complaintdesk.api.urls import api
+
+    schema = api.get_openapi_schema()
+    operation = schema["paths"]["/api/complaints/{tracking_number}/triage/review"]["post"]
+    reference = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    body = schema["components"]["schemas"][reference.rsplit("/", 1)[1]]
+    assert set(body["properties"]) == {"accept", "corrections"}
+
+
 def test_corrections_become_training_examples(agent):
     complaint = complaint_make(actor=agent, description=OUTAGE)
     complaint_triage_review(
