@@ -33,6 +33,13 @@ class SessionAuth(APIKeyCookie):
 
     param_name = "sessionid"
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # Without the session cookie this is no web session: an integration whose token
+        # failed must be told 401 "send a valid token", not "CSRF check failed".
+        if self.param_name not in request.COOKIES:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:

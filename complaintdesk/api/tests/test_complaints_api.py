@@ -124,6 +124,31 @@ def test_revoked_token_is_refused(agent):
     assert response.status_code == 401
 
 
+@pytest.mark.parametrize("authorization", ["Bearer cd_bogus_token", None, "revoked"])
+def test_a_write_with_a_bad_or_no_token_is_401_not_a_csrf_failure(agent, authorization):
+    if authorization == "revoked":
+        token, raw = ApiToken.issue(user=agent)
+        token.revoked_at = token.created_at
+        token.save()
+        authorization = f"Bearer {raw}"
+    headers = {"Authorization": authorization} if authorization else {}
+    # As curl sends it: no session, and CSRF checks enforced as for any real client.
+    response = Client(headers=headers, enforce_csrf_checks=True).post(
+        "/api/complaints", data=json.dumps(PAYLOAD), content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert "Bearer" in response.json()["detail"]
+
+
+def test_a_web_session_still_needs_the_csrf_token_to_write(agent):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(agent)
+    response = client.post(
+        "/api/complaints", data=json.dumps(PAYLOAD), content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
 def test_illegal_transition_is_409_with_the_allowed_next_steps(agent):
     complaint = complaint_make(actor=agent)
     response = post_json(
