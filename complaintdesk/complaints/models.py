@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -98,6 +99,26 @@ class SlaPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Counted the same way, a first response due after the resolution is a typo (6000
+        # for 60) that would leave every complaint overdue before its first answer is due.
+        same_basis = self.first_response_basis == self.resolution_basis
+        if (
+            same_basis
+            and self.first_response_minutes is not None
+            and self.resolution_minutes is not None
+            and self.first_response_minutes > self.resolution_minutes
+        ):
+            raise ValidationError(
+                {
+                    "first_response_minutes": _(
+                        "The first response cannot be due later than the resolution "
+                        "(%(first)s > %(resolution)s minutes)."
+                    )
+                    % {"first": self.first_response_minutes, "resolution": self.resolution_minutes}
+                }
+            )
 
     @property
     def specificity(self) -> int:

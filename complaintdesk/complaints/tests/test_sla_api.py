@@ -106,3 +106,19 @@ def test_time_limit_policies_are_for_administrators_only(administrator, supervis
     assert SlaPolicy.objects.get(pk=policy_id).resolution_minutes == 240
     assert admin.delete(f"/api/sla-policies/{policy_id}").status_code == 204
     assert admin.get(f"/api/sla-policies/{policy_id}").status_code == 404
+
+
+def test_a_first_response_later_than_the_resolution_is_refused(administrator):
+    body = {
+        "name": "Backwards",
+        "first_response_minutes": 6000,
+        "resolution_minutes": 60,
+        "resolution_basis": "business",
+        "first_response_basis": "business",
+    }
+    response = client(administrator).post(
+        "/api/sla-policies", data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "first_response_minutes"
+    assert not SlaPolicy.objects.filter(name="Backwards").exists()
