@@ -93,6 +93,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 # Before the complaints router: /complaints/at-risk must not be read as a tracking number.
 api.add_router("/", sla_router)
 api.add_router("/", complaints_router)
+api.add_router("/", "complaintdesk.api.assignment.router")
 api.add_router("/", "complaintdesk.api.notifications.router")
 api.add_router("/", routing_router)
 api.add_router("/", taxonomy_router)
