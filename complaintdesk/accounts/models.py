@@ -5,7 +5,7 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from complaintdesk.accounts.choices import Role
@@ -31,6 +31,11 @@ class Department(models.Model):
         verbose_name_plural = _("departments")
 
     def __str__(self) -> str:
+        # The page's language picks the name (网络运维部 / Network operations) wherever a
+        # department is shown: lists, pickers, the detail page.
+        language = translation.get_language() or ""
+        if self.name_zh and language.startswith("zh"):
+            return self.name_zh
         return self.name
 
 

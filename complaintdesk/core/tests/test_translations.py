@@ -140,3 +140,17 @@ def test_login_page_in_chinese_by_accept_language_and_by_cookie() -> None:
 
     english = Client().get(reverse("web:login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Log in to complaintdesk" in english and "用户名" not in english
+
+
+def test_a_department_is_named_in_the_pages_language(db) -> None:
+    from complaintdesk.core.testing.factories import department_make
+
+    department = department_make("network-ops")
+    department.name, department.name_zh = "Network operations", "网络运维部"
+    with translation.override("zh-hans"):
+        assert str(department) == "网络运维部"
+    with translation.override("en"):
+        assert str(department) == "Network operations"
+    department.name_zh = ""
+    with translation.override("zh-hans"):
+        assert str(department) == "Network operations"
