@@ -125,14 +125,22 @@ class CrisisEvidence:
         signals: list[list[str]] = [[] for _ in range(len(is_crisis))]
         explanations: list[list[str]] = [[] for _ in range(len(is_crisis))]
         for row in np.flatnonzero(is_crisis).tolist():
-            indices = np.flatnonzero(named[row]).tolist() or [int(by_signal[row].argmax())]
+            named_indices = np.flatnonzero(named[row]).tolist()
+            indices = named_indices or [int(by_signal[row].argmax())]
             terms = self.cue_terms[row]
             for index in indices:
                 signal = CRISIS_SIGNALS[index]
                 signals[row].append(signal)
-                explanations[row].append(
-                    f"{signal}: " + ", ".join(dict.fromkeys(terms[signal]))
-                    if signal in terms
-                    else f"{signal}: model p={by_signal[row, index]:.2f}"
-                )
+                if signal in terms:
+                    explanation = f"{signal}: " + ", ".join(dict.fromkeys(terms[signal]))
+                elif named_indices:
+                    explanation = f"{signal}: model p={by_signal[row, index]:.2f}"
+                else:
+                    # Raised by the "any signal" head alone: say so, or the agent reads a
+                    # crisis explained by a 0.02 (its likeliest signal's own head).
+                    explanation = (
+                        f"{signal}: model p={self.any_probability[row]:.2f} for any signal, "
+                        f"{by_signal[row, index]:.2f} for this one"
+                    )
+                explanations[row].append(explanation)
         return CrisisDecision(is_crisis, signals, explanations)

@@ -34,7 +34,13 @@ def test_a_likely_crisis_without_cues_names_the_likeliest_signal():
     decided = evidence(["网络断了三天"], [0.8], [heads(mass=0.3, media=0.2)]).decide(SETTINGS)
     assert decided.is_crisis.tolist() == [True]
     assert decided.signals == [["mass"]]
-    assert decided.explanations == [["mass: model p=0.30"]]
+    # The crisis stands on the "any signal" head; the named signal is only its likeliest.
+    assert decided.explanations == [["mass: model p=0.80 for any signal, 0.30 for this one"]]
+
+
+def test_a_signal_named_by_its_own_head_shows_that_head():
+    decided = evidence(["网络断了三天"], [0.8], [heads(mass=0.7)]).decide(SETTINGS)
+    assert decided.explanations == [["mass: model p=0.70"]]
 
 
 def test_a_cue_raises_the_crisis_unless_the_model_rules_it_out():
