@@ -59,12 +59,12 @@ def notice_out(notice: Notice, user: User) -> dict[str, Any]:
         "fallback_reason": notice.fallback_reason,
         "language": notice.language,
         "recipient": recipient,
-        "subject": notice.subject
+        "subject": notice.subject_for_staff
         if personal
-        else mask_text(notice.subject, names=[notice.complaint.customer.name]),
-        "body": notice.body
+        else mask_text(notice.subject_for_staff, names=[notice.complaint.customer.name]),
+        "body": notice.body_for_staff
         if personal
-        else mask_text(notice.body, names=[notice.complaint.customer.name]),
+        else mask_text(notice.body_for_staff, names=[notice.complaint.customer.name]),
         "status": notice.status,
         "status_log": notice.status_log,
         "not_before": notice.not_before,

@@ -13,6 +13,7 @@ from complaintdesk.complaints.models import Complaint, ComplaintEvent
 from complaintdesk.complaints.sla import sla_state
 from complaintdesk.core import clock
 from complaintdesk.core.masking import mask_email, mask_name, mask_phone, mask_text
+from complaintdesk.notifications.masking import mask_one_time_links
 from complaintdesk.triage.models import TaxonomyEntry
 
 
@@ -106,6 +107,8 @@ def complaint_summary(complaint: Complaint, user: User) -> dict[str, Any]:
 
 def event_out(event: ComplaintEvent, user: User) -> dict[str, Any]:
     personal = sees_personal_data(user)
+    # Messages written before their links were masked at the source still carry them.
+    note = mask_one_time_links(event.note)
     return {
         "id": event.pk,
         "created_at": event.created_at,
@@ -115,8 +118,6 @@ def event_out(event: ComplaintEvent, user: User) -> dict[str, Any]:
         "to_status": event.to_status,
         "before": event.before,
         "after": event.after,
-        "note": event.note
-        if personal
-        else mask_text(event.note, names=[event.complaint.customer.name]),
+        "note": note if personal else mask_text(note, names=[event.complaint.customer.name]),
         "visibility": event.visibility,
     }

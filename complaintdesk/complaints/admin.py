@@ -6,8 +6,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from complaintdesk.complaints.models import Attachment, Complaint, ComplaintEvent, SlaPolicy
+from complaintdesk.notifications.masking import mask_one_time_links
 
 
 class ReadOnlyInline(admin.TabularInline[Any, Any]):
@@ -23,8 +25,13 @@ class ReadOnlyInline(admin.TabularInline[Any, Any]):
 
 class EventInline(ReadOnlyInline):
     model = ComplaintEvent
-    fields = ("created_at", "actor", "kind", "from_status", "to_status", "note", "visibility")
+    fields = ("created_at", "actor", "kind", "from_status", "to_status", "shown_note", "visibility")
     readonly_fields = fields
+
+    @admin.display(description=_("note"))
+    def shown_note(self, event: ComplaintEvent) -> str:
+        # Messages written before their one-time links were masked at the source carry them.
+        return mask_one_time_links(event.note)
 
 
 class AttachmentInline(ReadOnlyInline):

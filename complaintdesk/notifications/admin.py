@@ -33,6 +33,17 @@ class NoticeAdmin(admin.ModelAdmin[Notice]):
     list_filter = ["status", "channel", "purpose"]
     search_fields = ["complaint__tracking_number", "recipient"]
     list_select_related = ["complaint"]
+    # The subject and text as staff may read them: without the secret of a one-time link.
+    exclude = ["subject", "body"]
+    readonly_fields = ["subject_for_staff", "body_for_staff"]
+
+    @admin.display(description=_("subject"))
+    def subject_for_staff(self, obj: Notice) -> str:
+        return obj.subject_for_staff
+
+    @admin.display(description=_("text"))
+    def body_for_staff(self, obj: Notice) -> str:
+        return obj.body_for_staff
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaintdesk.notifications.choices import NoticeChannel, NoticePurpose, NoticeStatus
+from complaintdesk.notifications.masking import mask_one_time_links
 from complaintdesk.notifications.rendering import template_check
 
 
@@ -72,11 +73,13 @@ class NoticeTemplate(models.Model):
 class Notice(models.Model):
     """One message to the customer about a complaint (通知), with its delivery record.
 
-    The text is rendered once, when the notice is made, and never changes; what changes is
-    the delivery status (queued → sending → sent / logged / delivered, or failed), each step
-    kept in `status_log`. The delivery task claims the row (queued → sending) before it
-    sends, so a message goes out at most once however often the task runs. `not_before`
-    holds an SMS back until the quiet hours end, or a retry until its backoff has passed.
+    The text is rendered once, when the notice is made, and never changes: it is what the
+    customer receives, one-time links included, so staff read `subject_for_staff` and
+    `body_for_staff` instead. What changes is the delivery status (queued → sending → sent /
+    logged / delivered, or failed), each step kept in `status_log`. The delivery task claims
+    the row (queued → sending) before it sends, so a message goes out at most once however
+    often the task runs. `not_before` holds an SMS back until the quiet hours end, or a retry
+    until its backoff has passed.
     """
 
     complaint = models.ForeignKey(
@@ -134,3 +137,11 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.purpose} {self.channel} {self.status}"
+
+    @property
+    def subject_for_staff(self) -> str:
+        return mask_one_time_links(self.subject)
+
+    @property
+    def body_for_staff(self) -> str:
+        return mask_one_time_links(self.body)

@@ -41,6 +41,7 @@ from complaintdesk.notifications.choices import (
     NoticePurpose,
     NoticeStatus,
 )
+from complaintdesk.notifications.masking import mask_one_time_links
 from complaintdesk.notifications.models import Notice, NoticeTemplate
 from complaintdesk.notifications.providers import (
     DeliveryOutcome,
@@ -170,6 +171,12 @@ def _format_amount(value: Any) -> str:
     return str(value).strip()
 
 
+def _can_use_status_page(customer: Customer) -> bool:
+    """The status page lets a customer in by the last digits of a phone on their record
+    (selectors.complaint_for_tracking); pointing anyone else there leads only to "not found"."""
+    return bool(customer.primary_phone or customer.phones)
+
+
 def _variables(complaint: Complaint, purpose: str, context: Mapping[str, Any]) -> dict[str, str]:
     """Plain strings for the template, in the active (customer's) language."""
     assignee = complaint.assignee
@@ -177,7 +184,7 @@ def _variables(complaint: Complaint, purpose: str, context: Mapping[str, Any]) -
     if due is None and purpose in DUE_TIME_PURPOSES:
         due = complaint.resolution_due_at
     link = str(context.get("link") or "").strip()
-    if not link and policy.public_base_url():
+    if not link and policy.public_base_url() and _can_use_status_page(complaint.customer):
         link = f"{policy.public_base_url()}/track/"
     return {
         "customer_name": complaint.customer.name,
@@ -304,11 +311,14 @@ def notice_send(
             after["requested_channel"] = requested
         if notice.not_before is not None:
             after["not_before"] = notice.not_before.isoformat()
+        # The notice keeps the text as delivered; the timeline, read by every staff role,
+        # gets it without the secret of a survey or consent link.
+        staff_copy = mask_one_time_links(body)
         event_record(
             complaint=complaint,
             actor=actor,
             kind=EventKind.MESSAGE,
-            note=f"{fallback}\n\n{body}" if fallback else body,
+            note=f"{fallback}\n\n{staff_copy}" if fallback else staff_copy,
             after=after,
             visibility=Visibility.CUSTOMER,
         )

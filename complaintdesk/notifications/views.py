@@ -109,7 +109,7 @@ def _notice_row(notice: Notice, user: User) -> dict[str, Any]:
         "not_before": notice.not_before if notice.status == NoticeStatus.QUEUED else None,
         "fallback_reason": notice.fallback_reason,
         "last_error": notice.last_error,
-        "subject": notice.subject,
+        "subject": notice.subject_for_staff,
     }
 
 

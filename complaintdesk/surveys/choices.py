@@ -9,7 +9,7 @@ class SurveyStatus(models.TextChoices):
     REMINDED = "reminded", _("Reminded, not answered")
     ANSWERED = "answered", _("Answered")
     EXPIRED = "expired", _("Expired without an answer")
-    WITHDRAWN = "withdrawn", _("Withdrawn: a newer result was sent")
+    WITHDRAWN = "withdrawn", _("Withdrawn: the complaint was reopened")
 
 
 # A survey in these statuses can still be answered (if its link has not expired).

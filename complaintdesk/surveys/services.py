@@ -2,7 +2,9 @@
 
 `survey_send` runs when the result is notified (the lifecycle's "resolve" calls it): one
 survey per resolution, a single-use expiring link whose secret is never stored, the
-invitation through the notifications module. `survey_answer` consumes the link atomically;
+invitation through the notifications module. A reopen takes the result back, so its
+unanswered survey is withdrawn (`surveys_withdraw_on_reopen`, the lifecycle's "reopen" calls
+it) and the next result brings a new one. `survey_answer` consumes the link atomically;
 a dissatisfied answer (overall 1–2, or "not solved") reopens the complaint through the
 lifecycle as the system, or plans a follow-up task when it cannot be reopened. The sweep
 (`surveys_sweep`) reminds once, marks expiry, and closes resolved complaints whose survey
@@ -172,18 +174,29 @@ class SurveyAnswer:
 
 def survey_closed_reason(survey: Survey) -> SurveyClosed | None:
     """Why the survey can no longer be answered, or None while it can."""
-    if survey.status in OPEN_SURVEY_STATUSES and survey.expires_at > clock.now():
+    complaint = survey.complaint
+    # A survey of a result taken back by a reopen is closed even if still marked open:
+    # reopens made before reopening withdrew surveys left them so.
+    superseded = survey.round < complaint.reopen_count
+    if survey.status in OPEN_SURVEY_STATUSES and survey.expires_at > clock.now() and not superseded:
         return None
     if survey.status == SurveyStatus.ANSWERED:
         return SurveyClosed(
             _("This survey has already been answered. Thank you; the link works only once."),
             why="answered",
         )
-    if survey.status == SurveyStatus.WITHDRAWN:
+    if survey.status == SurveyStatus.WITHDRAWN or superseded:
+        if Survey.objects.filter(complaint=complaint, round__gt=survey.round).exists():
+            return SurveyClosed(
+                _("This survey has been replaced by a newer one; please use the latest link."),
+                why="withdrawn",
+            )
         return SurveyClosed(
-            _("This survey has been replaced by a newer one; please use the latest link."),
+            _("This survey is no longer open: complaint %(number)s was reopened and we are "
+              "handling it again. We will ask for your opinion once it is resolved.")
+            % {"number": complaint.tracking_number},
             why="withdrawn",
-        )
+        )  # fmt: skip
     return SurveyClosed(
         _("This survey link has expired. Please contact us if you would like to tell us more."),
         why="expired",
@@ -195,12 +208,19 @@ def survey_answer(*, token: str, answer: SurveyAnswer) -> Survey:
     values = answer.validated()
     survey = survey_by_token(token)
     with transaction.atomic():
+        # The complaint first, as a reopen locks it before withdrawing the survey: an answer
+        # and a reopen at once queue up instead of deadlocking, and the round is current.
+        complaint = Complaint.objects.select_for_update().get(pk=survey.complaint_id)
         now = clock.now()
         # The claim is the single use: of two submissions at once, one updates the row.
         claimed = Survey.objects.filter(
-            pk=survey.pk, status__in=OPEN_SURVEY_STATUSES, expires_at__gt=now
+            pk=survey.pk,
+            status__in=OPEN_SURVEY_STATUSES,
+            expires_at__gt=now,
+            round=complaint.reopen_count,
         ).update(status=SurveyStatus.ANSWERED, answered_at=now, **values)
         survey.refresh_from_db()
+        survey.complaint = complaint
         if not claimed:
             raise survey_closed_reason(survey) or SurveyClosed(
                 _("This survey link has expired."), why="expired"
@@ -217,6 +237,35 @@ def survey_answer(*, token: str, answer: SurveyAnswer) -> Survey:
             survey.consequence = _follow_through(survey)
             survey.save(update_fields=["consequence"])
     return survey
+
+
+def surveys_withdraw_on_reopen(*, complaint: Complaint) -> list[Survey]:
+    """Withdraw the unanswered surveys of the results a reopen took back.
+
+    Runs in the reopen's transaction, the complaint locked and its reopen count raised; the
+    link then answers that the survey is no longer open. Each withdrawal is on the timeline.
+    """
+    now = clock.now()
+    withdrawn: list[Survey] = []
+    stale = Survey.objects.filter(
+        complaint=complaint, round__lt=complaint.reopen_count, status__in=OPEN_SURVEY_STATUSES
+    )
+    for survey in stale.select_related("complaint"):
+        # Claimed one by one: a survey answered in the meantime stays answered.
+        claimed = Survey.objects.filter(pk=survey.pk, status__in=OPEN_SURVEY_STATUSES).update(
+            status=SurveyStatus.WITHDRAWN, withdrawn_at=now
+        )
+        if claimed:
+            _survey_event(
+                survey,
+                SurveyStatus.WITHDRAWN,
+                note=_(
+                    "The unanswered satisfaction survey is withdrawn: the complaint was "
+                    "reopened. The next result brings a new survey."
+                ),
+            )
+            withdrawn.append(survey)
+    return withdrawn
 
 
 def _dissatisfaction_note(survey: Survey) -> str:

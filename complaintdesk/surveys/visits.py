@@ -1,8 +1,9 @@
 """Follow-up visits (回访): planned when a complaint is closed, recorded by staff.
 
 `visits_schedule` runs when a complaint is closed (the lifecycle's "close" calls it) and
-plans one visit per configured offset (FOLLOW_UP_DAYS, 7 and 30 days by default); closing
-again after a reopen plans a new set and cancels the old round's visits still open.
+plans one visit per configured offset (FOLLOW_UP_DAYS, 7 and 30 days by default). A reopen
+cancels the visits still planned after the earlier closure (`visits_cancel_on_reopen`, the
+lifecycle's "reopen" calls it); the next closure plans a new set.
 `visit_record` records the outcome; "the problem came back" reopens the complaint.
 """
 
@@ -39,6 +40,7 @@ def visits_schedule(*, complaint: Complaint, actor: User | None = None) -> list[
         if locked.status != Status.CLOSED or locked.closed_at is None:
             raise Conflict(_("Follow-up visits are planned when a complaint is closed."))
         now = clock.now()
+        # Earlier rounds' visits still planned: reopens made before reopening cancelled them.
         FollowUpVisit.objects.filter(
             complaint=locked,
             kind=VisitKind.SCHEDULED,
@@ -68,6 +70,42 @@ def visits_schedule(*, complaint: Complaint, actor: User | None = None) -> list[
                 },
             )
     return planned
+
+
+def visits_cancel_on_reopen(
+    *, complaint: Complaint, actor: User | None = None
+) -> list[FollowUpVisit]:
+    """Cancel the visits planned after a closure that a reopen took back, saying why.
+
+    Runs in the reopen's transaction, the complaint locked and its reopen count raised. A
+    follow-up task for a dissatisfied survey answer stays: someone still has to call.
+    """
+    now = clock.now()
+    cancelled: list[FollowUpVisit] = []
+    planned = FollowUpVisit.objects.filter(
+        complaint=complaint,
+        kind=VisitKind.SCHEDULED,
+        round__lt=complaint.reopen_count,
+        status=VisitStatus.PLANNED,
+    )
+    for visit in planned:
+        # Claimed one by one: a visit recorded in the meantime keeps its outcome.
+        if FollowUpVisit.objects.filter(pk=visit.pk, status=VisitStatus.PLANNED).update(
+            status=VisitStatus.CANCELLED, cancelled_at=now
+        ):
+            cancelled.append(visit)
+    if cancelled:
+        event_record(
+            complaint=complaint,
+            actor=actor,
+            kind=EventKind.FOLLOW_UP,
+            note=_(
+                "The follow-up visits planned after the closure are cancelled: the complaint "
+                "was reopened. The next closure plans new ones."
+            ),
+            after={"status": "cancelled", "visits": [v.pk for v in cancelled]},
+        )
+    return cancelled
 
 
 def visit_plan_for_survey(*, survey: Survey, note: str) -> FollowUpVisit:

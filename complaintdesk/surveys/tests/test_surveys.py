@@ -114,18 +114,21 @@ def test_a_dissatisfied_answer_reopens_the_complaint_as_the_system(agent, handle
     assert "satisfaction survey" in reopen.note
 
 
-def test_a_dissatisfied_answer_on_a_complaint_already_reopened_plans_a_follow_up_task(
-    agent, handler, supervisor
+def test_a_dissatisfied_answer_that_cannot_reopen_the_complaint_plans_a_follow_up_task(
+    agent, handler, monkeypatch
 ):
+    # A complaint reopened by staff withdraws its survey (test_reopen.py); this is the answer
+    # the lifecycle refuses to act on, whatever the reason.
     complaint = resolved_complaint(agent=agent, handler=handler)
-    token = survey_token(complaint)
-    complaint_transition(
-        complaint=complaint, action="reopen", actor=supervisor, note="客户来电反映问题仍在。"
-    )
-    survey = survey_answer(token=token, answer=DISSATISFIED)
+
+    def refuse(**_kwargs):
+        raise Conflict("not now")
+
+    monkeypatch.setattr("complaintdesk.surveys.services.complaint_transition", refuse)
+    survey = survey_answer(token=survey_token(complaint), answer=DISSATISFIED)
     assert survey.consequence == SurveyConsequence.FOLLOW_UP_TASK
     complaint.refresh_from_db()
-    assert complaint.reopen_count == 1
+    assert (complaint.status, complaint.reopen_count) == (Status.RESOLVED, 0)
     task = complaint.follow_up_visits.get()
     assert (task.kind, task.survey) == (VisitKind.SURVEY, survey)
     assert complaint.events.filter(kind=EventKind.FOLLOW_UP).exists()

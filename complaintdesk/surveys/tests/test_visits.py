@@ -65,7 +65,7 @@ def test_the_problem_came_back_reopens_the_complaint(agent, handler):
     reopen = complaint.events.filter(kind=EventKind.TRANSITION).order_by("-id").first()
     assert reopen.after["action"] == "reopen" and reopen.actor == handler
     assert "又断网" in reopen.note
-    # The 30-day visit waits for the next closure, which plans a new round.
+    # The 30-day visit of that closure is cancelled; the next closure plans a new round.
     assert not visits_due(user=handler, at=clock.now() + timedelta(days=31)).exists()
 
 
