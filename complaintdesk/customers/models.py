@@ -25,7 +25,8 @@ class Customer(models.Model):
     tier = models.CharField(
         _("tier"), max_length=20, choices=CustomerTier.choices, default=CustomerTier.STANDARD
     )
-    preferred_language = models.CharField(_("preferred language"), max_length=10, default="zh-hans")
+    # Only a language the customer asked for (zh-hans, en); blank: each complaint's language.
+    preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
     preferred_channel = models.CharField(_("preferred channel"), max_length=20, default="sms")
     # Channels the customer asked not to be contacted on ("sms", "email"); notices fall back.
     opted_out_channels = models.JSONField(_("opted out of"), default=list, blank=True)

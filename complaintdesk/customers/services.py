@@ -65,7 +65,9 @@ def customer_find_or_create(*, details: CustomerDetails) -> Customer:
         account_number=details.account_number.strip(),
         contract_id=details.contract_id.strip(),
         tier=details.tier or CustomerTier.STANDARD,
-        preferred_language=details.preferred_language or "zh-hans",
+        # Only a language the customer chose: left blank, each complaint's own (detected)
+        # language decides what the notices about it are written in.
+        preferred_language=details.preferred_language.strip(),
         preferred_channel=details.preferred_channel or ("sms" if phone else "email"),
         region=details.region.strip(),
     )

@@ -39,7 +39,7 @@ from complaintdesk.customers.models import Customer, CustomerTier
 from complaintdesk.customers.services import customer_find_or_create
 from complaintdesk.intake.duplicates import complaint_check_duplicates, repeat_of, repeat_record
 from complaintdesk.intake.models import IdempotencyRecord
-from complaintdesk.routing.services import complaint_route
+from complaintdesk.routing.services import complaint_place_in_department, complaint_route
 from complaintdesk.triage.choices import Dimension
 from complaintdesk.triage.models import TaxonomyEntry
 from complaintdesk.triage.services import complaint_text, complaint_triage, triage_text
@@ -263,6 +263,9 @@ def complaint_create(
                     complaint=complaint,
                 )
             if register and repeated is None:
+                # The department first: registration starts the clock on its calendar and
+                # the acknowledgement promises that deadline, which routing then keeps.
+                complaint_place_in_department(complaint=complaint)
                 complaint_transition(complaint=complaint, action="register", actor=actor)
     except IntegrityError:
         # Two retries of one request raced; the other one stored it first.

@@ -8,6 +8,10 @@ complaint's content category unless the rule says otherwise — and speaks the c
 language, with the fewest open complaints weighted by urgency. The assignment itself is the
 lifecycle's "assign" action, taken by the system.
 
+Intake asks for the department first (`complaint_place_in_department`, before registration),
+so the SLA clock starts on that department's calendar and the acknowledgement promises the
+deadline that is tracked; the rules are the same, so routing then confirms it.
+
 Nobody available: the complaint waits in the department queue (registered, department set,
 no assignee) with `needs_assignment` set. Every decision is a ROUTED event that names the
 rule that fired.
@@ -171,6 +175,24 @@ def _active_rules() -> list[RoutingRule]:
         .select_related("department")
         .order_by("order", "id")
     )
+
+
+def complaint_place_in_department(*, complaint: Complaint) -> Department | None:
+    """Before registration: put the complaint in the department the rules will route it to.
+
+    Registration starts the SLA clock on the department's calendar and the acknowledgement
+    promises that resolution time. With the department known first, `complaint_route` finds
+    it already in place and has nothing to recompute, so the customer is promised the very
+    deadline the complaint is tracked by. The ROUTED event and the assignment stay with
+    `complaint_route`, after registration.
+    """
+    rules = _active_rules()
+    rule = rule_for(RoutingFacts.of(complaint), rules) if rules else None
+    if rule is None or complaint.department_id == rule.department_id:
+        return complaint.department
+    complaint.department = rule.department
+    complaint.save(update_fields=["department", "updated_at"])
+    return rule.department
 
 
 def complaint_route(*, complaint: Complaint) -> RoutingDecision | None:

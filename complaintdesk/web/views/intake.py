@@ -11,8 +11,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import can_register_complaints
 from complaintdesk.complaints.errors import DomainError, NotAllowed
+from complaintdesk.complaints.models import Complaint
+from complaintdesk.complaints.selectors import complaints_visible_to
 from complaintdesk.intake.services import complaint_create
 from complaintdesk.web.forms import ComplaintCreateForm
 from complaintdesk.web.views.common import acting_user, error_page, redirect_to
@@ -21,6 +24,31 @@ from complaintdesk.web.views.common import acting_user, error_page, redirect_to
 def spoken(tracking_number: str) -> str:
     """The number grouped for reading aloud: K7M2-9XQ4-R → "K 7 M 2 · 9 X Q 4 · R"."""
     return " · ".join(" ".join(group) for group in tracking_number.split("-"))
+
+
+def _after_registration(complaint: Complaint, user: User) -> tuple[str, str]:
+    """What to tell the registering user, and the page to send them to."""
+    message = _(
+        "Complaint registered. Tracking number %(number)s — read it to the customer as: %(spoken)s."
+    ) % {
+        "number": complaint.tracking_number,
+        "spoken": spoken(complaint.tracking_number),
+    }
+    if complaint.resolution_due_at:
+        due = timezone.localtime(complaint.resolution_due_at)
+        message += " " + _("Expected handling by %(due)s.") % {
+            "due": formats.date_format(due, "DATETIME_FORMAT")
+        }
+    if complaint.department is not None:
+        message += " " + _("Routed to %(department)s.") % {"department": complaint.department}
+    if complaints_visible_to(user).filter(pk=complaint.pk).exists():
+        return message, reverse("web:complaint_detail", args=[complaint.tracking_number])
+    # Routed to a department whose complaints this user may not open: its page would be a
+    # 404, so the form waits for the next complaint instead.
+    message += " " + _(
+        "It is not among the complaints you can open; the form is ready for the next one."
+    )
+    return message, reverse("web:complaint_new")
 
 
 @login_required
@@ -39,21 +67,9 @@ def complaint_new_view(request: HttpRequest) -> HttpResponse:
                 form.add_domain_error(exc)
                 status = exc.status_code
             else:
-                message = _(
-                    "Complaint registered. Tracking number %(number)s — read it to the "
-                    "customer as: %(spoken)s."
-                ) % {
-                    "number": complaint.tracking_number,
-                    "spoken": spoken(complaint.tracking_number),
-                }
-                if complaint.resolution_due_at:
-                    due = timezone.localtime(complaint.resolution_due_at)
-                    message += " " + _("Expected handling by %(due)s.") % {
-                        "due": formats.date_format(due, "DATETIME_FORMAT")
-                    }
+                message, next_page = _after_registration(complaint, user)
                 messages.success(request, message)
-                detail = reverse("web:complaint_detail", args=[complaint.tracking_number])
-                return redirect_to(request, detail)
+                return redirect_to(request, next_page)
         else:
             status = 422
     return render(request, "web/complaints/new.html", {"form": form}, status=status)
