@@ -8,6 +8,10 @@ resolution goes from in progress straight to resolved, skipping plan and approva
 `complaint_transition()` is the single entry point. It locks the row, checks the action
 applies to the current status, that the actor's role may take it and that its guards pass,
 applies the change and writes the timeline event in one transaction.
+
+The plan actions (submit, approve, send back) follow a change of the plan record and are run
+only by handling/plans.py, which hands over the plan; a result is notified only once the
+plan is carried out and its compensation settled.
 """
 
 from __future__ import annotations
@@ -31,7 +35,12 @@ from complaintdesk.complaints.choices import (
     Status,
     Visibility,
 )
-from complaintdesk.complaints.errors import InvalidInput, NotAllowed, TransitionNotAllowed
+from complaintdesk.complaints.errors import (
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    TransitionNotAllowed,
+)
 from complaintdesk.complaints.events import event_record
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core import clock
@@ -45,6 +54,14 @@ MANAGING = frozenset({Role.SUPERVISOR, Role.ADMIN})
 # The system itself (routing, sweeps) acts with actor=None, and may take only these actions:
 # routing assigns, a dissatisfied survey answer reopens, the survey sweep closes.
 SYSTEM_ACTIONS = frozenset({"assign", "reopen", "close"})
+
+# The plan actions and the status the plan record handed over must already have: the plan
+# service changes the record (chain, authority, budget) and then moves the complaint.
+PLAN_RECORD_ACTIONS: Mapping[str, str] = {
+    "submit_plan": "submitted",
+    "approve_plan": "approved",
+    "reject_plan": "rejected",
+}
 
 MERGEABLE = frozenset(
     {S.RECEIVED, S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_INFO, S.REOPENED}
@@ -76,6 +93,9 @@ class Transition:
     note_required: Any = None
     guards: tuple[Guard, ...] = field(default_factory=tuple)
     customer_visible: bool = False
+    # Roles that may take the action only on complaints assigned to them: an intake agent
+    # resolves at first contact what they handle, not a department's complaint.
+    assignee_only: frozenset[str] = frozenset()
 
 
 # Guards -------------------------------------------------------------------------------------
@@ -99,27 +119,36 @@ def _guard_has_assignee(request: TransitionRequest) -> None:
         raise InvalidInput(_("Assign the complaint to a handler before starting work."))
 
 
-def _guard_approver_is_not_submitter(request: TransitionRequest) -> None:
-    submitter_id = (
-        request.complaint.events.filter(kind=EventKind.TRANSITION, after__action="submit_plan")
-        .order_by("-created_at", "-id")
-        .values_list("actor_id", flat=True)
-        .first()
-    )
-    if submitter_id is not None and submitter_id == getattr(request.actor, "pk", None):
-        raise NotAllowed(
-            _("A plan must be approved by someone other than the person who submitted it.")
+def _plan_record_require(*, complaint: Complaint, action: str, params: Mapping[str, Any]) -> None:
+    # Bare, these actions would skip the approval chain, the authority matrix and the
+    # budget check (QA: a note "approved" by another department's supervisor).
+    from complaintdesk.handling.models import HandlingPlan
+
+    plan = params.get("plan")
+    if not (
+        isinstance(plan, HandlingPlan)
+        and plan.complaint_id == complaint.pk
+        and plan.status == PLAN_RECORD_ACTIONS[action]
+    ):
+        raise Conflict(
+            _(
+                "A handling plan is submitted, approved or sent back only through its plan "
+                "record: draft the plan, submit it, and its approval chain decides."
+            )
         )
 
 
-def _guard_plan_decided_by_its_chain(request: TransitionRequest) -> None:
-    # A submitted handling plan is decided step by step along its approval chain, within
-    # each approver's authority (handling/plans.py, which imports us); a bare action here
-    # would skip the chain and the budget check.
-    from complaintdesk.handling.models import HandlingPlan
+def _guard_handling_finished(request: TransitionRequest) -> None:
+    # The result is the end of the handling (SPEC §7, §8, §10): the plan carried out and the
+    # compensation fulfilled, declined or withdrawn (handling/selectors.py, which imports us).
+    from complaintdesk.handling.selectors import handling_left_open
 
-    if HandlingPlan.objects.filter(complaint=request.complaint, status="submitted").exists():
-        raise NotAllowed(_("Decide the submitted handling plan through its approval chain."))
+    left_open = handling_left_open(complaint=request.complaint)
+    if left_open:
+        raise Conflict(
+            _("The result cannot be notified yet; still open: %(open)s.")
+            % {"open": "; ".join(left_open)}
+        )
 
 
 def _guard_rejection_reason(request: TransitionRequest) -> None:
@@ -181,18 +210,18 @@ TRANSITIONS: tuple[Transition, ...] = (
                frozenset({S.IN_PROGRESS}), S.AWAITING_APPROVAL, HANDLING | {Role.AGENT},
                note_required=_("Describe the handling plan.")),
     Transition("approve_plan", _("Approve the plan"), frozenset({S.AWAITING_APPROVAL}),
-               S.EXECUTING, MANAGING,
-               guards=(_guard_approver_is_not_submitter, _guard_plan_decided_by_its_chain)),
+               S.EXECUTING, MANAGING),
     Transition("reject_plan", _("Send the plan back for revision"),
                frozenset({S.AWAITING_APPROVAL}), S.IN_PROGRESS, MANAGING,
-               note_required=_("Say why the plan is sent back."),
-               guards=(_guard_plan_decided_by_its_chain,)),
+               note_required=_("Say why the plan is sent back.")),
     Transition("resolve", _("Resolve and notify the result"),
                frozenset({S.IN_PROGRESS, S.EXECUTING}), S.RESOLVED, ALL_STAFF_ACTING,
                note_required=_("Write the result notified to the customer."),
-               customer_visible=True),
+               guards=(_guard_handling_finished,), customer_visible=True,
+               assignee_only=frozenset({Role.AGENT})),
     Transition("close", _("Close"), frozenset({S.RESOLVED}), S.CLOSED,
-               HANDLING | {Role.AGENT}, guards=(_guard_result_notified,)),
+               HANDLING | {Role.AGENT}, guards=(_guard_result_notified,),
+               assignee_only=frozenset({Role.AGENT})),
     Transition("reopen", _("Reopen"), frozenset({S.RESOLVED, S.CLOSED}), S.REOPENED,
                ALL_STAFF_ACTING, note_required=_("Say why the complaint is reopened."),
                customer_visible=True),
@@ -219,9 +248,24 @@ def _may_take(transition: Transition, actor: User | None) -> bool:
     return role_of(actor) in transition.roles
 
 
+def _may_take_on(transition: Transition, actor: User | None, complaint: Complaint) -> bool:
+    if role_of(actor) in transition.assignee_only:
+        return actor is not None and complaint.assignee_id == actor.pk
+    return True
+
+
 def allowed_actions(complaint: Complaint, actor: User | None) -> list[str]:
-    """The actions this actor may try now (guards that need parameters are checked later)."""
-    return [t.action for t in transitions_from(complaint.status) if _may_take(t, actor)]
+    """The actions this actor may try now (guards that need parameters are checked later).
+
+    The plan actions are left out: people take them on the plan record, not here.
+    """
+    return [
+        t.action
+        for t in transitions_from(complaint.status)
+        if t.action not in PLAN_RECORD_ACTIONS
+        and _may_take(t, actor)
+        and _may_take_on(t, actor, complaint)
+    ]
 
 
 def _apply_side_effects(transition: Transition, request: TransitionRequest) -> dict[str, Any]:
@@ -247,6 +291,8 @@ def _apply_side_effects(transition: Transition, request: TransitionRequest) -> d
         case "receive_info":
             sla.resume_clock(complaint, now)
             complaint.status_before_pause = ""
+        case "submit_plan" | "approve_plan" | "reject_plan":
+            recorded["plan"] = params["plan"].pk
         case "resolve":
             complaint.resolved_at = now
         case "close":
@@ -304,6 +350,10 @@ def complaint_transition(
             % {"action": action, "known": known},
             field="action",
         )
+    params = params or {}
+    if action in PLAN_RECORD_ACTIONS:
+        # Before the status check: whatever the status, the answer is the plan record.
+        _plan_record_require(complaint=complaint, action=action, params=params)
     with transaction.atomic():
         # The lock makes two people acting at once queue up; the second sees the new status.
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -318,11 +368,22 @@ def complaint_transition(
             raise NotAllowed(
                 _("Your role may not %(action)s complaints.") % {"action": transition.label}
             )
+        if not _may_take_on(transition, actor, locked):
+            raise NotAllowed(
+                _(
+                    "An intake agent may %(action)s only complaints assigned to them; "
+                    "this one is handled by %(assignee)s."
+                )
+                % {
+                    "action": str(transition.label).lower(),
+                    "assignee": locked.assignee or _("nobody yet"),
+                }
+            )
         note = (note or "").strip()
         if transition.note_required and not note:
             raise InvalidInput(transition.note_required, field="note")
         request = TransitionRequest(
-            complaint=locked, actor=actor, note=note, params=params or {}, now=clock.now()
+            complaint=locked, actor=actor, note=note, params=params, now=clock.now()
         )
         for guard in transition.guards:
             guard(request)
@@ -345,14 +406,18 @@ def complaint_transition(
         notice_for_transition(complaint=locked, action=action, actor=actor, note=note)
         if action == "register":
             escalation.notify_management_of_serious(complaint=locked, now=request.now)
-        elif action in {"resolve", "close"}:
+        elif action in {"resolve", "close", "reopen"}:
             # The surveys app imports the lifecycle, hence the import here.
-            from complaintdesk.surveys.services import survey_send
-            from complaintdesk.surveys.visits import visits_schedule
+            from complaintdesk.surveys.services import survey_send, surveys_withdraw_on_reopen
+            from complaintdesk.surveys.visits import visits_cancel_on_reopen, visits_schedule
 
             if action == "resolve":
                 survey_send(complaint=locked, actor=actor)
-            else:
+            elif action == "close":
                 visits_schedule(complaint=locked, actor=actor)
+            else:
+                # The result is taken back, and the after-care it set in motion with it.
+                surveys_withdraw_on_reopen(complaint=locked)
+                visits_cancel_on_reopen(complaint=locked, actor=actor)
     complaint.refresh_from_db()
     return complaint

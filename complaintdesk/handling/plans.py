@@ -5,6 +5,9 @@ chain the authority rules give (the last step runs "approve_plan" and commits th
 compensation to the budgets), or sent back with a reason ("reject_plan") and revised as a
 new version. Execution steps are checked off with progress notes that may be sent to the
 customer. Every change writes a PLAN event on the complaint's timeline.
+
+Only this module runs the three plan actions: it changes the plan first and hands the plan
+to the lifecycle, which refuses them without it.
 """
 
 from __future__ import annotations
@@ -211,7 +214,11 @@ def plan_submit(*, plan: HandlingPlan, actor: User) -> HandlingPlan:
         locked.submitted_by, locked.submitted_at = actor, clock.now()
         locked.save()
         complaint_transition(
-            complaint=locked.complaint, action="submit_plan", actor=actor, note=locked.measures
+            complaint=locked.complaint,
+            action="submit_plan",
+            actor=actor,
+            note=locked.measures,
+            params={"plan": locked},
         )
         _record(
             locked,
@@ -278,6 +285,7 @@ def plan_approve(*, plan: HandlingPlan, actor: User, note: str = "") -> Handling
                 action="approve_plan",
                 actor=actor,
                 note=step.note,
+                params={"plan": locked},
             )
             _record(locked, actor, "approved")
     return locked
@@ -309,7 +317,11 @@ def plan_reject(*, plan: HandlingPlan, actor: User, reason: str) -> HandlingPlan
         )
         locked.save()
         complaint_transition(
-            complaint=locked.complaint, action="reject_plan", actor=actor, note=reason
+            complaint=locked.complaint,
+            action="reject_plan",
+            actor=actor,
+            note=reason,
+            params={"plan": locked},
         )
         _record(locked, actor, "rejected", reason, position=step.position)
     return locked

@@ -14,12 +14,21 @@ from complaintdesk.complaints.errors import InvalidInput, NotFound
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaints_visible_to
 from complaintdesk.core import clock
-from complaintdesk.handling.choices import ActionStatus, DeterminationStatus
+from complaintdesk.handling.authority import money
+from complaintdesk.handling.choices import ActionStatus, DeterminationStatus, PlanStatus
 from complaintdesk.handling.models import (
     Determination,
     ExecutionStep,
     HandlingPlan,
     RectificationAction,
+)
+from complaintdesk.remedies.choices import ItemStatus
+from complaintdesk.remedies.models import CompensationItem
+
+# Compensation still to be decided or delivered; fulfilled, confirmed, declined and
+# withdrawn (cancelled) items are settled.
+COMPENSATION_OPEN = frozenset(
+    {ItemStatus.PROPOSED, ItemStatus.APPROVED, ItemStatus.OFFERED, ItemStatus.ACCEPTED}
 )
 
 
@@ -111,6 +120,54 @@ def plan_get(*, user: User, complaint: Complaint, plan_id: int) -> HandlingPlan:
     if found is None:
         raise NotFound(_("No handling plan %(id)d on this complaint.") % {"id": plan_id})
     return found
+
+
+def _plan_left_open(complaint: Complaint) -> list[str]:
+    plan = complaint.handling_plans.order_by("-version").first()
+    if plan is None:
+        return []  # a first-contact resolution: no plan, no approval
+    match plan.status:
+        case PlanStatus.DRAFT:
+            return [
+                _("handling plan v%(version)d is a draft: submit it for approval")
+                % {"version": plan.version}
+            ]
+        case PlanStatus.SUBMITTED:
+            return [
+                _("handling plan v%(version)d is waiting for approval") % {"version": plan.version}
+            ]
+        case PlanStatus.REJECTED:
+            return [
+                _("handling plan v%(version)d was sent back: revise it and have it approved")
+                % {"version": plan.version}
+            ]
+    steps = plan.execution_steps.filter(done_at=None).order_by("position")
+    if not steps:
+        return []
+    return [
+        _("execution steps of handling plan v%(version)d not done: %(steps)s")
+        % {"version": plan.version, "steps": ", ".join(s.title for s in steps)}
+    ]
+
+
+def _compensation_left_open(complaint: Complaint) -> list[str]:
+    items = CompensationItem.objects.filter(complaint=complaint, status__in=COMPENSATION_OPEN)
+    return [
+        _("compensation %(form)s %(amount)s is %(status)s")
+        % {
+            "form": item.get_form_display(),
+            "amount": money(item.amount, item.currency),
+            "status": item.get_status_display(),
+        }
+        for item in items.order_by("created_at", "id")
+    ]
+
+
+def handling_left_open(*, complaint: Complaint) -> list[str]:
+    """What must still happen before the result is notified: the latest plan version
+    approved and all its execution steps done, every compensation fulfilled, declined or
+    withdrawn. Empty when nothing is open."""
+    return _plan_left_open(complaint) + _compensation_left_open(complaint)
 
 
 def execution_step_get(*, plan: HandlingPlan, step_id: int) -> ExecutionStep:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -285,3 +286,63 @@ class TriageReviewForm(DomainErrorMixin, forms.Form):
             else:
                 corrections[head] = value
         return accepted, corrections
+
+
+class PlanForm(DomainErrorMixin, forms.Form):
+    """A handling plan's content, for a first draft or a revision (handling/plans.py)."""
+
+    domain_fields = {"steps": "steps_text"}
+
+    measures = forms.CharField(label=_("Measures"), widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateTimeField(
+        label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    responsible_person = forms.ModelChoiceField(
+        label=_("Responsible person"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose a staff member"),
+    )
+    steps_text = forms.CharField(
+        label=_("Execution steps"),
+        help_text=_("One step per line, in order."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    coordination = forms.CharField(
+        label=_("How to coordinate"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    risks = forms.CharField(
+        label=_("Risks and countermeasures"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    agreed_scope = forms.CharField(
+        label=_("Service scope agreed with the customer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["responsible_person"]
+        field.queryset = people  # type: ignore[attr-defined]
+        field.label_from_instance = _staff_label  # type: ignore[attr-defined]
+
+    def steps(self) -> list[tuple[str, datetime | None]]:
+        lines = self.cleaned_data["steps_text"].splitlines()
+        return [(line.strip(), None) for line in lines if line.strip()]
+
+
+class PlanDecisionForm(DomainErrorMixin, forms.Form):
+    """Approve the current step of a plan's approval chain (a note), or send it back (a
+    reason, which the service requires)."""
+
+    domain_fields = {"reason": "note"}
+
+    note = forms.CharField(
+        label=_("Note or reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ExecutionStepForm(DomainErrorMixin, forms.Form):
+    note = forms.CharField(label=_("Progress note"), widget=forms.Textarea(attrs={"rows": 2}))
+    send_to_customer = forms.BooleanField(label=_("Send to the customer"), required=False)

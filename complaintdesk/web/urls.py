@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from complaintdesk.web.views import actions, complaints, intake, triage
+from complaintdesk.web.views import actions, complaints, intake, plans, triage
 
 app_name = "web"
 
@@ -28,6 +28,31 @@ urlpatterns = [
         "complaints/<str:tracking_number>/actions/<slug:action>/",
         actions.complaint_action_view,
         name="complaint_action",
+    ),
+    path(
+        "complaints/<str:tracking_number>/plans/",
+        plans.complaint_plans_view,
+        name="complaint_plans",
+    ),
+    path(
+        "complaints/<str:tracking_number>/plans/new/",
+        plans.plan_draft_view,
+        name="plan_draft",
+    ),
+    path(
+        "complaints/<str:tracking_number>/plans/<int:plan_id>/revision/",
+        plans.plan_revise_view,
+        name="plan_revise",
+    ),
+    path(
+        "complaints/<str:tracking_number>/plans/<int:plan_id>/<slug:decision>/",
+        plans.plan_decision_view,
+        name="plan_decision",
+    ),
+    path(
+        "complaints/<str:tracking_number>/plans/<int:plan_id>/steps/<int:step_id>/done/",
+        plans.execution_step_view,
+        name="plan_step",
     ),
     path(
         "complaints/<str:tracking_number>/triage/",

@@ -118,6 +118,64 @@ def test_a_plan_is_rejected_revised_and_approved(agent, handler, supervisor, bil
     assert complaint_out.json()["status"] == "executing"
 
 
+def test_a_bare_plan_transition_is_refused_and_points_to_the_plan_record(
+    agent, handler, supervisor, billing_department
+):
+    # QA: submit_plan then approve_plan by another department's supervisor gave 200 executing
+    # with no plan record; a real draft plan was stranded and could not be submitted.
+    complaint = handled_complaint(agent, handler)
+    tn = complaint.tracking_number
+    plan = post_json(api_client(handler), f"/api/complaints/{tn}/plans", _plan_body(handler))
+    assert plan.status_code == 201, plan.content
+    transitions = f"/api/complaints/{tn}/transitions"
+    for actor, action in ((handler, "submit_plan"), (supervisor, "approve_plan")):
+        refused = post_json(
+            api_client(actor), transitions, {"action": action, "note": "退还58元并赔偿100元话费"}
+        )
+        assert refused.status_code == 409, refused.content
+        assert "plan record" in refused.json()["detail"]
+    assert api_client(handler).get(f"/api/complaints/{tn}").json()["status"] == "in_progress"
+
+    submitted = post_json(
+        api_client(handler), f"/api/complaints/{tn}/plans/{plan.json()['id']}/submit", {}
+    )
+    assert submitted.status_code == 200, submitted.content
+    refused = post_json(api_client(supervisor), transitions, {"action": "approve_plan"})
+    assert refused.status_code == 409
+    assert "plan record" in refused.json()["detail"]
+    complaint_now = api_client(handler).get(f"/api/complaints/{tn}").json()
+    assert complaint_now["status"] == "awaiting_approval"
+    assert "approve_plan" not in complaint_now["allowed_actions"]
+
+
+def test_the_result_waits_for_the_plan_and_names_what_is_open(agent, handler, billing_department):
+    complaint = handled_complaint(agent, handler)
+    tn = complaint.tracking_number
+    drafted = post_json(api_client(handler), f"/api/complaints/{tn}/plans", _plan_body(handler))
+    assert drafted.status_code == 201, drafted.content
+    refused = post_json(
+        api_client(handler),
+        f"/api/complaints/{tn}/transitions",
+        {"action": "resolve", "note": "已处理。"},
+    )
+    assert refused.status_code == 409, refused.content
+    assert "v1" in refused.json()["detail"]
+    assert api_client(handler).get(f"/api/complaints/{tn}").json()["status"] == "in_progress"
+
+
+def test_an_intake_agent_cannot_resolve_another_handlers_complaint(agent, handler):
+    # QA: MK94-YR3E-J, assigned to a handler, was resolved and closed by an intake agent.
+    complaint = handled_complaint(agent, handler)
+    tn = complaint.tracking_number
+    refused = post_json(
+        api_client(agent),
+        f"/api/complaints/{tn}/transitions",
+        {"action": "resolve", "note": "已处理。"},
+    )
+    assert refused.status_code == 403, refused.content
+    assert api_client(agent).get(f"/api/complaints/{tn}").json()["status"] == "in_progress"
+
+
 ENDPOINTS = [
     ("get", "/determinations"),
     ("post", "/determinations"),

@@ -6,8 +6,14 @@ import pytest
 
 from complaintdesk.accounts.choices import Role
 from complaintdesk.complaints.choices import EventKind, Status, Visibility
-from complaintdesk.complaints.errors import InvalidInput, NotAllowed, TransitionNotAllowed
+from complaintdesk.complaints.errors import (
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    TransitionNotAllowed,
+)
 from complaintdesk.complaints.lifecycle import (
+    PLAN_RECORD_ACTIONS,
     TRANSITIONS,
     TRANSITIONS_BY_ACTION,
     allowed_actions,
@@ -22,8 +28,6 @@ pytestmark = pytest.mark.django_db
 # What a successful run of each action needs besides the status.
 NOTES = {
     "request_info": "请提供近三个月的账单截图。",
-    "submit_plan": "更换光猫并减免一个月月租。",
-    "reject_plan": "减免金额超出政策,请修改。",
     "resolve": "已更换光猫,网络恢复正常,并减免当月月租。",
     "reopen": "客户反映问题再次出现。",
     "reject": "客户所述事实与系统记录不符,系恶意投诉。",
@@ -54,8 +58,11 @@ def _params(action: str, handler, other_complaint) -> dict:
     return {}
 
 
+# The plan actions follow a plan record (handling/tests/test_plans.py walks them).
 @pytest.mark.parametrize("status", Status.values)
-@pytest.mark.parametrize("action", list(TRANSITIONS_BY_ACTION))
+@pytest.mark.parametrize(
+    "action", [a for a in TRANSITIONS_BY_ACTION if a not in PLAN_RECORD_ACTIONS]
+)
 def test_every_action_from_every_status(
     status, action, agent, handler, supervisor, second_supervisor
 ):
@@ -120,28 +127,32 @@ def test_read_only_roles_cannot_act(role, agent):
     assert complaint.status == Status.REGISTERED
 
 
-def test_agent_cannot_approve_a_plan(agent, handler):
-    complaint = _put_in_status(complaint_make(actor=agent), Status.AWAITING_APPROVAL, handler)
-    with pytest.raises(NotAllowed):
-        complaint_transition(complaint=complaint, action="approve_plan", actor=agent)
-
-
-def test_plan_is_approved_by_someone_else_than_its_submitter(
-    agent, handler, supervisor, second_supervisor
+@pytest.mark.parametrize("status", Status.values)
+@pytest.mark.parametrize("action", sorted(PLAN_RECORD_ACTIONS))
+def test_a_bare_plan_action_is_refused_from_every_status(
+    status, action, agent, handler, second_supervisor
 ):
-    complaint = _put_in_status(complaint_make(actor=agent), Status.IN_PROGRESS, handler)
-    complaint_transition(
-        complaint=complaint, action="submit_plan", actor=supervisor, note=NOTES["submit_plan"]
-    )
-    with pytest.raises(NotAllowed, match="someone other"):
-        complaint_transition(complaint=complaint, action="approve_plan", actor=supervisor)
-    approved = complaint_transition(
-        complaint=complaint, action="approve_plan", actor=second_supervisor
-    )
-    assert approved.status == Status.EXECUTING
+    # Without a plan record the approval chain, authority matrix and budget never run.
+    complaint = _put_in_status(complaint_make(actor=agent), status, assignee=handler)
+    events_before = complaint.events.count()
+    with pytest.raises(Conflict, match="plan record") as refused:
+        complaint_transition(
+            complaint=complaint, action=action, actor=second_supervisor, note="退还58元。"
+        )
+    assert not isinstance(refused.value, TransitionNotAllowed)
+    complaint.refresh_from_db()
+    assert complaint.status == status
+    assert complaint.events.count() == events_before
 
 
-@pytest.mark.parametrize("action", ["request_info", "resolve", "reopen", "reject", "submit_plan"])
+@pytest.mark.parametrize("status", Status.values)
+def test_nobody_is_offered_a_bare_plan_action(status, agent, handler, supervisor):
+    complaint = _put_in_status(complaint_make(actor=agent), status, assignee=handler)
+    for actor in (agent, handler, supervisor):
+        assert not set(allowed_actions(complaint, actor)) & set(PLAN_RECORD_ACTIONS)
+
+
+@pytest.mark.parametrize("action", ["request_info", "resolve", "reopen", "reject"])
 def test_actions_that_need_a_note_refuse_an_empty_one(action, agent, handler, supervisor):
     source = sorted(TRANSITIONS_BY_ACTION[action].sources)[0]
     complaint = _put_in_status(complaint_make(actor=agent), source, handler)
@@ -309,3 +320,47 @@ def test_reject_needs_a_proposal_confirmed_by_someone_else(agent, supervisor, se
     assert (review.status, review.reviewed_by) == ("confirmed", second_supervisor)
     event = rejected.events.filter(kind=EventKind.TRANSITION).order_by("-id").first()
     assert event.after["review"] == review.pk
+
+
+@pytest.mark.parametrize("status", [Status.IN_PROGRESS, Status.EXECUTING])
+def test_an_intake_agent_cannot_resolve_a_complaint_someone_else_handles(status, agent, handler):
+    complaint = _put_in_status(complaint_make(actor=agent), status, assignee=handler)
+    assert "resolve" not in allowed_actions(complaint, agent)
+    with pytest.raises(NotAllowed, match="assigned to them"):
+        complaint_transition(
+            complaint=complaint, action="resolve", actor=agent, note=NOTES["resolve"]
+        )
+    complaint.refresh_from_db()
+    assert complaint.status == status
+
+
+def test_an_intake_agent_cannot_close_a_complaint_someone_else_handles(agent, handler):
+    complaint = _put_in_status(complaint_make(actor=agent), Status.IN_PROGRESS, handler)
+    complaint_transition(complaint=complaint, action="resolve", actor=handler, note="已处理")
+    complaint.refresh_from_db()
+    assert "close" not in allowed_actions(complaint, agent)
+    with pytest.raises(NotAllowed, match="assigned to them"):
+        complaint_transition(complaint=complaint, action="close", actor=agent)
+    complaint.refresh_from_db()
+    assert complaint.status == Status.RESOLVED
+
+
+def test_an_intake_agent_resolves_and_closes_at_first_contact_what_they_handle(agent):
+    complaint = _put_in_status(complaint_make(actor=agent), Status.IN_PROGRESS, agent)
+    assert "resolve" in allowed_actions(complaint, agent)
+    resolved = complaint_transition(
+        complaint=complaint, action="resolve", actor=agent, note="已当场解释资费并退还差额。"
+    )
+    assert "close" in allowed_actions(resolved, agent)
+    closed = complaint_transition(complaint=resolved, action="close", actor=agent)
+    assert closed.status == Status.CLOSED
+
+
+def test_handlers_and_supervisors_resolve_what_their_colleague_handles(agent, handler, supervisor):
+    colleague = user_make(Role.HANDLER, department=handler.department)
+    complaint = _put_in_status(complaint_make(actor=agent), Status.IN_PROGRESS, colleague)
+    resolved = complaint_transition(
+        complaint=complaint, action="resolve", actor=handler, note=NOTES["resolve"]
+    )
+    closed = complaint_transition(complaint=resolved, action="close", actor=supervisor)
+    assert closed.status == Status.CLOSED

@@ -3,16 +3,20 @@
 Every complaint is created through intake's `complaint_create` at its receipt time and moved
 through `complaint_transition` one step at a time at later instants (`clock.travel_to`), so
 its fields, its timeline and whatever the services compute (SLA due times, routing) agree as
-they would in production. Everything is drawn from one seeded random generator.
+they would in production. Handling plans go through their own records (handling/plans.py):
+drafted, submitted, decided along the approval chain by someone with the authority, carried
+out step by step, before the result is notified. Everything is drawn from one seeded random
+generator.
 """
 
 from __future__ import annotations
 
 import random
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -30,7 +34,7 @@ from complaintdesk.complaints.services import complaint_add_note
 from complaintdesk.core import clock
 from complaintdesk.core.demo import organisation as org
 from complaintdesk.core.demo.customers import CustomerSpec
-from complaintdesk.core.demo.notes import localise, note_templates
+from complaintdesk.core.demo.notes import execution_step_titles, localise, note_templates
 from complaintdesk.core.demo.planning import (
     ComplaintPlan,
     link_repeats,
@@ -44,13 +48,25 @@ from complaintdesk.core.demo.texts import (
     money_in_text,
     subject_from_text,
 )
-from complaintdesk.core.demo.timeline import ASSIGNEE, Cast, schedule, story
+from complaintdesk.core.demo.timeline import ASSIGNEE, PLAN_ACTIONS, Cast, schedule, story
 from complaintdesk.customers.models import Customer, CustomerTier
+from complaintdesk.handling.authority import authority_of
+from complaintdesk.handling.choices import AuthorityLevel, Decision, PlanStatus
+from complaintdesk.handling.models import ApprovalAuthority, HandlingPlan
+from complaintdesk.handling.plans import (
+    PlanContent,
+    execution_step_check,
+    plan_approve,
+    plan_create,
+    plan_reject,
+    plan_revise,
+    plan_submit,
+)
 from complaintdesk.intake.services import ComplaintDraft, CustomerDetails, complaint_create
 from complaintdesk.notifications.choices import NoticeChannel, NoticeStatus
 from complaintdesk.notifications.models import Notice
 from complaintdesk.routing.defaults import routing_rules_load_defaults
-from complaintdesk.routing.services import complaint_route
+from complaintdesk.routing.services import complaint_place_in_department, complaint_route
 from complaintdesk.surveys.rejection import rejection_propose
 from complaintdesk.triage.taxonomy import taxonomy_load_preset
 
@@ -174,6 +190,8 @@ def _staff(
             department=departments[spec.department] if spec.department else None,
             languages=list(spec.languages),
             skills=list(spec.skills),
+            # Managers approve; routing gives them no complaints of their own to handle.
+            is_available=spec.username not in org.MANAGERS,
             is_staff=spec.role == Role.ADMIN,
             is_superuser=spec.role == Role.ADMIN,
             date_joined=now - timedelta(days=rng.uniform(120, 2500)),
@@ -181,10 +199,16 @@ def _staff(
         for spec in org.STAFF
     ]
     User.objects.bulk_create(users)
-    return {
+    found = {
         user.username: user
         for user in User.objects.filter(username__in=[u.username for u in users])
     }
+    ApprovalAuthority.objects.bulk_create(
+        ApprovalAuthority(user=found[username], level=AuthorityLevel.MANAGER)
+        for username in org.MANAGERS
+    )
+    # In the order of org.STAFF, whatever order the database returns: the draws depend on it.
+    return {spec.username: found[spec.username] for spec in org.STAFF}
 
 
 def _plans(
@@ -201,6 +225,7 @@ def _plans(
     pick_customers(rng, plans, now)
     latest = now - timedelta(minutes=1)
     for plan in sorted(plans, key=lambda plan: plan.received_at):
+        assert plan.text is not None
         cast = _cast(rng, plan, users)
         plan.intake_agent = cast.intake_agent
         plan.steps = story(
@@ -210,6 +235,7 @@ def _plans(
             nature=_nature(plan),
             cast=cast,
             write=_note_writer(rng, plan, cast),
+            execution=execution_step_titles(plan.language, plan.text.content_key),
             merge_into=plan.related,
             duplicate_of=plan.related,
         )
@@ -255,9 +281,15 @@ def _cast(rng: random.Random, plan: ComplaintPlan, users: dict[str, User]) -> Ca
     cs_supervisors = [
         u
         for u in by_role[Role.SUPERVISOR]
-        if u.department and u.department.code == org.CUSTOMER_SERVICE
+        if u.department
+        and u.department.code == org.CUSTOMER_SERVICE
+        and u.username not in org.MANAGERS
     ]
-    approver = org.APPROVING_SUPERVISOR.get(department) or rng.choice(cs_supervisors).username
+    if _nature(plan) == "major":
+        # The authority matrix sends plans of major complaints to a manager.
+        approver = rng.choice(org.MANAGERS)
+    else:
+        approver = org.APPROVING_SUPERVISOR.get(department) or rng.choice(cs_supervisors).username
     return Cast(
         intake_agent=_pick(rng, by_role[Role.AGENT], english).username,
         handler=handler.username,
@@ -497,6 +529,8 @@ def _run(
     if action == "note":
         complaint_add_note(complaint=complaint, actor=actor, text=note)
         return complaint
+    if action in PLAN_ACTIONS:
+        return _run_plan(complaint, action, actor, note, params, users)
     if action == "assign" and complaint.status == Status.ASSIGNED:
         # Routing may already have assigned it on registration; keep its choice.
         return complaint
@@ -515,11 +549,10 @@ def _run(
             # The complaint it was to join turned out to be a repeat, counted on another one.
             return complaint
         arguments["into"] = related
-    if action == "approve_plan" and actor.pk == complaint.assignee_id:
-        # Routing may have given the complaint to this very supervisor; approval needs another.
-        actor = next(
-            user for user in users.values() if user.role == Role.SUPERVISOR and user != actor
-        )
+    if action == "register" and params.get("route", True):
+        # As intake does: the department first, so the clock and the acknowledgement use
+        # the calendar of the department that will handle it.
+        complaint_place_in_department(complaint=complaint)
     complaint = complaint_transition(
         complaint=complaint, action=action, actor=actor, note=note, params=arguments
     )
@@ -528,6 +561,83 @@ def _run(
         complaint_route(complaint=complaint)
         complaint.refresh_from_db()
     return complaint
+
+
+def _run_plan(
+    complaint: Complaint,
+    action: str,
+    actor: User,
+    note: str,
+    params: Mapping[str, Any],
+    users: dict[str, User],
+) -> Complaint:
+    """A step on the complaint's handling plan; the plan service moves the complaint."""
+    plan = complaint.handling_plans.order_by("-version").first()
+    if action == "draft_plan":
+        plan_create(complaint=complaint, actor=actor, content=_plan_content(actor, note, params))
+    else:
+        assert plan is not None, (complaint, action)
+        match action:
+            case "revise_plan":
+                plan_revise(plan=plan, actor=actor, content=_plan_content(actor, note, params))
+            case "submit_plan":
+                plan_submit(plan=plan, actor=actor)
+            case "reject_plan":
+                plan_reject(plan=plan, actor=_decider(plan, actor, users), reason=note)
+            case "approve_plan":
+                # One decision per step of the chain the authority matrix gave the plan.
+                while plan.status == PlanStatus.SUBMITTED:
+                    plan = plan_approve(plan=plan, actor=_decider(plan, actor, users), note=note)
+            case "step_done":
+                execution_step_check(
+                    step=plan.execution_steps.get(position=params["position"]),
+                    actor=actor,
+                    note=note,
+                    send_to_customer=bool(params["send"]),
+                )
+    complaint.refresh_from_db()
+    return complaint
+
+
+def _plan_content(actor: User, measures: str, params: Mapping[str, Any]) -> PlanContent:
+    """The plan the assignee writes: their department and they are responsible; the
+    execution steps fall due evenly until the deadline."""
+    assert actor.department is not None
+    now = clock.now()
+    deadline = now + timedelta(seconds=float(params["deadline"]))
+    titles = list(params["steps"])
+    return PlanContent(
+        measures=measures,
+        deadline=deadline,
+        responsible_department=actor.department,
+        responsible_person=actor,
+        steps=[
+            (title, now + (deadline - now) * position / len(titles))
+            for position, title in enumerate(titles, start=1)
+        ],
+    )
+
+
+def _decider(plan: HandlingPlan, preferred: User, users: dict[str, User]) -> User:
+    """Who decides the plan's current approval step: the story's approver if their authority
+    reaches its level and the plan is not theirs, else the first supervisor, then manager,
+    who qualifies; each step of a chain has its own approver."""
+    step = plan.approval_steps.filter(decision=Decision.PENDING).order_by("position").first()
+    assert step is not None, plan
+    excluded = {plan.created_by_id, plan.submitted_by_id}
+    excluded |= set(
+        plan.approval_steps.exclude(approver=None).values_list("approver_id", flat=True)
+    )
+    supervisors = [
+        users[spec.username]
+        for spec in org.STAFF
+        if spec.role == Role.SUPERVISOR and spec.username not in org.MANAGERS
+    ]
+    candidates = [preferred, *supervisors, *(users[name] for name in org.MANAGERS)]
+    for user in candidates:
+        if user.pk not in excluded and authority_of(user).level >= step.level:
+            return user
+    raise RuntimeError(f"No demo approver may decide step {step.position} of plan {plan}.")
 
 
 def _settle_past_notices(complaint_ids: list[int], now: datetime) -> None:

@@ -335,6 +335,24 @@ NOTES: dict[str, dict[str, Templates]] = {
         "zh": {"*": ("同意,按方案执行,完成后及时回访。", "同意。注意在时限内完成并告知客户。", "")},
         "en": {"*": ("Approved; go ahead and follow up with the customer.", "Approved.", "")},
     },
+    "step_done": {
+        "zh": {
+            "*": (
+                "已完成,结果已记录。",
+                "按方案完成,已电话告知客户进展。",
+                "已落实,相关凭证已上传至工单附件。",
+                "已完成,客户确认无异议。",
+            )
+        },
+        "en": {
+            "*": (
+                "Done; result recorded.",
+                "Done as planned; called the customer with an update.",
+                "Completed; the confirmation is attached.",
+                "Done, and the customer has no objection.",
+            )
+        },
+    },
     "resolve": {
         "zh": {
             "billing": (
@@ -537,6 +555,42 @@ NOTES: dict[str, dict[str, Templates]] = {
 }
 
 
+# What a handling plan's execution steps are, in order, by content subcategory or category;
+# the demo's plans take the first and the last, or all three.
+EXECUTION_STEPS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "billing": {
+        "zh": ("核实计费记录,确认多收金额", "办理退费及话费补偿", "电话告知客户处理结果"),
+        "en": ("Check the charging records and the amount", "Refund and credit the account",
+               "Call the customer with the result"),
+    },
+    "network": {
+        "zh": ("上门测试信号及网速", "完成网络优化或设备更换", "回访客户确认网络恢复"),
+        "en": ("On-site signal and speed test", "Optimise the site or replace the equipment",
+               "Confirm with the customer that service is back"),
+    },
+    "device": {
+        "zh": ("检测终端故障", "办理维修或换机", "通知客户取机并确认"),
+        "en": ("Inspect the device", "Repair or replace it",
+               "Hand it back and confirm with the customer"),
+    },
+    "product": {
+        "zh": ("核实合约及办理记录", "完成业务变更或退订并退费", "书面告知客户"),
+        "en": ("Check the contract and the order records",
+               "Change or cancel the service and refund", "Confirm to the customer in writing"),
+    },
+    "service": {
+        "zh": ("向客户致歉并说明改进措施", "涉事员工服务规范再培训", "回访客户"),
+        "en": ("Apologise and explain what changes", "Retrain the staff member concerned",
+               "Follow-up call to the customer"),
+    },
+    "other": {
+        "zh": ("法务审核处理意见", "书面答复客户", "内部排查并归档"),
+        "en": ("Legal review of the response", "Answer the customer in writing",
+               "Internal check and filing"),
+    },
+}  # fmt: skip
+
+
 @cache
 def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("s2tw")
@@ -561,3 +615,12 @@ def note_templates(step: str, language: str, subcategory: str = "*") -> tuple[st
 def localise(text: str, language: str) -> str:
     """Simplified Chinese text as a reader of `language` sees it (Traditional for zh-Hant)."""
     return _converter().convert(text) if language == "zh-Hant" else text
+
+
+def execution_step_titles(language: str, subcategory: str) -> tuple[str, str, str]:
+    """A plan's three execution steps for complaints about `subcategory`, in `language`."""
+    titles = EXECUTION_STEPS.get(subcategory.split(".")[0], EXECUTION_STEPS["other"])
+    if language == "en":
+        return titles["en"]
+    first, second, third = (localise(title, language) for title in titles["zh"])
+    return first, second, third

@@ -98,6 +98,9 @@ STAFF: tuple[StaffSpec, ...] = (
     StaffSpec("deng.gang", "邓刚", "", Role.SUPERVISOR, NETWORK, ZH, _NET),
     StaffSpec("cao.xue", "曹雪", "", Role.SUPERVISOR, BILLING, ZH, _BIL),
     StaffSpec("peng.liang", "彭亮", "", Role.SUPERVISOR, MARKETING, ZH_EN, (*_MKT, *_DEV)),
+    # The complaints manager holds manager authority: the authority matrix sends plans of
+    # major complaints (and large compensation) to a manager.
+    StaffSpec("yang.guoqiang", "杨国强", "", Role.SUPERVISOR, CUSTOMER_SERVICE, ZH_EN, _CS),
     # Quality auditors sit in customer service; the analyst works for head office.
     StaffSpec("tian.shuzhen", "田淑珍", "", Role.AUDITOR, CUSTOMER_SERVICE, ZH),
     StaffSpec("grace.yip", "Grace", "Yip 葉寶儀", Role.AUDITOR, CUSTOMER_SERVICE, ZH_EN),
@@ -111,3 +114,7 @@ APPROVING_SUPERVISOR: dict[str, str] = {
     MARKETING: "peng.liang",
     DEVICES: "peng.liang",
 }
+
+# Supervisors with manager approval authority (handling's ApprovalAuthority, no amount
+# limit); they approve rather than assign or reject complaints.
+MANAGERS: tuple[str, ...] = ("yang.guoqiang",)

@@ -29,10 +29,11 @@ WORKDAY_START, WORKDAY_END = 8, 22
 
 @dataclass
 class Step:
-    """One thing that happens to the complaint: a lifecycle action or an internal note."""
+    """One thing that happens to the complaint: a lifecycle action, an internal note, or a
+    change of its handling plan."""
 
     delay: float  # seconds after the previous step
-    action: str  # a lifecycle action, or "note"
+    action: str  # a lifecycle action, "note", or one of PLAN_ACTIONS
     actor: str  # a username, or ASSIGNEE
     note: str = ""
     params: dict[str, Any] = field(default_factory=dict)
@@ -54,6 +55,12 @@ class Cast:
 
 NoteWriter = Callable[[str], str]
 
+# Steps taken on the handling plan record (handling/plans.py), which moves the complaint:
+# draft, submit, send back, revise, approve, and check off an execution step.
+PLAN_ACTIONS = frozenset(
+    {"draft_plan", "submit_plan", "reject_plan", "revise_plan", "approve_plan", "step_done"}
+)
+
 
 def _between(rng: random.Random, low: float, high: float) -> float:
     # Log-uniform: most steps are quick, a few take long, as in a real queue.
@@ -68,10 +75,12 @@ def story(
     nature: str,
     cast: Cast,
     write: NoteWriter,
+    execution: tuple[str, str, str],
     merge_into: int | None = None,
     duplicate_of: int | None = None,
 ) -> list[Step]:
-    """The steps that take a freshly received complaint to `target`."""
+    """The steps that take a freshly received complaint to `target`; a handling plan, if it
+    gets one, has the `execution` steps to carry out."""
     if target == S.RECEIVED:
         return []
     steps = [_register(rng, channel, cast, write)]
@@ -100,7 +109,7 @@ def story(
         # Solved before anyone could route it.
         steps[0].params["route"] = False
         return steps + _first_contact(rng, target, cast, write)
-    return steps + _handling(rng, target, nature, cast, write)
+    return steps + _handling(rng, target, nature, cast, write, execution)
 
 
 def _register(rng: random.Random, channel: str, cast: Cast, write: NoteWriter) -> Step:
@@ -182,14 +191,18 @@ def _first_contact(rng: random.Random, target: str, cast: Cast, write: NoteWrite
         ),
     ]
     if target == S.CLOSED:
-        steps.append(
-            Step(_between(rng, DAY, 5 * DAY), "close", cast.follow_up_agent, write("close"))
-        )
+        # An intake agent closes only what is theirs; this one is.
+        steps.append(Step(_between(rng, DAY, 5 * DAY), "close", agent, write("close")))
     return steps
 
 
 def _handling(
-    rng: random.Random, target: str, nature: str, cast: Cast, write: NoteWriter
+    rng: random.Random,
+    target: str,
+    nature: str,
+    cast: Cast,
+    write: NoteWriter,
+    execution: tuple[str, str, str],
 ) -> list[Step]:
     """Assignment, investigation, perhaps a plan and its approval, the result, the closure."""
     assigner = cast.assigning_supervisor if nature != "general" else cast.intake_agent
@@ -216,10 +229,11 @@ def _handling(
         return steps
     wants_plan = (nature != "general" and rng.random() < 0.7) or rng.random() < 0.2
     if target in {S.AWAITING_APPROVAL, S.EXECUTING} or wants_plan:
-        steps += _plan(rng, target, cast, write)
+        steps += _plan(rng, target, cast, write, execution)
         if target in {S.AWAITING_APPROVAL, S.EXECUTING}:
             return steps
-        steps.append(Step(_between(rng, DAY, 5 * DAY), "resolve", ASSIGNEE, write("resolve")))
+        # The result follows the last execution step.
+        steps.append(Step(_between(rng, HOUR, DAY), "resolve", ASSIGNEE, write("resolve")))
     else:
         steps.append(Step(_between(rng, 2 * HOUR, 3 * DAY), "resolve", ASSIGNEE, write("resolve")))
     if target == S.REOPENED or (target == S.CLOSED and rng.random() < 0.06):
@@ -227,31 +241,69 @@ def _handling(
         if target == S.REOPENED:
             return steps
     if target == S.CLOSED:
+        # The handler, or the supervisor who checks the follow-up; an intake agent closes
+        # only complaints assigned to them.
         steps.append(
             Step(
                 _between(rng, DAY, 5 * DAY),
                 "close",
-                rng.choice((ASSIGNEE, cast.follow_up_agent)),
+                rng.choice((ASSIGNEE, ASSIGNEE, cast.assigning_supervisor)),
                 write("close"),
             )
         )
     return steps
 
 
-def _plan(rng: random.Random, target: str, cast: Cast, write: NoteWriter) -> list[Step]:
-    steps = [Step(_between(rng, 4 * HOUR, 2 * DAY), "submit_plan", ASSIGNEE, write("submit_plan"))]
+def _plan(
+    rng: random.Random,
+    target: str,
+    cast: Cast,
+    write: NoteWriter,
+    execution: tuple[str, str, str],
+) -> list[Step]:
+    """Draft, submit, perhaps send back and revise, approve, and carry out a handling plan.
+
+    The whole story is drawn, then cut where `target` stops it: waiting for approval after
+    the last submission, executing with some steps still to do.
+    """
+    titles = list(execution) if rng.random() < 0.5 else [execution[0], execution[-1]]
+    steps = [
+        Step(_between(rng, 4 * HOUR, 2 * DAY), "draft_plan", ASSIGNEE, write("submit_plan")),
+        Step(_between(rng, 10 * MINUTE, 4 * HOUR), "submit_plan", ASSIGNEE),
+    ]
     if rng.random() < 0.12:
-        steps.append(
-            Step(_between(rng, HOUR, 8 * HOUR), "reject_plan", cast.approver, write("reject_plan"))
-        )
-        steps.append(
-            Step(_between(rng, 2 * HOUR, DAY), "submit_plan", ASSIGNEE, write("submit_plan"))
-        )
-    if target == S.AWAITING_APPROVAL:
-        return steps
+        steps += [
+            Step(_between(rng, HOUR, 8 * HOUR), "reject_plan", cast.approver, write("reject_plan")),
+            Step(_between(rng, 2 * HOUR, DAY), "revise_plan", ASSIGNEE, write("submit_plan")),
+            Step(_between(rng, 10 * MINUTE, 4 * HOUR), "submit_plan", ASSIGNEE),
+        ]
+    submitted = len(steps)
     steps.append(
         Step(_between(rng, 30 * MINUTE, DAY), "approve_plan", cast.approver, write("approve_plan"))
     )
+    for position in range(1, len(titles) + 1):
+        steps.append(
+            Step(
+                _between(rng, 2 * HOUR, 2 * DAY),
+                "step_done",
+                ASSIGNEE,
+                write("step_done"),
+                # Some progress goes to the customer as a message.
+                {"position": position, "send": rng.random() < 0.3},
+            )
+        )
+    for index, step in enumerate(steps):
+        if step.action in {"draft_plan", "revise_plan"}:
+            # The deadline leaves room for the planned work and a margin.
+            span = sum(later.delay for later in steps[index + 1 :])
+            step.params = {
+                "steps": titles,
+                "deadline": span + _between(rng, DAY, 4 * DAY),
+            }
+    if target == S.AWAITING_APPROVAL:
+        return steps[:submitted]
+    if target == S.EXECUTING:
+        return steps[: submitted + 1 + rng.randrange(len(titles))]
     return steps
 
 

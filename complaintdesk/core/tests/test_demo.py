@@ -19,6 +19,10 @@ from complaintdesk.core.demo.generator import DemoConflict, DemoReport, demo_loa
 from complaintdesk.core.demo.texts import CorpusText, corpus_load, subject_from_text
 from complaintdesk.core.testing.factories import user_make
 from complaintdesk.customers.models import Customer
+from complaintdesk.handling.authority import authority_of
+from complaintdesk.handling.choices import AuthorityLevel, Decision, PlanStatus
+from complaintdesk.handling.models import ApprovalAuthority, ApprovalStep, HandlingPlan
+from complaintdesk.handling.selectors import handling_left_open
 from complaintdesk.notifications.choices import NoticeStatus
 from complaintdesk.notifications.models import Notice
 
@@ -135,6 +139,37 @@ def test_plans_are_approved_by_someone_other_than_their_submitter(
         assert submitted.actor_id != approval.actor_id
 
 
+def test_plans_go_through_their_records_and_are_carried_out_before_the_result(
+    demo: DemoReport, db: None
+) -> None:
+    expected = {
+        Status.AWAITING_APPROVAL: PlanStatus.SUBMITTED,
+        Status.EXECUTING: PlanStatus.APPROVED,
+    }
+    for status, plan_status in expected.items():
+        for complaint in Complaint.objects.filter(status=status):
+            latest = complaint.handling_plans.order_by("-version").first()
+            assert latest is not None and latest.status == plan_status, complaint
+    planned = Complaint.objects.filter(handling_plans__isnull=False).distinct()
+    for complaint in planned.filter(status__in=[Status.RESOLVED, Status.CLOSED]):
+        assert handling_left_open(complaint=complaint) == [], complaint
+    assert HandlingPlan.objects.filter(status=PlanStatus.APPROVED).exists()
+
+
+def test_every_approval_step_is_decided_with_enough_authority_by_another_person(
+    demo: DemoReport, db: None
+) -> None:
+    decided = ApprovalStep.objects.exclude(decision=Decision.PENDING).select_related("plan")
+    assert decided.exists()
+    for step in decided:
+        assert step.approver is not None
+        assert step.approver_id != step.plan.submitted_by_id
+        assert authority_of(step.approver).level >= step.level, step
+    # Major complaints need a manager (the default authority matrix): the demo has one.
+    assert decided.filter(level=AuthorityLevel.MANAGER).exists()
+    assert ApprovalAuthority.objects.filter(level=AuthorityLevel.MANAGER).exists()
+
+
 def test_texts_are_corpus_complaints_and_notes_are_filled_in(
     demo: DemoReport, db: None, corpus: dict[str, list[CorpusText]]
 ) -> None:
@@ -166,7 +201,15 @@ def test_every_role_has_staff_and_they_log_in_with_the_demo_password(
 
 
 def test_running_the_demo_again_creates_nothing(demo: DemoReport, db: None) -> None:
-    models = (Complaint, ComplaintEvent, Customer, User, Department)
+    models = (
+        Complaint,
+        ComplaintEvent,
+        Customer,
+        User,
+        Department,
+        HandlingPlan,
+        ApprovalAuthority,
+    )
     before = [model.objects.count() for model in models]
     again = demo_load(complaints=COUNT, seed=8, password="another-password")
     assert not again.loaded

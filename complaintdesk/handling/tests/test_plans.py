@@ -268,12 +268,61 @@ def test_a_submitted_plan_cannot_be_decided_around_its_chain(agent, handler, sup
     from complaintdesk.complaints.lifecycle import complaint_transition
 
     complaint = handled_complaint(agent, handler)
-    plan_submit(plan=_plan_with_compensation(complaint, handler), actor=handler)
+    plan = plan_submit(plan=_plan_with_compensation(complaint, handler), actor=handler)
     for action in ("approve_plan", "reject_plan"):
-        with pytest.raises(NotAllowed, match="approval chain"):
+        with pytest.raises(Conflict, match="plan record"):
             complaint_transition(complaint=complaint, action=action, actor=supervisor, note="ok")
+        # Not even with the plan in hand: the plan service changes the plan first.
+        with pytest.raises(Conflict, match="plan record"):
+            complaint_transition(
+                complaint=complaint,
+                action=action,
+                actor=supervisor,
+                note="ok",
+                params={"plan": plan},
+            )
     complaint.refresh_from_db()
     assert complaint.status == Status.AWAITING_APPROVAL
+    assert plan_approve(plan=plan, actor=supervisor).status == PlanStatus.APPROVED
+
+
+def test_a_bare_submit_does_not_strand_the_draft_plan(agent, handler, supervisor):
+    from complaintdesk.complaints.lifecycle import complaint_transition
+
+    complaint = handled_complaint(agent, handler)
+    plan = _plan_with_compensation(complaint, handler)
+    with pytest.raises(Conflict, match="plan record"):
+        complaint_transition(
+            complaint=complaint, action="submit_plan", actor=handler, note="退还58元。"
+        )
+    with pytest.raises(Conflict, match="plan record"):
+        complaint_transition(
+            complaint=complaint, action="approve_plan", actor=supervisor, params={"plan": plan}
+        )
+    complaint.refresh_from_db()
+    assert complaint.status == Status.IN_PROGRESS
+    submitted = plan_submit(plan=plan, actor=handler)
+    assert submitted.status == PlanStatus.SUBMITTED
+    complaint.refresh_from_db()
+    assert complaint.status == Status.AWAITING_APPROVAL
+
+
+def test_a_plan_of_another_complaint_does_not_move_this_one(agent, handler, supervisor):
+    from complaintdesk.complaints.lifecycle import complaint_transition
+
+    complaint = handled_complaint(agent, handler)
+    other = handled_complaint(agent, handler, phone="13900003333")
+    plan = plan_submit(plan=_plan_with_compensation(other, handler), actor=handler)
+    with pytest.raises(Conflict, match="plan record"):
+        complaint_transition(
+            complaint=complaint,
+            action="submit_plan",
+            actor=handler,
+            note="x",
+            params={"plan": plan},
+        )
+    complaint.refresh_from_db()
+    assert complaint.status == Status.IN_PROGRESS
 
 
 def test_progress_sent_to_the_customer_is_a_notice(agent, handler, supervisor):

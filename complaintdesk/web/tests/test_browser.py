@@ -164,8 +164,57 @@ def test_agent_reads_why_and_corrects_a_triage_label_in_the_browser(live_server,
     _screenshot(page, "triage-review")
     form.get_by_label("Emotion").select_option(corrected)
     form.get_by_role("button", name="Save review").click()
-    expect(page.locator(".message-success")).to_contain_text("5 labels accepted, 1 corrected")
+    expect(page.locator(".message-success")).to_contain_text("accepted 5, corrected 1")
 
     complaint.refresh_from_db()
     assert complaint.emotion == corrected
     assert TriageCorrection.objects.filter(complaint=complaint, accepted=False).count() == 1
+
+
+def _log_in(page: object, username: str) -> None:
+    page.context.clear_cookies()  # type: ignore[attr-defined]
+    page.goto(page.url)  # type: ignore[attr-defined]
+    page.get_by_label("Username").fill(username)  # type: ignore[attr-defined]
+    page.get_by_label("Password").fill("correct-horse-battery")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
+
+
+def test_a_handling_plan_is_drafted_submitted_and_approved_in_the_plan_panel(
+    live_server, page, agent, handler, supervisor
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from complaintdesk.handling.tests.support import handled_complaint
+
+    complaint = handled_complaint(agent, handler)
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/complaints/{complaint.tracking_number}/")
+    _log_in(page, "handler")
+    expect(page.locator(".head-badges")).to_contain_text("In progress")
+    expect(page.locator('[data-action="submit_plan"]')).to_have_count(0)
+
+    form = page.locator('[data-plan-form="draft"]')
+    form.locator("[name=measures]").fill("派工程师上门更换光猫。")
+    deadline = timezone.localtime(timezone.now() + timedelta(days=3))
+    form.get_by_label("Deadline").fill(deadline.strftime("%Y-%m-%dT%H:%M"))
+    form.get_by_label("Responsible person").select_option(str(handler.pk))
+    form.get_by_label("Execution steps").fill("预约上门时间\n更换光猫并测速")
+    form.get_by_role("button", name="Save the draft").click()
+    expect(page.locator(".message-success")).to_contain_text("Handling plan drafted")
+    page.get_by_role("button", name="Submit the plan for approval").click()
+    expect(page.locator(".head-badges")).to_contain_text("Awaiting approval")
+
+    _log_in(page, "supervisor")
+    decide = page.locator('[data-plan-form="decide"]')
+    decide.get_by_role("button", name="Send back for revision").click()
+    expect(page.locator("#plans .alert-error")).to_contain_text("Say why the plan is sent back")
+    page.locator('[data-plan-form="decide"]').get_by_label("Note or reason").fill("同意。")
+    page.locator('[data-plan-form="decide"]').get_by_role(
+        "button", name="Approve this step"
+    ).click()
+    expect(page.locator(".head-badges")).to_contain_text("Executing")
+    expect(page.locator("#plans")).to_contain_text("Approved")
+    _screenshot(page, "plan")

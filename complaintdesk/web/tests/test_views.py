@@ -15,6 +15,8 @@ from complaintdesk.complaints.choices import EventKind, Status, Visibility
 from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core.testing.factories import complaint_make
+from complaintdesk.notifications.choices import NoticePurpose
+from complaintdesk.routing.models import RoutingRule
 from complaintdesk.web.tests.helpers import HTMX, client_for
 
 pytestmark = pytest.mark.django_db
@@ -519,6 +521,65 @@ def test_agent_registers_a_complaint_and_is_told_the_tracking_number(agent) -> N
     spoken = " · ".join(" ".join(group) for group in complaint.tracking_number.split("-"))
     assert f"Tracking number {complaint.tracking_number}" in page
     assert spoken in page
+
+
+def test_handler_whose_complaint_goes_to_another_department_is_told_where_not_sent_to_a_404(
+    handler, billing_department
+) -> None:
+    RoutingRule.objects.create(name="All → billing", department=billing_department, skill="*")
+    client = client_for(handler)
+    response = client.post(
+        reverse("web:complaint_new"),
+        {"channel": "walk_in", "customer_name": "赵先生", "description": "账单多扣了 30 元。"},
+    )
+    assert response.status_code == 303
+    complaint = Complaint.objects.get()
+    assert complaint.department == billing_department
+    assert response["Location"] == reverse("web:complaint_new")
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"Tracking number {complaint.tracking_number}" in text
+    assert "Routed to Billing centre." in text
+    # Through htmx the same: the browser is sent to a page the handler can open.
+    again = client.post(
+        reverse("web:complaint_new"),
+        {"channel": "walk_in", "customer_name": "钱女士", "description": "宽带断线。"},
+        **HTMX,
+    )
+    assert again["HX-Redirect"] == reverse("web:complaint_new")
+
+
+def test_handler_whose_complaint_stays_in_their_department_sees_it(
+    handler, network_department
+) -> None:
+    RoutingRule.objects.create(name="All → network", department=network_department, skill="*")
+    response = client_for(handler).post(
+        reverse("web:complaint_new"),
+        {"channel": "walk_in", "customer_name": "孙先生", "description": "宽带断线。"},
+    )
+    complaint = Complaint.objects.get()
+    assert response["Location"] == detail_url(complaint)
+
+
+def test_an_english_email_complaint_from_the_form_is_acknowledged_in_english(agent) -> None:
+    response = client_for(agent).post(
+        reverse("web:complaint_new"),
+        {
+            "channel": "email",
+            "customer_name": "John Smith",
+            "customer_email": "john.smith@example.com",
+            "description": "My broadband has been dropping every evening for a week.",
+        },
+    )
+    assert response.status_code == 303
+    complaint = Complaint.objects.get()
+    assert complaint.language == "en" and complaint.customer.preferred_language == ""
+    acknowledgement = complaint.notices.get(purpose=NoticePurpose.ACKNOWLEDGEMENT)
+    assert acknowledgement.language == "en"
+    assert acknowledgement.body.startswith("Dear John Smith,")
+    # No phone on record: the status page could not let him in, so it is not offered.
+    assert "/track/" not in acknowledgement.body
 
 
 def test_new_complaint_keeps_the_received_time_given(agent) -> None:

@@ -14,8 +14,12 @@ from django.views.decorators.http import require_http_methods
 
 from complaintdesk.accounts.models import User
 from complaintdesk.complaints.choices import Status
-from complaintdesk.complaints.errors import DomainError, InvalidInput, NotFound
-from complaintdesk.complaints.lifecycle import TRANSITIONS_BY_ACTION, complaint_transition
+from complaintdesk.complaints.errors import Conflict, DomainError, InvalidInput, NotFound
+from complaintdesk.complaints.lifecycle import (
+    PLAN_RECORD_ACTIONS,
+    TRANSITIONS_BY_ACTION,
+    complaint_transition,
+)
 from complaintdesk.complaints.selectors import complaint_get
 from complaintdesk.surveys.rejection import rejection_request
 from complaintdesk.web.forms import TransitionForm
@@ -50,6 +54,14 @@ def complaint_action_view(request: HttpRequest, tracking_number: str, action: st
     user = acting_user(request)
     try:
         complaint = complaint_get(user=user, tracking_number=tracking_number)
+        if action in PLAN_RECORD_ACTIONS:
+            # A note is no plan: the plan panel drafts, submits and decides the plan record.
+            raise Conflict(
+                _(
+                    "Handling plans are drafted, submitted and approved in the Handling plan "
+                    "panel of the complaint, not with a note."
+                )
+            )
     except DomainError as exc:
         return error_page(request, exc)
     form = TransitionForm(

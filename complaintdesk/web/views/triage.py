@@ -50,7 +50,7 @@ def complaint_triage_view(request: HttpRequest, tracking_number: str) -> HttpRes
             else:
                 messages.success(
                     request,
-                    _("Triage reviewed: %(accepted)d labels accepted, %(corrected)d corrected.")
+                    _("Triage reviewed: accepted %(accepted)d, corrected %(corrected)d.")
                     % {"accepted": len(accepted), "corrected": len(corrections)},
                 )
                 detail = reverse("web:complaint_detail", args=[complaint.tracking_number])
