@@ -49,7 +49,7 @@ def reassign(request: HttpRequest, tracking_number: str, payload: ReassignIn) ->
             _("No staff member %(username)s.") % {"username": payload.assignee}, field="assignee"
         )
     complaint_reassign(complaint=complaint, assignee=assignee, actor=user, reason=payload.reason)
-    return _visible_result(request, user, tracking_number)
+    return _visible_result(user, tracking_number)
 
 
 @router.put(
@@ -61,9 +61,9 @@ def update_demands(request: HttpRequest, tracking_number: str, payload: DemandsI
     user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     complaint_update_demands(complaint=complaint, demands=payload.demands, actor=user)
-    return _visible_result(request, user, tracking_number)
+    return _visible_result(user, tracking_number)
 
 
-def _visible_result(request: HttpRequest, user: User, tracking_number: str) -> Any:
+def _visible_result(user: User, tracking_number: str) -> Any:
     # A supervisor who moves a complaint still sees it; read it back as the caller sees it.
     return complaint_out(complaint_get(user=user, tracking_number=tracking_number), user)

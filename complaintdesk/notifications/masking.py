@@ -9,6 +9,7 @@ or of the timeline, goes through `mask_one_time_links`.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.urls import NoReverseMatch, reverse
@@ -21,20 +22,26 @@ MASK = "…"
 _KEY_PART = r"[A-Za-z0-9_-]+/?"
 
 
-def _page_prefixes() -> list[str]:
+@functools.cache
+def _one_time_link() -> re.Pattern[str] | None:
+    """The path of either page followed by its secret; read once from the URL configuration
+    (every timeline event shown passes through here)."""
     prefixes = []
     for name in ONE_TIME_PAGES:
         try:
             prefixes.append(reverse(name, args=["-"]).removesuffix("-/"))
         except NoReverseMatch:  # an installation without that app sends no such link
             continue
-    return prefixes
+    if not prefixes:
+        return None
+    return re.compile("(" + "|".join(re.escape(p) for p in prefixes) + ")" + _KEY_PART)
 
 
 def mask_one_time_links(text: str) -> str:
     """The text with the secret of every survey or consent link replaced by "…"."""
-    prefixes = _page_prefixes()
-    if not text or not prefixes:
+    if not text:
         return text
-    pattern = "(" + "|".join(re.escape(p) for p in prefixes) + ")" + _KEY_PART
-    return re.sub(pattern, lambda found: found.group(1) + MASK, text)
+    pattern = _one_time_link()
+    if pattern is None:
+        return text
+    return pattern.sub(lambda found: found.group(1) + MASK, text)
