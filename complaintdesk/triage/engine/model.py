@@ -242,7 +242,7 @@ class TriageModel:
         if not texts:
             return []
         masked = pii.mask_batch(texts)
-        analysed = self.analyse([item.masked_text for item in masked])
+        analysed = self.analyse([pii.contact_details_dropped(item) for item in masked])
         hashed = self.features.hash(analysed, keep_keys=explain)
         rows = self.features.rows(hashed, analysed)
         gathered: np.ndarray | None = None

@@ -549,3 +549,56 @@ def _masked(text: str, families: int) -> MaskResult:
         cursor = span.end
     parts.append(text[cursor:])
     return MaskResult("".join(parts), tuple(spans))
+
+
+# A contact-details field ("身份证号：[ID_NUMBER]", "地址北京市朝阳区[ADDRESS]", "Email: [EMAIL]",
+# "姓名张伟") says how to reach the customer, not what the complaint is about; left in, its
+# labels read like a privacy complaint (an outage with ID, address and e-mail went to
+# `other.privacy`). The models see a text without them. A field only counts when its value
+# ends the clause: in "有人用我的身份证[ID_NUMBER]办了卡" the number is the subject.
+_FIELD_LABEL = (
+    r"(?:(?:我的|本人|客户|用户|聯絡|联系|聯繫|my |customer )?"
+    r"(?:姓名|名字|联系人|聯絡人|聯繫人|手机号码|手機號碼|手机号|手機號|手机|手機|电话号码|電話號碼"
+    r"|联系电话|聯絡電話|聯繫電話|电话|電話|座机|座機|联系方式|聯絡方式|聯繫方式|号码|號碼"
+    r"|身份证号码|身份證號碼|身份证号|身份證號|身份证|身份證|证件号码?|證件號碼?"
+    r"|家庭住址|联系地址|聯絡地址|安装地址|安裝地址|住址|地址|电子邮箱|電子郵箱|邮箱|郵箱|電郵|邮件|郵件"
+    r"|银行卡号|銀行卡號|银行卡|銀行卡|卡号|卡號"
+    r"|full name|name|phone number|phone no\.?|phone|mobile number|mobile no\.?|mobile|tel\.?"
+    r"|telephone|contact number|contact no\.?|contact|number|id number|id no\.?|id|hkid"
+    r"|home address|address|e-?mail address|e-?mail|card number|card no\.?|card))"
+)
+_FIELD_JOINER = r"\s*(?:[:：=]|是|为|為|is|at|on)?\s*"
+_MASKED_ITEM = r"\[(?:PHONE|ID_NUMBER|BANK_CARD|EMAIL|ADDRESS)\]"
+_FIELD_END = r"(?=\s*(?:[，。,.;；、!！?？)）/|]|$|\n|和|及|或|and\b|or\b))"
+_CONTACT_FIELD = re.compile(
+    _FIELD_LABEL
+    + _FIELD_JOINER
+    # An address keeps the district it starts with before its token.
+    + r"(?:[^\s，。,;；:：\[\]]{0,16}?\[ADDRESS\]|"
+    + _MASKED_ITEM
+    + ")"
+    + r"(?:\s*(?:[/、或]|or)\s*"
+    + _MASKED_ITEM
+    + r")*"
+    + _FIELD_END,
+    re.IGNORECASE,
+)
+_NAME_FIELD = re.compile(
+    r"(?:姓名|名字|联系人|聯絡人|聯繫人|客户姓名|客戶姓名|(?:full )?name)"
+    + _FIELD_JOINER
+    + r"(?:[\u4e00-\u9fff]{2,4}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})"
+    + _FIELD_END,
+    re.IGNORECASE,
+)
+
+
+def contact_details_dropped(result: MaskResult) -> str:
+    """The masked text without its contact-details fields: what the models read.
+
+    Only texts with personal data found in them are looked at (a contact block always
+    carries some), so most complaints are returned as they are at once.
+    """
+    if not result.spans:
+        return result.masked_text
+    text = _CONTACT_FIELD.sub(" ", result.masked_text)
+    return _NAME_FIELD.sub(" ", text)

@@ -44,17 +44,22 @@ _NEGATION_ZH = re.compile(
     r"|不至于|犯不着|犯不上|没必要"
     # Cantonese: 唔想搞到要上報紙, 唔係想告你哋, 冇打算去消委會.
     r"|唔想|唔会|唔打算|唔系想|唔系要|唔使|唔去|冇打算|冇谂过"
+    # the cue itself denied: "无冒烟", "冇煙、冇燶味", "没有异味"
+    # (not a question: "有冇記者跟吓?", "有没有人管")
+    r"|(?<![有还])(?:没有|没|无|冇|并无|未见)$"
 )
 # Every negation above contains one of these; a text without any has no negated cue.
-_NEGATION_HINTS = ("不", "无意", "没", "唔", "冇", "not", "never", "no", "n't", "rather")
+_NEGATION_HINTS = ("不", "无", "没", "唔", "冇", "未见", "not", "never", "no", "n't", "rather")
 _NEGATION_HINT = re.compile("|".join(map(re.escape, _NEGATION_HINTS)))
 _CRISIS_PREFIX = "crisis."
 _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
 _WORD_CHAR = re.compile(r"[a-z0-9]")
+_DIGIT = re.compile(r"[0-9]")
 # A regulator cited for its rules, not threatened: "Ofcom expects providers to…", "the Ofcom
 # coverage checker", "the FCC's rules say". Matched right after the regulator's name.
 _REGULATOR_RULES_CITED = re.compile(
-    r"(?:'s)? (?:voluntary |automatic |general )?(?:rules?|codes?|guidance|guidelines"
+    r"(?:'s)? (?:own |official )?(?:voluntary |automatic |general )?"
+    r"(?:rules?|codes?|guidance|guidelines"
     r"|conditions|coverage checker|checker|expects|requires|say|says|said|brought in"
     r"|regulations|website|map|figures|research)\b"
 )
@@ -75,7 +80,8 @@ _REPORTED_SIGNALS = frozenset({"regulator", "legal"})
 _HEARSAY = re.compile(
     r"(看|睇|刷|读|听)(到|了)*(新闻|报道)|(新闻|报道)(说|话|讲)|有人(说|话|讲)|网上(有人)?(说|话|讲)"
     r"|\b(?:on|in) the news\b|\bstories (?:you hear|about|of)\b|\bpeople (?:say|said)\b"
-    r"|\bheard (?:that|about|of)\b"
+    r"|(?:看|睇|见)(?:到|过)[^,。]{0,6}有人"
+    r"|\bheard (?:that|about|of)\b|\bsomeone\b[^.!?]{0,40}\b(?:said|says|mentioned|posted)\b"
 )
 # ... and, for a media cue only, the outlet read rather than gone to: "早排睇on.cc見到有人話…",
 # "she'd seen on the BBC that…" (a hazard seen is the customer's own: "突然看到冒烟").
@@ -83,12 +89,21 @@ _OUTLET_READ = re.compile(
     r"(看|睇|刷|读)到?$|\b(?:seen|saw|read|watched) (?:it )?(?:on|in) (?:the )?$"
 )
 _HEARD_OF_SIGNALS = frozenset({"safety", "media"})
+# A hazard already made safe: "线被吹断垂下来,不过工程人员已经把线收好了,现在没有危险", "has
+# been made safe". Read right after a safety cue. (A fire put out is still reported as one:
+# "消防来了才扑灭", and "灯灭了" is a light going off.)
+_HAZARD_OVER = re.compile(
+    r"(?:现在|而家|目前)(?:已经)?(?:没有|没|无|冇)(?:危险|危险了)"
+    r"|\b(?:was|were|has been|have been) made safe\b"
+    r"|\bno longer (?:dangerous|a hazard|a danger)\b"
+)
+_HAZARD_OVER_CONTEXT = {"zh": 40, "en": 80}
 # Someone else's job, not the customer's step: "我表哥在报社上班", "我有个朋友做律师",
 # "my buddy's a reporter", "my brother's a solicitor". Matched at the end of the clause
 # before a media or legal cue.
 _SOMEONE_ELSES_JOB = re.compile(
     r"(?:朋友|表哥|表姐|表弟|表妹|堂哥|堂姐|哥哥|姐姐|弟弟|妹妹|老公|老婆|男朋友|女朋友|亲戚|同学"
-    r"|邻居|同事|儿子|女儿|老豆|爸爸|妈妈|舅舅|叔叔|阿姨)(?:是|在|做|系)"
+    r"|邻居|同事|儿子|女儿|老豆|爸爸|妈妈|舅舅|叔叔|阿姨)(?:是|在|做|系|喺)"
     # ... also with the workplace between: "同学在电视台当记者", "表姐喺律师行做".
     r"(?:[^,.;:!?，。；：！？]{1,6}?(?:当|做|系|任))?(?:一名|一个|个|名)?$"
     r"|\b(?:friend|buddy|mate|cousin|brother|sister|son|daughter|wife|husband|dad|mum|mom"
@@ -115,39 +130,60 @@ _WITHDRAWN_AFTER = re.compile(
     # a rhetorical question dropped: "我为了39块钱去起诉你?算了算了"
     r"|^[^,.;:!，。；：！]{0,8}?[?？]\s*(?:算了|算啦|算吧)"
     r"|^[^.!?]{0,3}\bbut (?:honestly |frankly |really )?(?:i'd|i would|i) rather\b(?! not)"
+    # a threat made once and not needed: "I'd said I'd go to the TIO but I didn't need to"
+    r"|^[^.!?]{0,3}\bbut (?:i|we) (?:didn't|did not|never) (?:need|have) to\b"
 )
 # ... or a second thought: "我諗過入稟告你哋,但算啦", "my lawyer friend says I could take you
 # to small claims. Honestly can't be bothered" (a thought before the cue, dropped after it).
 _SECOND_THOUGHT_BEFORE = re.compile(
     r"想过|谂过|考虑过|本来想|本想|\b(?:thought about|considered|could|was going to)\b"
 )
-_SECOND_THOUGHT_AFTER = re.compile(r"算了|算啦|算吧|懒得|can'?t be bothered|not worth (?:it|the)")
+_SECOND_THOUGHT_AFTER = re.compile(
+    r"算了|算啦|算吧|懒得|can'?t be bothered|not worth (?:it|the)|\brather not\b"
+)
 # ... or a step nearly taken and overtaken by events: "本来都准备打12300了,朋友说先找你们…
 # 结果十分钟就退了", "昨天本来已经写好了12300的申诉…申诉就不交了", "I'd drafted an email to Ofcom
 # on Friday, but your engineer came out Saturday". Read over a longer window after the cue.
 _NEARLY_BEFORE = re.compile(
     r"本来[^,.;:!?，。；：！？]{0,6}?(?:想|准备|打算|要|写好)|原本(?:想|准备|打算|要)|本打算"
-    r"|差点(?:就)?"
+    r"|差点(?:就)?|一度"
     r"|\b(?:was going to|were going to|was about to|nearly|almost|had drafted|'d drafted"
     r"|drafted|thought about|considered)\b"
 )
 _OVERTAKEN_AFTER = re.compile(
     r"后来|结果|但是?|不过|算了|懒得|就不|不交|不用|不打|不去|撤回|撤销"
+    r"|先(?:给|找|让|畀|俾)你(?:们|哋)"
     r"|\b(?:but|instead|until|then (?:your|you|they|he|she|someone))\b"
 )
 _NEARLY_CONTEXT = {"zh": 30, "en": 80}
+# ... or a threat taken back later in an agent's note or a long message: "initially said
+# he'd sue the lot of you, later … said forget the lawyer thing", "asked which regulator …
+# said she didn't want to take it that far". Specific enough to be read further on.
+_TAKEN_BACK_LATER = re.compile(
+    r"只是(?:先)?问问|只系(?:想)?问(?:吓|下)|没有要(?:申诉|投诉|告)|冇(?:打算|话要)(?:申诉|投诉|告)|"
+    r"\bforget (?:about )?the (?:lawyer|legal|court|lawsuit|ombudsman|regulator|media|press"
+    r"|papers?|tv|news) (?:thing|stuff|idea|bit|part)\b"
+    r"|\b(?:didn't|did not|doesn't|does not|don't|do not) want to take"
+    r" (?:it|this|things|the matter) (?:that far|any further|further)\b"
+    r"|\bdropped the (?:lawyer|legal|court|lawsuit|ombudsman|regulator|media|press) "
+    r"(?:thing|idea|threat)\b"
+)
+_TAKEN_BACK_CONTEXT = {"zh": 60, "en": 200}
 # ... or someone's advice turned down: "有朋友叫我入小額錢債同佢哋拗，但我唔想再搞上庭",
 # "我朋友在NCC上班,她叫我可以去申訴,但老實說我累了", "my cousin says I could sue, but I
 # just want the £38 back". The advice is read before the cue, the refusal over the longer
 # window after it.
 _ADVICE_BEFORE = re.compile(
+    # ... or someone else's own threat: "我同事之前为别的事说要去找媒体曝光,我觉得没必要".
+    r"(?:同事|朋友|家人|老公|老婆|邻居|亲戚)[^,.;:!?，。；：！？]{0,10}(?:说要|话要|说去|要去)|"
     r"叫我|让我|劝我|建议|教我|(?:说|话|讲)[^,.;:!?，。；：！？]{0,8}可以|有人(?:说|话|讲|叫)"
     r"|\b(?:told me (?:to|i could|i should)|said i (?:could|should)|says i (?:could|should)"
     r"|suggested|advised me|reckons i (?:could|should)|wants me to|keeps telling me to)\b"
 )
 _DECLINED_AFTER = re.compile(
     r"(?:但|不过|可是|我)[^。!?]{0,10}?(?:不想|唔想|唔使|不用|不必|不至于|不值得|不划算|累了"
-    r"|算了|算啦|没力气|冇力|只想|只是想|就想|只系想|懒得)|唔使啦|算了|算啦"
+    r"|算了|算啦|没力气|冇力|只想|只是想|就想|只系想|懒得|没必要|冇必要"
+    r"|没(?:那|这)?(?:个)?闲?(?:工夫|功夫|精力))|唔使啦|算了|算啦"
     r"|\bbut (?:honestly |frankly |really |to be honest,? )?(?:i|we)(?:'m| am|'d| would)?"
     r" (?:just |really |only )?(?:not|don't|do not|rather|can't be bothered|only want|just want"
     r"|want)|\bnot worth\b|\bcan't be bothered\b"
@@ -233,6 +269,12 @@ def _about_someone_else(
     return telling.search(window) is not None
 
 
+def _hazard_over(normalised: str, end: int, chinese: bool) -> bool:
+    """Whether the words right after a safety cue ending at ``end`` say the hazard is over."""
+    window = _HAZARD_OVER_CONTEXT["zh" if chinese else "en"]
+    return _HAZARD_OVER.search(normalised, end, end + window) is not None
+
+
 def _threat_withdrawn(normalised: str, start: int, end: int, chinese: bool, signal: str) -> bool:
     """Whether the words around a threat's cue (at ``start:end``) take it back: a refusal
     with the cue as its topic, a threat stopped, a workplace or the customer's own trade,
@@ -249,6 +291,8 @@ def _threat_withdrawn(normalised: str, start: int, end: int, chinese: bool, sign
     if _NEARLY_BEFORE.search(before) and _OVERTAKEN_AFTER.search(later):
         return True
     if _ADVICE_BEFORE.search(before) and _DECLINED_AFTER.search(later):
+        return True
+    if _TAKEN_BACK_LATER.search(normalised, end, end + _TAKEN_BACK_CONTEXT[language]):
         return True
     own_trade = signal in _JOB_SIGNALS and _OWN_JOB_BEFORE.search(before) is not None
     if own_trade and _SET_ASIDE_AFTER.search(normalised[end : end + _SET_ASIDE_CONTEXT]):
@@ -278,7 +322,7 @@ def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> di
     for hit in crisis_hits:
         signal = hit.key[len(_CRISIS_PREFIX) :]
         rules_named = signal == "regulator" and is_english_term(hit.term)
-        if may_be_negated or rules_named or signal in _THREAT_SIGNALS:
+        if may_be_negated or rules_named or signal in _THREAT_SIGNALS or signal == "safety":
             verdict = verdicts.get((hit.term, signal))
             if verdict is None:
                 verdict = verdicts[(hit.term, signal)] = _every_occurrence_ruled_out(
@@ -312,13 +356,16 @@ def _every_occurrence_ruled_out(
         if not (whole_word and start > 0 and _WORD_CHAR.match(text[start - 1])):
             occurrences += 1
             cited = rules_named and _REGULATOR_RULES_CITED.match(text, start + len(term))
-            if not cited:
+            # An English cue running into digits is part of a code: "serial TVB2-00819244".
+            in_code = whole_word and _DIGIT.match(text, start + len(term)) is not None
+            if not (cited or in_code):
                 # One clause read per occurrence serves the negation and the news/job checks.
                 chinese = _reads_chinese(text, start)
                 clause = _clause_before(text, start, chinese)
                 if not (
                     (negation and _negates(clause))
                     or _about_someone_else(text, start, chinese, clause, signal)
+                    or (signal == "safety" and _hazard_over(text, start + len(term), chinese))
                     or (
                         signal in _THREAT_SIGNALS
                         and _threat_withdrawn(text, start, start + len(term), chinese, signal)
@@ -378,7 +425,7 @@ class RuleBasedTriager:
         results = []
         for text, row_industry in zip(texts, industries, strict=True):
             masked = pii.mask(text)
-            item = analyse(masked.masked_text, self.lexicon)
+            item = analyse(pii.contact_details_dropped(masked), self.lexicon)
             results.append(self._triage(item, masked, row_industry))
         return results
 

@@ -556,7 +556,7 @@ def train_model(
 def _analyse_masked(examples: Sequence[TrainingExample], lexicon: Lexicon) -> list[AnalysedText]:
     """The examples' texts with personal data masked, as the model sees a new complaint."""
     masked = pii.mask_batch([example.text for example in examples])
-    return analyse_batch([item.masked_text for item in masked], lexicon)
+    return analyse_batch([pii.contact_details_dropped(item) for item in masked], lexicon)
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,6 +76,32 @@ def test_result_carries_confidences_explanations_and_masked_text(shipped_model):
     assert result.model_version == shipped_model.version
 
 
+CONTACT_DETAILS_AFTER_THE_COMPLAINT = [
+    (
+        "家里宽带断网两天了。姓名张伟，身份证号110101199003074514，地址北京市朝阳区建国路88号2号楼1203室，"
+        "邮箱zhangwei@163.com",
+        "network",
+    ),
+    (
+        "No signal at home for 3 days. My ID is 110101199003074514, address 12 Baker Street, "
+        "London NW1 6XE, email john@gmail.com",
+        "network",
+    ),
+    (
+        "话费多扣了30元。身份证110101199003074514，地址广州市天河区天河路385号，邮箱li@qq.com",
+        "billing",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), CONTACT_DETAILS_AFTER_THE_COMPLAINT)
+def test_contact_details_do_not_make_a_complaint_about_privacy(shipped_model, text, category):
+    # QA: an outage followed by the customer's ID, address and e-mail read other.privacy.
+    [result] = shipped_model.predict([text])
+    assert result.category == category
+    assert result.personal_data  # masked all the same
+
+
 VAGUE_OPENINGS = [
     "你好,我想问一下。",
     "Hi, I have a question.",
@@ -456,6 +482,34 @@ def test_lexicon_rules_triage_without_any_model():
         ("whole of Bridge St in Hebden down since 7am", ["mass"]),
         ("Cust one of many calling since the firmware push last night", ["mass"]),
         ("Property manager, 60 units, all tenants drop every night", ["mass"]),
+        # Lexicon 2026.11.27h and the rules written from round 30
+        ("Box serial TVB3-0042 keeps rebooting.", []),
+        ("I'll be on TVB tonight.", ["media"]),
+        ("Reported the shortcode to the Phone-paid Services Authority.", ["regulator"]),
+        ("My channel has 95k subscribers and the video goes up on Monday.", ["media"]),
+        ("The regulator's own website says a port takes one day.", []),
+        ("I could raise it with Ofcom but honestly I'd rather not.", []),
+        ("I said I'd go to the TIO but we didn't need to, you fixed it.", []),
+        ("He said he'd sue us; after we swapped the phone he said forget the lawyer thing.", []),
+        ("Asked which regulator to go to, then said she didn't want to take it that far.", []),
+        ("这篇笔记我会一直更新,直到你们给个说法", ["media"]),
+        ("希望大家帮忙转发,别再有人被坑", ["media"]),
+        ("大家快啲check吓自己張單", ["media"]),
+        ("截圖已經放咗上FB群組", ["media"]),
+        ("今晚會在直播上跟觀眾講清楚", ["media"]),
+        ("客户一度说要打12345,随后又说算了", []),
+        ("本來想打去NCC,朋友說先給你們處理", []),
+        ("我同事说要去找媒体曝光,我觉得没必要", []),
+        ("客服说可以去工信部投诉,我没那闲工夫", []),
+        ("客戶問可否向NCC申訴,表示只是先問問", []),
+        ("朋友喺電視台做嘢", []),
+        ("客人話冇煙、冇燶味", []),
+        ("有冇記者跟吓?成個屋苑冇網", ["media", "mass"]),
+        ("在網路上看到有人手機充電爆炸的影片", []),
+        ("线被风吹断垂下来,工程人员已经收好了,现在没有危险", []),
+        ("机柜冒烟起火,消防来了才扑灭", ["safety"]),
+        ("電線甩咗落嚟,吊喺行人路上", ["safety"]),
+        ("已經預約咗下個禮拜見律師", ["legal"]),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):

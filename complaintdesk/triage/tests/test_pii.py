@@ -1,6 +1,7 @@
 import pytest
 
 from complaintdesk.triage.engine import mask
+from complaintdesk.triage.engine.pii import contact_details_dropped
 
 
 def _id_number(first_seventeen: str) -> str:
@@ -156,3 +157,29 @@ def test_spans_point_into_the_original_text():
         ("phone", "13812345678"),
         ("email", "a@b.cn"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            f"停网了。姓名张伟,身份证号{VALID_ID},地址北京市朝阳区建国路88号2号楼1203室,"
+            "邮箱zhangwei@163.com,电话13812345678",
+            "停网了。 , , , , ",
+        ),
+        (
+            "Internet down. Name: John Smith. Address: 5 High Road, Leeds LS1 4AP. "
+            "Email: js@x.com. Phone: 07700 900123 / 07700 900124",
+            "Internet down.  .  .  .  ",
+        ),
+        ("這個月帳單多收了我50元。聯絡電話:0912-345-678", "這個月帳單多收了我50元。 "),
+        # The number is what the complaint is about: it stays (masked).
+        (f"有人用我的身份证{VALID_ID}办了卡", "有人用我的身份证[ID_NUMBER]办了卡"),
+        ("Call me on 07700 900123 please.", "Call me on [PHONE] please."),
+        # No personal data found: nothing is looked at, a name field included.
+        ("姓名张伟,宽带断了", "姓名张伟,宽带断了"),
+    ],
+)
+def test_models_read_the_masked_text_without_its_contact_fields(text, expected):
+    result = mask(text)
+    assert contact_details_dropped(result) == expected
