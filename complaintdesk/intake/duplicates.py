@@ -1,7 +1,9 @@
 """Duplicates, repeats and similar complaints at intake (SPEC §14), with the triage detector.
 
 - A *repeat*: the same customer sends the same complaint again while it is open. It is not a
-  new case: the open complaint counts the repeat and its timeline says so.
+  new case: the open complaint counts the repeat and its timeline says so. An external body
+  (regulator, media, consumer association, manufacturer) taking it up is not a repeat: that
+  submission is registered on its own and linked to the open complaint (intake/services.py).
 - A *possible duplicate*: another customer's complaint says the same thing. The new complaint
   is registered and points to it with a score; an agent merges it through the lifecycle.
 - *Mass*: many customers complaining of the same thing within a day raises the `mass` crisis
@@ -79,7 +81,15 @@ def _detector_over(complaints: list[Complaint], threshold: float = 0.7) -> Dupli
     return detector
 
 
-def repeat_of(*, customer: Customer, subject: str, description: str) -> Complaint | None:
+@dataclass(frozen=True)
+class RepeatMatch:
+    """The customer's open complaint that a new text repeats, and how alike they are."""
+
+    complaint: Complaint
+    score: float
+
+
+def repeat_of(*, customer: Customer, subject: str, description: str) -> RepeatMatch | None:
     """The customer's open complaint that this text repeats, if any."""
     open_complaints = list(
         Complaint.objects.filter(customer=customer, status__in=OPEN_STATUSES).order_by(
@@ -91,20 +101,53 @@ def repeat_of(*, customer: Customer, subject: str, description: str) -> Complain
     match = _detector_over(open_complaints).query(f"{subject}\n{description}")
     if match is None:
         return None
-    return next(c for c in open_complaints if c.pk == match.key)
+    complaint = next(c for c in open_complaints if c.pk == match.key)
+    return RepeatMatch(complaint=complaint, score=match.score)
 
 
-def repeat_record(*, complaint: Complaint, actor: object, channel: str, text: str) -> Complaint:
-    """Count a repeat on the open complaint; runs inside the intake transaction."""
+def repeat_record(
+    *,
+    complaint: Complaint,
+    actor: object,
+    channel: str,
+    text: str,
+    registered_as: Complaint | None = None,
+) -> Complaint:
+    """Count a repeat on the open complaint; runs inside the intake transaction.
+
+    `registered_as`: an external body took the complaint up and that submission was
+    registered on its own (intake/services.py); the timeline points to it.
+    """
     locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
     locked.repeat_count += 1
     locked.save(update_fields=["repeat_count", "updated_at"])
+    after: dict[str, object] = {"channel": channel, "repeat_count": locked.repeat_count}
+    note = text[:2000]
+    if registered_as is not None:
+        after.update(
+            registered_as=registered_as.tracking_number,
+            external_body=registered_as.external_body,
+            channel_reference=registered_as.channel_reference,
+            external_deadline=(
+                registered_as.external_deadline.isoformat()
+                if registered_as.external_deadline
+                else None
+            ),
+        )
+        sent_on = _(
+            "Sent again through %(channel)s and registered on its own as %(number)s, with the "
+            "external body's reference and deadline."
+        ) % {
+            "channel": registered_as.get_channel_display(),
+            "number": registered_as.tracking_number,
+        }
+        note = f"{sent_on}\n\n{note}"
     event_record(
         complaint=locked,
         actor=actor,
         kind=EventKind.REPEAT_RECEIVED,
-        after={"channel": channel, "repeat_count": locked.repeat_count},
-        note=text[:2000],
+        after=after,
+        note=note,
     )
     return locked
 
@@ -115,16 +158,32 @@ class SimilarComplaint:
     score: float
 
 
-def complaint_check_duplicates(*, complaint: Complaint) -> None:
+def complaint_check_duplicates(
+    *, complaint: Complaint, taken_up: RepeatMatch | None = None
+) -> None:
     """Index the new complaint, flag a possible duplicate and raise `mass` when warranted.
 
-    Runs inside the intake transaction, after triage and before registration.
+    Runs inside the intake transaction, after triage and before registration. `taken_up`:
+    the customer's own open complaint that an external body has now taken up; that is the
+    link, whatever other customers' complaints look like.
     """
     text = complaint_text(complaint)
     candidate_ids = _candidate_ids(text, exclude_id=complaint.pk, window=DUPLICATE_WINDOW)
     fingerprint_store(complaint)
-    if not candidate_ids:
-        return
+    changed: list[str] = []
+    if taken_up is not None:
+        _link_to_own_complaint(complaint, taken_up)
+        changed += ["duplicate_of", "duplicate_score"]
+    if candidate_ids:
+        changed += _flag_similar(complaint, text, candidate_ids, find_duplicate=taken_up is None)
+    if changed:
+        complaint.save(update_fields=[*changed, "updated_at"])
+
+
+def _flag_similar(
+    complaint: Complaint, text: str, candidate_ids: list[int], *, find_duplicate: bool
+) -> list[str]:
+    """The possible duplicate and the mass signal from the candidates; the fields changed."""
     candidates = list(
         Complaint.objects.filter(pk__in=candidate_ids).exclude(
             status__in=[Status.MERGED, Status.REJECTED]
@@ -133,7 +192,7 @@ def complaint_check_duplicates(*, complaint: Complaint) -> None:
     detector = _detector_over(candidates)
     by_id = {c.pk: c for c in candidates}
     changed: list[str] = []
-    match = detector.query(text)
+    match = detector.query(text) if find_duplicate else None
     if match is not None:
         original = by_id[int(str(match.key))]
         complaint.duplicate_of = original
@@ -169,8 +228,29 @@ def complaint_check_duplicates(*, complaint: Complaint) -> None:
             note=_("%(count)d other customers complained of the same within 24 hours.")
             % {"count": len(similar_others)},
         )
-    if changed:
-        complaint.save(update_fields=[*changed, "updated_at"])
+    return changed
+
+
+def _link_to_own_complaint(complaint: Complaint, taken_up: RepeatMatch) -> None:
+    original = taken_up.complaint
+    complaint.duplicate_of = original
+    complaint.duplicate_score = taken_up.score
+    event_record(
+        complaint=complaint,
+        actor=None,
+        kind=EventKind.DUPLICATE_SUSPECTED,
+        after={
+            "duplicate_of": original.tracking_number,
+            "score": taken_up.score,
+            "same_customer": True,
+        },
+        note=_(
+            "The customer's open complaint %(number)s says the same. This one came through "
+            "%(channel)s with its own reference and deadline, so it is registered on its own; "
+            "merging it into %(number)s would stop the clock on that deadline."
+        )
+        % {"number": original.tracking_number, "channel": complaint.get_channel_display()},
+    )
 
 
 def similar_complaints(*, complaint: Complaint, user: User, k: int = 10) -> list[SimilarComplaint]:

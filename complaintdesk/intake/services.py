@@ -37,15 +37,28 @@ from complaintdesk.core import clock
 from complaintdesk.core.ids import generate_tracking_number
 from complaintdesk.customers.models import Customer, CustomerTier
 from complaintdesk.customers.services import customer_find_or_create
-from complaintdesk.intake.duplicates import complaint_check_duplicates, repeat_of, repeat_record
+from complaintdesk.intake.duplicates import (
+    RepeatMatch,
+    complaint_check_duplicates,
+    repeat_of,
+    repeat_record,
+)
 from complaintdesk.intake.models import IdempotencyRecord
-from complaintdesk.routing.services import complaint_place_in_department, complaint_route
+from complaintdesk.routing.models import RoutingRule
+from complaintdesk.routing.services import (
+    complaint_place_in_department,
+    complaint_route,
+    routing_rules_active,
+)
 from complaintdesk.triage.choices import Dimension
+from complaintdesk.triage.engine import TriageResult
 from complaintdesk.triage.models import TaxonomyEntry
 from complaintdesk.triage.services import complaint_text, complaint_triage, triage_text
 
 SUBJECT_MAX = 300
 DESCRIPTION_MAX = 20_000
+# Another machine's clock may run a little ahead of ours.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass
@@ -145,17 +158,69 @@ def _validate(draft: ComplaintDraft) -> None:
             raise InvalidInput(
                 _("%(field)s must be 1 (low) to 4 (critical).") % {"field": name}, field=name
             )
-    if draft.received_at is not None:
-        if timezone.is_naive(draft.received_at):
-            raise InvalidInput(_("Give received_at with a time zone offset."), "received_at")
-        if draft.received_at > clock.now() + timedelta(minutes=5):
-            raise InvalidInput(_("received_at is in the future."), field="received_at")
+    _validate_times(draft)
     details = draft.customer
     if not (details.name or details.phone or details.email or details.account_number):
         raise InvalidInput(
             _("Say who is complaining: a name, phone, e-mail or account number."),
             field="customer",
         )
+
+
+def _validate_times(draft: ComplaintDraft) -> None:
+    """When the complaint was received and the external body's deadline.
+
+    received_at: not in the future (beyond clock skew), not further back than
+    INTAKE_BACKFILL_DAYS (older is a mistyped year, not a letter entered late).
+    external_deadline: after the complaint was received. For a complaint received now that
+    means in the future; a deadline already passed is accepted only with an earlier
+    received_at, as when old letters are backfilled: the deadline is a fact of the case, and
+    the time limit then shows it overdue, which it is.
+    """
+    now = clock.now()
+    if draft.received_at is not None:
+        if timezone.is_naive(draft.received_at):
+            raise InvalidInput(_("Give received_at with a time zone offset."), "received_at")
+        if draft.received_at > now + CLOCK_SKEW:
+            raise InvalidInput(_("received_at is in the future."), field="received_at")
+        if draft.received_at < now - timedelta(days=settings.INTAKE_BACKFILL_DAYS):
+            raise InvalidInput(
+                _(
+                    "received_at is more than %(days)d days ago; check the year. Complaints "
+                    "received earlier than that are not accepted (INTAKE_BACKFILL_DAYS)."
+                )
+                % {"days": settings.INTAKE_BACKFILL_DAYS},
+                field="received_at",
+            )
+    deadline = draft.external_deadline
+    if deadline is None:
+        return
+    if timezone.is_naive(deadline):
+        raise InvalidInput(
+            _("Give external_deadline with a time zone offset."), field="external_deadline"
+        )
+    if draft.received_at is None and deadline <= now:
+        raise InvalidInput(
+            _(
+                "The external body's deadline %(deadline)s has already passed. If you are "
+                "recording a complaint received earlier, give its received_at as well."
+            )
+            % {"deadline": _local_text(deadline)},
+            field="external_deadline",
+        )
+    if draft.received_at is not None and deadline <= draft.received_at:
+        raise InvalidInput(
+            _(
+                "The external body's deadline %(deadline)s is not after the complaint was "
+                "received (%(received)s); check both dates."
+            )
+            % {"deadline": _local_text(deadline), "received": _local_text(draft.received_at)},
+            field="external_deadline",
+        )
+
+
+def _local_text(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _taxonomy_entry(dimension: str, key: str, field_name: str) -> TaxonomyEntry | None:
@@ -239,22 +304,21 @@ def complaint_create(
     # The model runs before the transaction: on SQLite a transaction holds the write lock.
     text = complaint_text(draft.subject, draft.description)
     prediction = triage_text(text) if settings.TRIAGE_ENABLED else None
+    rules: list[RoutingRule] = []
     try:
         with transaction.atomic():
             customer = customer_find_or_create(details=draft.customer)
-            repeated = repeat_of(
+            match = repeat_of(
                 customer=customer, subject=draft.subject, description=draft.description
             )
+            taken_up = match if match is not None and _takes_up(draft, match.complaint) else None
+            repeated = match.complaint if match is not None and taken_up is None else None
             if repeated is not None:
                 complaint = repeat_record(
                     complaint=repeated, actor=actor, channel=draft.channel, text=draft.description
                 )
             else:
-                complaint = _store(draft, actor, customer)
-                # Triage before registration, so routing and time limits see category and
-                # nature; duplicates after it, so a mass signal joins the triage signals.
-                complaint_triage(complaint=complaint, actor=None, prediction=prediction)
-                complaint_check_duplicates(complaint=complaint)
+                complaint = _store_new(draft, actor, customer, prediction, taken_up)
             if idempotency_key:
                 IdempotencyRecord.objects.create(
                     user=actor,
@@ -265,7 +329,9 @@ def complaint_create(
             if register and repeated is None:
                 # The department first: registration starts the clock on its calendar and
                 # the acknowledgement promises that deadline, which routing then keeps.
-                complaint_place_in_department(complaint=complaint)
+                # Both read the same rules, once.
+                rules = routing_rules_active()
+                complaint_place_in_department(complaint=complaint, rules=rules)
                 complaint_transition(complaint=complaint, action="register", actor=actor)
     except IntegrityError:
         # Two retries of one request raced; the other one stored it first.
@@ -277,9 +343,56 @@ def complaint_create(
         return IntakeResult(complaint=complaint, created=False, repeat=True)
     if register:
         # After the commit: a routing failure must never lose the complaint.
-        complaint_route(complaint=complaint)
+        complaint_route(complaint=complaint, rules=rules)
     complaint.refresh_from_db()
     return IntakeResult(complaint=complaint, created=True)
+
+
+def _through_external_body(draft: ComplaintDraft) -> bool:
+    return draft.channel in MAJOR_BY_DEFAULT_CHANNELS or bool(draft.external_body.strip())
+
+
+def _takes_up(draft: ComplaintDraft, open_complaint: Complaint) -> bool:
+    """Whether an external body has taken up the customer's open complaint.
+
+    Such a submission is not a plain repeat: it is a case of its own, with the body's
+    channel, reference and deadline, major by default (SPEC §1), and routing and time-limit
+    rules that look at the channel. It is registered and linked to the open complaint. The
+    same external case sent again (same channel, body and reference) is a repeat.
+    """
+    if not _through_external_body(draft):
+        return False
+    same_case = (
+        open_complaint.channel == draft.channel
+        and open_complaint.external_body.strip().casefold()
+        == draft.external_body.strip().casefold()
+        and open_complaint.channel_reference.strip() == draft.channel_reference.strip()
+    )
+    return not same_case
+
+
+def _store_new(
+    draft: ComplaintDraft,
+    actor: User,
+    customer: Customer,
+    prediction: TriageResult | None,
+    taken_up: RepeatMatch | None,
+) -> Complaint:
+    complaint = _store(draft, actor, customer)
+    # Triage before registration, so routing and time limits see category and nature;
+    # duplicates after it, so a mass signal joins the triage signals.
+    complaint_triage(complaint=complaint, actor=None, prediction=prediction)
+    complaint_check_duplicates(complaint=complaint, taken_up=taken_up)
+    if taken_up is not None:
+        # The open complaint's history shows the customer went further, and where to.
+        repeat_record(
+            complaint=taken_up.complaint,
+            actor=actor,
+            channel=draft.channel,
+            text=draft.description,
+            registered_as=complaint,
+        )
+    return complaint
 
 
 def _replayed(actor: User, key: str, fingerprint: str) -> Complaint | None:

@@ -1,12 +1,29 @@
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from complaintdesk.accounts.choices import Role
+
+# A language tag as complaints carry it: "zh", "zh-Hans", "en-GB".
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
+def language_of(code: str) -> str:
+    """The spoken language staff are matched on: zh-Hans, zh-Hant, zh-HK → zh; en-GB → en."""
+    return (code or "zh").replace("_", "-").split("-")[0].lower()
+
+
+def spoken_languages() -> list[str]:
+    """The languages complaints are taken in: those the product writes to customers in."""
+    return list(dict.fromkeys(language_of(code) for code, _name in settings.LANGUAGES))
 
 
 def _share_field(label: Any, help_text: Any) -> models.FloatField[Any, Any]:
@@ -91,3 +108,28 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, Any] = {}
+        known = spoken_languages()
+        if self.language and (
+            not _LANGUAGE_TAG.fullmatch(self.language) or language_of(self.language) not in known
+        ):
+            errors["language"] = _(
+                "Unknown language %(code)s; routing matches the spoken language: use one of "
+                "%(known)s, or leave it empty for any."
+            ) % {"code": self.language, "known": ", ".join(known)}
+        for name in ("confidence_below", "confidence_at_least"):
+            value = getattr(self, name)
+            # NaN slips past the range validators: every comparison with it is false.
+            if value is not None and not math.isfinite(value):
+                errors[name] = _("Give a share from 0 to 1.")
+        low, high = self.confidence_at_least, self.confidence_below
+        if not errors and low is not None and high is not None and low >= high:
+            errors["confidence_at_least"] = _(
+                "Triage confidence at least %(low)s and below %(high)s can never both hold; "
+                "the lower bound must be less than the upper."
+            ) % {"low": low, "high": high}
+        if errors:
+            raise ValidationError(errors)

@@ -42,7 +42,7 @@ from complaintdesk.complaints.sla_policies import (
 )
 from complaintdesk.core import clock
 from complaintdesk.customers.models import CustomerTier
-from complaintdesk.routing.models import RoutingRule
+from complaintdesk.routing.models import RoutingRule, language_of
 from complaintdesk.triage.choices import Dimension
 
 ANY_SKILL = "*"
@@ -78,11 +78,6 @@ class RoutingFacts:
             text=f"{complaint.subject}\n{complaint.description}".casefold(),
             confidence=complaint.triage_confidence,
         )
-
-
-def language_of(code: str) -> str:
-    """The spoken language staff are matched on: zh-Hans, zh-Hant, zh-HK → zh; en-GB → en."""
-    return (code or "zh").replace("_", "-").split("-")[0].lower()
 
 
 def rule_matches(rule: RoutingRule, facts: RoutingFacts) -> bool:
@@ -169,7 +164,9 @@ class RoutingDecision:
         return self.assignee is None
 
 
-def _active_rules() -> list[RoutingRule]:
+def routing_rules_active() -> list[RoutingRule]:
+    """The rules routing tries, in order. Intake reads them once and passes them both to
+    `complaint_place_in_department` and to `complaint_route`."""
     return list(
         RoutingRule.objects.filter(is_active=True, department__is_active=True)
         .select_related("department")
@@ -177,16 +174,18 @@ def _active_rules() -> list[RoutingRule]:
     )
 
 
-def complaint_place_in_department(*, complaint: Complaint) -> Department | None:
+def complaint_place_in_department(
+    *, complaint: Complaint, rules: list[RoutingRule] | None = None
+) -> Department | None:
     """Before registration: put the complaint in the department the rules will route it to.
 
     Registration starts the SLA clock on the department's calendar and the acknowledgement
     promises that resolution time. With the department known first, `complaint_route` finds
     it already in place and has nothing to recompute, so the customer is promised the very
     deadline the complaint is tracked by. The ROUTED event and the assignment stay with
-    `complaint_route`, after registration.
+    `complaint_route`, after registration. `rules`: the active rules, if already read.
     """
-    rules = _active_rules()
+    rules = routing_rules_active() if rules is None else rules
     rule = rule_for(RoutingFacts.of(complaint), rules) if rules else None
     if rule is None or complaint.department_id == rule.department_id:
         return complaint.department
@@ -195,13 +194,16 @@ def complaint_place_in_department(*, complaint: Complaint) -> Department | None:
     return rule.department
 
 
-def complaint_route(*, complaint: Complaint) -> RoutingDecision | None:
+def complaint_route(
+    *, complaint: Complaint, rules: list[RoutingRule] | None = None
+) -> RoutingDecision | None:
     """Route a registered, unassigned complaint; None when there is nothing to decide.
 
     Nothing is decided when no routing rule is configured, or when the complaint is no
-    longer registered and waiting (someone was quicker).
+    longer registered and waiting (someone was quicker). `rules`: the active rules, if
+    already read.
     """
-    rules = _active_rules()
+    rules = routing_rules_active() if rules is None else rules
     if not rules:
         return None
     with transaction.atomic():

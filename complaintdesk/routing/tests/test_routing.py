@@ -6,7 +6,10 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import ApiToken, Department, User
@@ -16,7 +19,7 @@ from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core.testing.factories import complaint_make, department_make, user_make
 from complaintdesk.routing.defaults import routing_rules_load_defaults
-from complaintdesk.routing.models import RoutingRule
+from complaintdesk.routing.models import RoutingRule, spoken_languages
 from complaintdesk.routing.services import RoutingFacts, complaint_route, rule_matches
 from complaintdesk.triage.taxonomy import taxonomy_load_preset
 
@@ -239,3 +242,89 @@ def test_routing_rule_api_is_for_administrators_only(administrator, supervisor, 
     assert client(supervisor).delete(f"/api/routing-rules/{rule_id}").status_code == 403
     assert admin.delete(f"/api/routing-rules/{rule_id}").status_code == 204
     assert admin.get(f"/api/routing-rules/{rule_id}").status_code == 404
+
+
+def test_intake_reads_the_routing_rules_once(agent, network_department):
+    handler = staff(network_department, "handler-zh", ["zh"])
+    rule(network_department, category_key="network")
+    with CaptureQueriesContext(connection) as queries:
+        routed = complaint(agent)
+    # Placed before registration and routed after it, on the same reading of the rules.
+    assert routed.department == network_department and routed.assignee == handler
+    reads = [q for q in queries.captured_queries if 'FROM "routing_routingrule"' in q["sql"]]
+    assert len(reads) == 1
+
+
+# Rules that could never hold are refused ----------------------------------------------------
+
+
+def cleaned(department: Department, **conditions: object) -> ValidationError | None:
+    try:
+        RoutingRule(name="r", department=department, **conditions).full_clean()
+    except ValidationError as error:
+        return error
+    return None
+
+
+@pytest.mark.parametrize("code", ["zh", "en", "zh-Hans", "zh-Hant", "en-GB", "ZH"])
+def test_a_rule_may_name_a_language_complaints_are_taken_in(network_department, code):
+    assert set(spoken_languages()) == {"zh", "en"}
+    assert cleaned(network_department, language=code) is None
+
+
+@pytest.mark.parametrize("code", ["fr", "klingon", "zz-Hans", "zh-", "中文", "en GB"])
+def test_a_rule_naming_an_unknown_language_is_refused(network_department, code):
+    error = cleaned(network_department, language=code)
+    assert error is not None and "language" in error.message_dict
+    assert ", ".join(spoken_languages()) in error.message_dict["language"][0]
+
+
+@pytest.mark.parametrize(
+    ("conditions", "field"),
+    [
+        ({"confidence_at_least": 0.8, "confidence_below": 0.3}, "confidence_at_least"),
+        ({"confidence_at_least": 0.5, "confidence_below": 0.5}, "confidence_at_least"),
+        ({"confidence_below": 1.5}, "confidence_below"),
+        ({"confidence_at_least": -0.1}, "confidence_at_least"),
+        ({"confidence_below": float("nan")}, "confidence_below"),
+    ],
+)
+def test_confidence_bounds_that_can_never_hold_are_refused(network_department, conditions, field):
+    error = cleaned(network_department, **conditions)
+    assert error is not None and field in error.message_dict
+
+
+def test_a_confidence_band_is_accepted(network_department):
+    assert cleaned(network_department, confidence_at_least=0.3, confidence_below=0.8) is None
+
+
+def test_the_rule_api_refuses_an_unknown_language_and_a_contradictory_band(
+    administrator, network_department
+):
+    _token, raw = ApiToken.issue(user=administrator, name="test")
+    admin = Client(headers={"Authorization": f"Bearer {raw}"})
+
+    def send(method: str, url: str, body: dict) -> tuple[int, dict]:
+        response = getattr(admin, method)(
+            url, data=json.dumps(body), content_type="application/json"
+        )
+        return response.status_code, response.json()
+
+    body = {"name": "unsure", "department": "network", "confidence_below": 0.5}
+    status, answer = send("post", "/api/routing-rules", {**body, "language": "fr"})
+    assert status == 422 and answer["field"] == "language"
+    assert ", ".join(spoken_languages()) in answer["detail"]
+    status, answer = send("post", "/api/routing-rules", {**body, "confidence_at_least": 0.9})
+    assert status == 422 and answer["field"] == "confidence_at_least"
+    assert "0.9" in answer["detail"] and "0.5" in answer["detail"]
+    assert not RoutingRule.objects.exists()
+    status, created = send("post", "/api/routing-rules", body)
+    assert status == 201
+    # A change is checked against what the rule already says.
+    url = f"/api/routing-rules/{created['id']}"
+    status, answer = send("patch", url, {"confidence_at_least": 0.7})
+    assert status == 422 and answer["field"] == "confidence_at_least"
+    status, answer = send("patch", url, {"confidence_below": 1.2})
+    assert status == 422 and "confidence_below" in answer["detail"]
+    stored = RoutingRule.objects.get()
+    assert (stored.confidence_at_least, stored.confidence_below) == (None, 0.5)

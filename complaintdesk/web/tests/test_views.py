@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +14,7 @@ from complaintdesk.accounts.models import User
 from complaintdesk.complaints.choices import EventKind, Status, Visibility
 from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint
+from complaintdesk.core import clock
 from complaintdesk.core.testing.factories import complaint_make
 from complaintdesk.notifications.choices import NoticePurpose
 from complaintdesk.routing.models import RoutingRule
@@ -583,15 +584,17 @@ def test_an_english_email_complaint_from_the_form_is_acknowledged_in_english(age
 
 
 def test_new_complaint_keeps_the_received_time_given(agent) -> None:
-    response = client_for(agent).post(
-        reverse("web:complaint_new"),
-        {
-            "channel": "letter",
-            "customer_name": "张女士",
-            "description": "Letter received yesterday.",
-            "received_at": "2024-05-02T09:30",
-        },
-    )
+    # Entered the next day: a date years back would be refused as mistyped.
+    with clock.travel_to(datetime(2024, 5, 3, 10, 0, tzinfo=UTC)):
+        response = client_for(agent).post(
+            reverse("web:complaint_new"),
+            {
+                "channel": "letter",
+                "customer_name": "张女士",
+                "description": "Letter received yesterday.",
+                "received_at": "2024-05-02T09:30",
+            },
+        )
     assert response.status_code == 303
     complaint = Complaint.objects.get()
     local = timezone.localtime(complaint.received_at)
