@@ -30,8 +30,9 @@ from complaintdesk.api.handling_schemas import (
     StepCheckIn,
 )
 from complaintdesk.complaints.errors import InvalidInput
+from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaint_get
-from complaintdesk.core.masking import mask_text
+from complaintdesk.core.masking import mask_complaint_text
 from complaintdesk.handling import plans, responsibility
 from complaintdesk.handling.choices import AuthorityLevel
 from complaintdesk.handling.models import Determination, HandlingPlan
@@ -58,9 +59,9 @@ def _name(user: User | None) -> str | None:
     return user.username if user is not None else None
 
 
-def _text(value: str, user: User) -> str:
-    # Free text may quote the customer's number or address; analysts read it masked.
-    return value if sees_personal_data(user) else mask_text(value)
+def _text(value: str, user: User, complaint: Complaint) -> str:
+    # Free text may quote the customer's name, number or address; analysts read it masked.
+    return value if sees_personal_data(user) else mask_complaint_text(value, complaint)
 
 
 def determination_out(d: Determination, user: User) -> dict[str, Any]:
@@ -70,8 +71,8 @@ def determination_out(d: Determination, user: User) -> dict[str, Any]:
         "status": d.status,
         "party": d.party,
         "reason": d.reason,
-        "facts": _text(d.facts, user),
-        "outlet": _text(d.outlet, user),
+        "facts": _text(d.facts, user, d.complaint),
+        "outlet": _text(d.outlet, user, d.complaint),
         "staff_involved": [u.username for u in d.staff_involved.all()],
         "note_ids": [e.pk for e in d.evidence_notes.all()],
         "attachment_ids": [a.pk for a in d.evidence_attachments.all()],
@@ -79,9 +80,9 @@ def determination_out(d: Determination, user: User) -> dict[str, Any]:
         "proposed_at": d.proposed_at,
         "reviewed_by": _name(d.reviewed_by),
         "reviewed_at": d.reviewed_at,
-        "review_note": _text(d.review_note, user),
+        "review_note": _text(d.review_note, user, d.complaint),
         "apologised": d.apologised,
-        "customer_communication": _text(d.customer_communication, user),
+        "customer_communication": _text(d.customer_communication, user, d.complaint),
         "customer_response": d.customer_response,
         "finalised_at": d.finalised_at,
         "accountability": [
@@ -92,7 +93,7 @@ def determination_out(d: Determination, user: User) -> dict[str, Any]:
                 "department": a.department.code if a.department else None,
                 "staff": _name(a.staff),
                 "party_name": a.party_name,
-                "note": _text(a.note, user),
+                "note": _text(a.note, user, d.complaint),
             }
             for a in d.accountability_items.all()
         ],
@@ -101,37 +102,39 @@ def determination_out(d: Determination, user: User) -> dict[str, Any]:
 
 
 def rectification_out(r: Any, user: User) -> dict[str, Any]:
+    complaint = r.determination.complaint
     return {
         "id": r.pk,
         "tracking_number": r.determination.complaint.tracking_number,
-        "description": _text(r.description, user),
+        "description": _text(r.description, user, complaint),
         "owner": r.owner.username,
         "due_on": r.due_on,
         "status": r.status,
-        "progress_note": _text(r.progress_note, user),
+        "progress_note": _text(r.progress_note, user, complaint),
         "done_at": r.done_at,
     }
 
 
 def plan_out(plan: HandlingPlan, user: User) -> dict[str, Any]:
+    complaint = plan.complaint
     return {
         "id": plan.pk,
         "tracking_number": plan.complaint.tracking_number,
         "version": plan.version,
         "status": plan.status,
-        "measures": plan.measures,
+        "measures": _text(plan.measures, user, complaint),
         "deadline": plan.deadline,
         "responsible_department": plan.responsible_department.code,
         "responsible_person": plan.responsible_person.username,
         "collaborating_departments": [d.code for d in plan.collaborating_departments.all()],
-        "coordination": plan.coordination,
-        "risks": plan.risks,
-        "agreed_scope": plan.agreed_scope,
-        "problem_spread": plan.problem_spread,
+        "coordination": _text(plan.coordination, user, complaint),
+        "risks": _text(plan.risks, user, complaint),
+        "agreed_scope": _text(plan.agreed_scope, user, complaint),
+        "problem_spread": _text(plan.problem_spread, user, complaint),
         "similar_complaints": similar_complaints(user=user, complaint=plan.complaint).count(),
         "submitted_by": _name(plan.submitted_by),
         "submitted_at": plan.submitted_at,
-        "rejection_reason": plan.rejection_reason,
+        "rejection_reason": _text(plan.rejection_reason, user, complaint),
         "compensation": {c: str(a) for c, a in plan_compensation(plan).items()},
         "approval_chain": [
             {
@@ -140,7 +143,7 @@ def plan_out(plan: HandlingPlan, user: User) -> dict[str, Any]:
                 "reasons": s.reasons,
                 "decision": s.decision,
                 "approver": _name(s.approver),
-                "note": s.note,
+                "note": _text(s.note, user, complaint),
                 "decided_at": s.decided_at,
             }
             for s in plan.approval_steps.all()
@@ -153,7 +156,7 @@ def plan_out(plan: HandlingPlan, user: User) -> dict[str, Any]:
                 "due_at": s.due_at,
                 "done_at": s.done_at,
                 "done_by": _name(s.done_by),
-                "progress_note": s.progress_note,
+                "progress_note": _text(s.progress_note, user, complaint),
                 "sent_to_customer": s.sent_to_customer,
             }
             for s in plan.execution_steps.all()
@@ -517,6 +520,21 @@ def reject_plan(
 ) -> dict[str, Any]:
     user = request_user(request)
     plan = plans.plan_reject(
+        plan=_plan(request, tracking_number, plan_id), actor=user, reason=payload.reason
+    )
+    return _plan_reply(user, plan)
+
+
+@router.post(
+    PLANS + "/{plan_id}/withdraw",
+    response={200: PlanOut, **ERRORS},
+    summary="Withdraw a draft or a plan sent back, with a reason",
+)
+def withdraw_plan(
+    request: HttpRequest, tracking_number: str, plan_id: int, payload: RejectIn
+) -> dict[str, Any]:
+    user = request_user(request)
+    plan = plans.plan_withdraw(
         plan=_plan(request, tracking_number, plan_id), actor=user, reason=payload.reason
     )
     return _plan_reply(user, plan)

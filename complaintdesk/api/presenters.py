@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -9,10 +10,10 @@ from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.complaints.choices import OPEN_STATUSES
 from complaintdesk.complaints.lifecycle import allowed_actions
-from complaintdesk.complaints.models import Complaint, ComplaintEvent
+from complaintdesk.complaints.models import Attachment, Complaint, ComplaintEvent
 from complaintdesk.complaints.sla import sla_state
 from complaintdesk.core import clock
-from complaintdesk.core.masking import mask_email, mask_name, mask_phone, mask_text
+from complaintdesk.core.masking import mask_complaint_text, mask_email, mask_name, mask_phone
 from complaintdesk.notifications.masking import mask_one_time_links
 from complaintdesk.triage.models import TaxonomyEntry
 
@@ -32,10 +33,28 @@ def is_overdue(complaint: Complaint) -> bool:
     )
 
 
+def _shown_text(complaint: Complaint, personal: bool) -> Callable[[str], str]:
+    """How the complaint's free text reads to a role: in full, or masked."""
+    if personal:
+        return lambda text: text
+    return lambda text: mask_complaint_text(text, complaint)
+
+
+def _masked_values(value: Any, complaint: Complaint) -> Any:
+    """An event's before/after with every text masked (a file name, a reason)."""
+    if isinstance(value, str):
+        return mask_complaint_text(value, complaint)
+    if isinstance(value, dict):
+        return {key: _masked_values(item, complaint) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked_values(item, complaint) for item in value]
+    return value
+
+
 def complaint_out(complaint: Complaint, user: User) -> dict[str, Any]:
     customer = complaint.customer
     personal = sees_personal_data(user)
-    description = complaint.description if personal else mask_text(complaint.description)
+    shown = _shown_text(complaint, personal)
     return {
         "tracking_number": complaint.tracking_number,
         "status": complaint.status,
@@ -44,11 +63,9 @@ def complaint_out(complaint: Complaint, user: User) -> dict[str, Any]:
         "channel_reference": complaint.channel_reference,
         "received_at": complaint.received_at,
         "registered_at": complaint.registered_at,
-        "subject": complaint.subject if personal else mask_text(complaint.subject),
-        "description": description,
-        "expected_resolution": (
-            complaint.expected_resolution if personal else mask_text(complaint.expected_resolution)
-        ),
+        "subject": shown(complaint.subject),
+        "description": shown(complaint.description),
+        "expected_resolution": shown(complaint.expected_resolution),
         "demands": complaint.demands,
         "language": complaint.language,
         "customer": {
@@ -92,7 +109,7 @@ def complaint_summary(complaint: Complaint, user: User) -> dict[str, Any]:
         "status": complaint.status,
         "channel": complaint.channel,
         "received_at": complaint.received_at,
-        "subject": complaint.subject if personal else mask_text(complaint.subject),
+        "subject": _shown_text(complaint, personal)(complaint.subject),
         "customer_name": (
             complaint.customer.name if personal else mask_name(complaint.customer.name)
         ),
@@ -109,6 +126,7 @@ def event_out(event: ComplaintEvent, user: User) -> dict[str, Any]:
     personal = sees_personal_data(user)
     # Messages written before their links were masked at the source still carry them.
     note = mask_one_time_links(event.note)
+    complaint = event.complaint
     return {
         "id": event.pk,
         "created_at": event.created_at,
@@ -116,8 +134,24 @@ def event_out(event: ComplaintEvent, user: User) -> dict[str, Any]:
         "kind": event.kind,
         "from_status": event.from_status,
         "to_status": event.to_status,
-        "before": event.before,
-        "after": event.after,
-        "note": note if personal else mask_text(note, names=[event.complaint.customer.name]),
+        "before": event.before if personal else _masked_values(event.before, complaint),
+        "after": event.after if personal else _masked_values(event.after, complaint),
+        "note": note if personal else mask_complaint_text(note, complaint),
         "visibility": event.visibility,
+    }
+
+
+def attachment_out(attachment: Attachment, user: User) -> dict[str, Any]:
+    """An attachment's record; its file name often carries the customer's name or number
+    (张伟_身份证.jpg). Whether the file may be opened is the download endpoint's question."""
+    name = attachment.original_name
+    return {
+        "id": attachment.pk,
+        "original_name": (
+            name if sees_personal_data(user) else mask_complaint_text(name, attachment.complaint)
+        ),
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "uploaded_at": attachment.uploaded_at,
     }

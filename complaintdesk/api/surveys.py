@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,7 +13,7 @@ from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.api.auth import request_user
 from complaintdesk.api.complaints import ERRORS
 from complaintdesk.complaints.selectors import complaint_get
-from complaintdesk.core.masking import mask_text
+from complaintdesk.core.masking import mask_complaint_text
 from complaintdesk.surveys.models import FollowUpVisit, RejectionReview, Survey
 from complaintdesk.surveys.rejection import (
     rejection_confirm,
@@ -103,7 +103,7 @@ def survey_out(survey: Survey, user: User) -> dict[str, Any]:
     data = {name: getattr(survey, name) for name in SurveyOut.model_fields if name != "id"}
     data["id"] = survey.pk
     if not sees_personal_data(user):
-        data["comment"] = mask_text(survey.comment)
+        data["comment"] = mask_complaint_text(survey.comment, survey.complaint)
     return data
 
 
@@ -154,9 +154,17 @@ def list_surveys(request: HttpRequest, tracking_number: str) -> list[dict[str, A
     "/surveys/response-counts",
     response={200: dict[str, int], **ERRORS},
     summary="Surveys by status: sent, reminded, answered, expired, withdrawn",
+    description=(
+        "Surveys sent from `sent_from` to `sent_to`, both inclusive: a date (2026-11-20) "
+        "counts its whole day in the server's time zone, so `sent_from=sent_to=2026-11-20` "
+        "is that day; a date and time counts from or up to that instant. Either may be left "
+        "out. `sent_from` after `sent_to` is refused with 422."
+    ),
 )
 def response_counts(
-    request: HttpRequest, sent_from: datetime | None = None, sent_to: datetime | None = None
+    request: HttpRequest,
+    sent_from: date | datetime | None = None,
+    sent_to: date | datetime | None = None,
 ) -> dict[str, int]:
     return survey_response_counts(user=request_user(request), sent_from=sent_from, sent_to=sent_to)
 

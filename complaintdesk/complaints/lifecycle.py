@@ -237,6 +237,24 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 TRANSITIONS_BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
 
+# Whole sentences, one per action, so each translates as a sentence: built from the action's
+# label they read "Your role may not Approve the plan complaints." (found by a QA pass).
+ROLE_REFUSALS: Mapping[str, Any] = {
+    "register": _("Your role may not register complaints."),
+    "assign": _("Your role may not assign complaints."),
+    "start": _("Your role may not start handling complaints."),
+    "request_info": _("Your role may not ask customers for information."),
+    "receive_info": _("Your role may not record information received from customers."),
+    "submit_plan": _("Your role may not submit handling plans for approval."),
+    "approve_plan": _("Your role may not approve handling plans."),
+    "reject_plan": _("Your role may not send handling plans back for revision."),
+    "resolve": _("Your role may not resolve complaints or notify their result."),
+    "close": _("Your role may not close complaints."),
+    "reopen": _("Your role may not reopen complaints."),
+    "reject": _("Your role may not reject complaints as invalid or malicious."),
+    "merge": _("Your role may not merge complaints."),
+}
+
 
 def transitions_from(status: str) -> list[Transition]:
     return [t for t in TRANSITIONS if status in t.sources]
@@ -365,9 +383,7 @@ def complaint_transition(
                 allowed_actions=allowed_actions(locked, actor),
             )
         if not _may_take(transition, actor):
-            raise NotAllowed(
-                _("Your role may not %(action)s complaints.") % {"action": transition.label}
-            )
+            raise NotAllowed(ROLE_REFUSALS[action])
         if not _may_take_on(transition, actor, locked):
             raise NotAllowed(
                 _(

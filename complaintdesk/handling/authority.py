@@ -2,8 +2,14 @@
 
 `approval_chain()` reads the active AuthorityRule rows; `authority_of()` gives a person's
 level and limit; `authority_require()` refuses, with a message that says why, a commitment
-beyond that authority. Plans (handling/plans.py) and compensation outside a plan
-(remedies/services.py) both ask here.
+beyond that authority. `acts_for_department()` says whose complaints a person may approve
+plans for or be made responsible for: their own department's, or every department's for
+administrators and holders of manager authority (a complaints manager). Plans
+(handling/plans.py) and compensation outside a plan (remedies/services.py) both ask here.
+
+Amounts come per currency; a rule's threshold and a person's limit are compared with their
+sum converted to the rule's or the limit's currency (remedies/currency.py), so compensation
+in another currency neither slips past a CNY threshold nor counts against no limit at all.
 """
 
 from __future__ import annotations
@@ -17,10 +23,11 @@ from django.utils.translation import gettext as _
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import role_of
-from complaintdesk.complaints.errors import NotAllowed
+from complaintdesk.complaints.errors import InvalidInput, NotAllowed
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.handling.choices import AuthorityLevel
 from complaintdesk.handling.models import ApprovalAuthority, AuthorityRule
+from complaintdesk.remedies.currency import describe, money, total_in
 
 ROLES_WITH_APPROVAL_AUTHORITY = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
@@ -40,10 +47,6 @@ class Authority:
     currency: str
 
 
-def money(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
-
-
 def _nature_key(complaint: Complaint) -> str:
     return complaint.nature.key if complaint.nature_id is not None and complaint.nature else ""
 
@@ -56,7 +59,7 @@ def required_levels(*, complaint: Complaint, amounts: Mapping[str, Decimal]) -> 
         if rule.nature_key and rule.nature_key != nature:
             continue
         if rule.compensation_above is not None and not (
-            amounts.get(rule.currency, Decimal(0)) > rule.compensation_above
+            total_in(amounts, rule.currency) > rule.compensation_above
         ):
             continue
         needed.setdefault(rule.required_level, []).append(rule.name)
@@ -80,54 +83,93 @@ def approval_chain(*, complaint: Complaint, amounts: Mapping[str, Decimal]) -> l
     return steps
 
 
-def authority_of(user: User, currency: str = "CNY") -> Authority:
-    """The user's approval level and amount limit (in `currency`)."""
+def authority_of(user: User) -> Authority:
+    """The user's approval level and amount limit, in the limit's own currency."""
     role = role_of(user)
     if role not in ROLES_WITH_APPROVAL_AUTHORITY:
-        return Authority(level=AuthorityLevel.NONE, limit=None, currency=currency)
+        return Authority(level=AuthorityLevel.NONE, limit=None, currency="CNY")
     row = ApprovalAuthority.objects.filter(user=user).first()
     if row is not None:
-        # A limit in another currency cannot be compared; it is no authority for this one.
-        limit = row.limit if row.currency == currency else Decimal(0)
-        return Authority(level=row.level, limit=limit, currency=currency)
+        return Authority(level=row.level, limit=row.limit, currency=row.currency)
     level = AuthorityLevel.MANAGER if role == Role.ADMIN else AuthorityLevel.SUPERVISOR
-    return Authority(level=level, limit=None, currency=currency)
+    return Authority(level=level, limit=None, currency="CNY")
 
 
 def authority_require(*, user: User, level: int, amounts: Mapping[str, Decimal], what: str) -> None:
-    """Refuse unless the user's authority reaches `level` and covers every amount."""
-    for currency, amount in sorted(amounts.items()):
-        authority = authority_of(user, currency)
-        if authority.level < level:
-            raise NotAllowed(
-                _(
-                    "%(what)s needs %(level)s approval; your approval authority is "
-                    "%(yours)s. Submit it to someone with that authority."
-                )
-                % {
-                    "what": what,
-                    "level": AuthorityLevel(level).label,
-                    "yours": AuthorityLevel(authority.level).label,
-                }
+    """Refuse unless the user's authority reaches `level` and their limit covers the sum of
+    the amounts, converted to the limit's currency."""
+    authority = authority_of(user)
+    if authority.level < level:
+        message = (
+            _(
+                "%(what)s needs %(level)s approval; your approval authority is "
+                "%(yours)s. Submit it to someone with that authority."
             )
-        if authority.limit is not None and amount > authority.limit:
-            raise NotAllowed(
-                _(
-                    "%(what)s commits %(amount)s, beyond your approval limit of %(limit)s. "
-                    "It must go to someone with a higher limit."
-                )
-                % {
-                    "what": what,
-                    "amount": money(amount, currency),
-                    "limit": money(authority.limit, currency),
-                }
-            )
-    if not amounts and authority_of(user).level < level:
+            if amounts
+            else _("%(what)s needs %(level)s approval; your approval authority is %(yours)s.")
+        )
         raise NotAllowed(
-            _("%(what)s needs %(level)s approval; your approval authority is %(yours)s.")
+            message
             % {
                 "what": what,
                 "level": AuthorityLevel(level).label,
-                "yours": AuthorityLevel(authority_of(user).level).label,
+                "yours": AuthorityLevel(authority.level).label,
             }
         )
+    limit = authority.limit
+    if limit is not None and amounts and total_in(amounts, authority.currency) > limit:
+        raise NotAllowed(
+            _(
+                "%(what)s commits %(amount)s, beyond your approval limit of %(limit)s. "
+                "It must go to someone with a higher limit."
+            )
+            % {
+                "what": what,
+                "amount": describe(amounts, authority.currency),
+                "limit": money(limit, authority.currency),
+            }
+        )
+
+
+def is_organisation_wide(user: User) -> bool:
+    """Administrators, and supervisors holding manager authority (a complaints manager),
+    stand above the departments."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    return role == Role.SUPERVISOR and authority_of(user).level >= AuthorityLevel.MANAGER
+
+
+def acts_for_department(user: User, complaint: Complaint) -> bool:
+    """Whether the user belongs to the complaint's department or stands above it (a
+    complaint not placed in a department yet has no department to keep others out of)."""
+    if complaint.department_id is None or is_organisation_wide(user):
+        return True
+    return user.department_id == complaint.department_id
+
+
+def approver_require_department(*, user: User, complaint: Complaint) -> None:
+    """Refuse a plan decision by someone outside the complaint's department and below it."""
+    if acts_for_department(user, complaint):
+        return
+    raise NotAllowed(
+        _(
+            "This complaint is handled by %(department)s: its plans are decided by that "
+            "department's supervisors or by a complaints manager."
+        )
+        % {"department": complaint.department}
+    )
+
+
+def responsible_require_department(*, person: User, complaint: Complaint) -> None:
+    """Refuse a responsible person from outside the complaint's department and below it."""
+    if acts_for_department(person, complaint):
+        return
+    raise InvalidInput(
+        _(
+            "%(person)s is not in %(department)s, which handles this complaint; choose a "
+            "staff member of that department or a complaints manager as the responsible person."
+        )
+        % {"person": person, "department": complaint.department},
+        field="responsible_person",
+    )

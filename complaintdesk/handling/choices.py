@@ -105,6 +105,12 @@ class PlanStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted for approval")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Sent back")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# A plan its author or a supervisor may still take back: nobody has approved it yet and no
+# approval is pending (a submitted plan is decided by its chain).
+WITHDRAWABLE_PLAN_STATUSES = frozenset({PlanStatus.DRAFT, PlanStatus.REJECTED})
 
 
 class AuthorityLevel(models.IntegerChoices):

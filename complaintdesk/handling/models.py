@@ -202,6 +202,7 @@ class HandlingPlan(models.Model):
     It holds the measures, the deadline, who is responsible, who collaborates and how, the
     risks and countermeasures, and the scope agreed with the customer. A plan sent back is
     revised as a new version that goes through approval again; earlier versions are kept.
+    A draft or a plan sent back may be withdrawn with a reason; it then binds nobody.
     """
 
     complaint = models.ForeignKey(
@@ -261,6 +262,16 @@ class HandlingPlan(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     rejection_reason = models.TextField(_("why it was sent back"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("why it was withdrawn"), blank=True)
 
     class Meta:
         ordering = ["complaint_id", "version"]

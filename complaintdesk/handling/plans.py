@@ -3,8 +3,10 @@
 A plan is drafted, submitted (lifecycle "submit_plan"), approved step by step along the
 chain the authority rules give (the last step runs "approve_plan" and commits the plan's
 compensation to the budgets), or sent back with a reason ("reject_plan") and revised as a
-new version. Execution steps are checked off with progress notes that may be sent to the
-customer. Every change writes a PLAN event on the complaint's timeline.
+new version. A draft or a plan sent back may be withdrawn with a reason, so a plan nobody
+will carry out no longer holds the complaint open. Execution steps are checked off with
+progress notes that may be sent to the customer. Every change writes a PLAN event on the
+complaint's timeline.
 
 Only this module runs the three plan actions: it changes the plan first and hands the plan
 to the lifecycle, which refuses them without it.
@@ -30,11 +32,25 @@ from complaintdesk.complaints.events import event_record
 from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core import clock
-from complaintdesk.handling.authority import approval_chain, authority_require
-from complaintdesk.handling.choices import AuthorityLevel, Decision, PlanStatus
+from complaintdesk.handling.authority import (
+    acts_for_department,
+    approval_chain,
+    approver_require_department,
+    authority_require,
+    responsible_require_department,
+)
+from complaintdesk.handling.choices import (
+    WITHDRAWABLE_PLAN_STATUSES,
+    AuthorityLevel,
+    Decision,
+    PlanStatus,
+)
 from complaintdesk.handling.models import ApprovalStep, ExecutionStep, HandlingPlan
+from complaintdesk.remedies.services import compensation_totals
 
 PLANNING = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN})
+# Who writes a complaint's plan besides the person assigned to handle it.
+SUPERVISING = frozenset({Role.SUPERVISOR, Role.ADMIN})
 TEXT_FIELDS = ("measures", "coordination", "risks", "agreed_scope", "problem_spread")
 
 
@@ -59,6 +75,41 @@ def _require_planner(actor: User, complaint: Complaint) -> None:
         raise NotAllowed(_("Your role may not write handling plans."))
     if role_of(actor) == Role.HANDLER and complaint.department_id != actor.department_id:
         raise NotAllowed(_("This complaint is handled by another department."))
+
+
+def supervises(actor: User, complaint: Complaint) -> bool:
+    """A supervisor of the complaint's department, or someone above the departments."""
+    return role_of(actor) in SUPERVISING and acts_for_department(actor, complaint)
+
+
+def may_write_plan(actor: User, complaint: Complaint) -> bool:
+    """Draft, edit, revise and submit: the person assigned to handle the complaint, or a
+    supervisor of its department (QA: intake agents drafted plans for complaints they did
+    not handle)."""
+    if role_of(actor) not in PLANNING:
+        return False
+    return complaint.assignee_id == actor.pk or supervises(actor, complaint)
+
+
+def _require_writer(actor: User, complaint: Complaint) -> None:
+    _require_planner(actor, complaint)
+    if not may_write_plan(actor, complaint):
+        raise NotAllowed(
+            _(
+                "Only the person handling this complaint or a supervisor of its department "
+                "may write its handling plan."
+            )
+        )
+
+
+def may_withdraw_plan(actor: User, plan: HandlingPlan) -> bool:
+    """The plan's author or a supervisor of the complaint's department, while the plan is a
+    draft or was sent back and not revised yet."""
+    if plan.status not in WITHDRAWABLE_PLAN_STATUSES or hasattr(plan, "next_version"):
+        return False
+    if role_of(actor) not in PLANNING:
+        return False
+    return plan.created_by_id == actor.pk or supervises(actor, plan.complaint)
 
 
 def _clean(content: PlanContent) -> None:
@@ -124,8 +175,9 @@ def plan_compensation(plan: HandlingPlan) -> dict[str, Decimal]:
 
 def plan_create(*, complaint: Complaint, actor: User, content: PlanContent) -> HandlingPlan:
     """Draft the first version of a complaint's handling plan."""
-    _require_planner(actor, complaint)
+    _require_writer(actor, complaint)
     _clean(content)
+    responsible_require_department(person=content.responsible_person, complaint=complaint)
     with transaction.atomic():
         locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
         if locked.status not in {Status.IN_PROGRESS, Status.REOPENED, Status.ASSIGNED}:
@@ -157,7 +209,10 @@ def plan_update(*, plan: HandlingPlan, actor: User, content: PlanContent) -> Han
     _clean(content)
     with transaction.atomic():
         locked = _locked(plan)
-        _require_planner(actor, locked.complaint)
+        _require_writer(actor, locked.complaint)
+        responsible_require_department(
+            person=content.responsible_person, complaint=locked.complaint
+        )
         if locked.status != PlanStatus.DRAFT:
             raise Conflict(_("Only a draft plan can be edited; revise it as a new version."))
         _apply(locked, content)
@@ -173,7 +228,10 @@ def plan_revise(*, plan: HandlingPlan, actor: User, content: PlanContent) -> Han
     _clean(content)
     with transaction.atomic():
         locked = _locked(plan)
-        _require_planner(actor, locked.complaint)
+        _require_writer(actor, locked.complaint)
+        responsible_require_department(
+            person=content.responsible_person, complaint=locked.complaint
+        )
         if locked.status != PlanStatus.REJECTED:
             raise Conflict(_("Only a plan that was sent back is revised as a new version."))
         if hasattr(locked, "next_version"):
@@ -197,7 +255,7 @@ def plan_submit(*, plan: HandlingPlan, actor: User) -> HandlingPlan:
     """Submit a draft for approval along the chain the authority rules give."""
     with transaction.atomic():
         locked = _locked(plan)
-        _require_planner(actor, locked.complaint)
+        _require_writer(actor, locked.complaint)
         if locked.status != PlanStatus.DRAFT:
             raise Conflict(_("Only a draft plan can be submitted."))
         if locked.deadline <= clock.now():
@@ -205,7 +263,11 @@ def plan_submit(*, plan: HandlingPlan, actor: User) -> HandlingPlan:
         if not locked.execution_steps.exists():
             raise InvalidInput(_("List at least one execution step."), field="steps")
         amounts = plan_compensation(locked)
-        chain = approval_chain(complaint=locked.complaint, amounts=amounts)
+        # The chain is sized on all the complaint's compensation, the plan's and any given
+        # outside it, as the last approver's authority is checked on it when it commits.
+        chain = approval_chain(
+            complaint=locked.complaint, amounts=compensation_totals(complaint=locked.complaint)
+        )
         ApprovalStep.objects.bulk_create(
             ApprovalStep(plan=locked, position=i, level=step.level, reasons=step.reasons)
             for i, step in enumerate(chain, start=1)
@@ -243,9 +305,10 @@ def _require_approver(plan: HandlingPlan, step: ApprovalStep, actor: User) -> No
     authority_require(
         user=actor,
         level=step.level,
-        amounts=plan_compensation(plan),
+        amounts=compensation_totals(complaint=plan.complaint),
         what=_("This plan"),
     )
+    approver_require_department(user=actor, complaint=plan.complaint)
     if plan.approval_steps.filter(approver=actor).exclude(pk=step.pk).exists():
         raise NotAllowed(_("Each step of the approval chain needs a different approver."))
 
@@ -302,6 +365,7 @@ def plan_reject(*, plan: HandlingPlan, actor: User, reason: str) -> HandlingPlan
         if locked.submitted_by_id == actor.pk:
             raise NotAllowed(_("You cannot decide on your own plan."))
         authority_require(user=actor, level=step.level, amounts={}, what=_("This plan"))
+        approver_require_department(user=actor, complaint=locked.complaint)
         now = clock.now()
         step.decision, step.approver, step.note, step.decided_at = (
             Decision.REJECTED,
@@ -324,6 +388,49 @@ def plan_reject(*, plan: HandlingPlan, actor: User, reason: str) -> HandlingPlan
             params={"plan": locked},
         )
         _record(locked, actor, "rejected", reason, position=step.position)
+    return locked
+
+
+def plan_withdraw(*, plan: HandlingPlan, actor: User, reason: str) -> HandlingPlan:
+    """Withdraw a draft or a plan sent back, with a reason: nobody will carry it out, so it
+    no longer holds the complaint open (a new plan may be drafted instead).
+
+    Its compensation items still only proposed are withdrawn with it.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why the plan is withdrawn."), field="reason")
+    with transaction.atomic():
+        locked = _locked(plan)
+        if locked.status not in WITHDRAWABLE_PLAN_STATUSES:
+            raise Conflict(
+                _(
+                    "A plan that is %(status)s cannot be withdrawn; only a draft or a plan "
+                    "sent back can."
+                )
+                % {"status": locked.get_status_display()}
+            )
+        if hasattr(locked, "next_version"):
+            raise Conflict(_("This plan has been revised; withdraw the new version instead."))
+        if not may_withdraw_plan(actor, locked):
+            raise NotAllowed(
+                _(
+                    "Only the plan's author or a supervisor of the complaint's department "
+                    "may withdraw it."
+                )
+            )
+        from complaintdesk.remedies.choices import ItemStatus
+
+        # Proposed with the plan, they go with it: left proposed they would hold the
+        # complaint open. They hold no budget yet (that is committed at approval).
+        proposed = locked.compensation_items.filter(status=ItemStatus.PROPOSED)
+        cancelled = list(proposed.values_list("pk", flat=True))
+        proposed.update(status=ItemStatus.CANCELLED)
+        locked.status = PlanStatus.WITHDRAWN
+        locked.withdrawn_by, locked.withdrawn_at = actor, clock.now()
+        locked.withdrawal_reason = reason
+        locked.save()
+        _record(locked, actor, "withdrawn", reason, cancelled_compensation=cancelled)
     return locked
 
 

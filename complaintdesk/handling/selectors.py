@@ -104,7 +104,13 @@ def rectification_get(*, user: User, complaint: Complaint, action_id: int) -> Re
 def plans_of(*, user: User, complaint: Complaint) -> QuerySet[HandlingPlan]:
     return (
         HandlingPlan.objects.filter(complaint=complaint, complaint__in=complaints_visible_to(user))
-        .select_related("responsible_department", "responsible_person", "submitted_by")
+        .select_related(
+            "complaint",
+            "responsible_department",
+            "responsible_person",
+            "submitted_by",
+            "withdrawn_by",
+        )
         .prefetch_related(
             "collaborating_departments",
             "approval_steps__approver",
@@ -122,10 +128,21 @@ def plan_get(*, user: User, complaint: Complaint, plan_id: int) -> HandlingPlan:
     return found
 
 
+def _plan_in_force(complaint: Complaint) -> HandlingPlan | None:
+    """The plan the complaint's handling answers to: its latest version, or, when that was
+    withdrawn, the last approved one (a withdrawn draft or plan sent back binds nobody, nor
+    does the version it revised)."""
+    plans = complaint.handling_plans.order_by("-version")
+    latest = plans.first()
+    if latest is None or latest.status != PlanStatus.WITHDRAWN:
+        return latest
+    return plans.filter(status=PlanStatus.APPROVED).first()
+
+
 def _plan_left_open(complaint: Complaint) -> list[str]:
-    plan = complaint.handling_plans.order_by("-version").first()
+    plan = _plan_in_force(complaint)
     if plan is None:
-        return []  # a first-contact resolution: no plan, no approval
+        return []  # a first-contact resolution, or every plan withdrawn: nothing to approve
     match plan.status:
         case PlanStatus.DRAFT:
             return [
@@ -165,8 +182,8 @@ def _compensation_left_open(complaint: Complaint) -> list[str]:
 
 def handling_left_open(*, complaint: Complaint) -> list[str]:
     """What must still happen before the result is notified: the latest plan version
-    approved and all its execution steps done, every compensation fulfilled, declined or
-    withdrawn. Empty when nothing is open."""
+    approved and all its execution steps done (withdrawn plans left out), every
+    compensation fulfilled, declined or withdrawn. Empty when nothing is open."""
     return _plan_left_open(complaint) + _compensation_left_open(complaint)
 
 

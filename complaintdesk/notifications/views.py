@@ -19,7 +19,7 @@ from complaintdesk.complaints.choices import OPEN_STATUSES
 from complaintdesk.complaints.errors import DomainError
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaint_get
-from complaintdesk.core.masking import mask_email, mask_phone
+from complaintdesk.core.masking import mask_complaint_text, mask_email, mask_phone
 from complaintdesk.notifications.choices import NoticeChannel, NoticePurpose, NoticeStatus
 from complaintdesk.notifications.forms import MessageForm, TrackForm
 from complaintdesk.notifications.models import Notice
@@ -97,6 +97,12 @@ def _recipient(notice: Notice, user: User) -> str:
 
 
 def _notice_row(notice: Notice, user: User) -> dict[str, Any]:
+    personal = sees_personal_data(user)
+
+    def shown(text: str) -> str:
+        # A subject greets the customer by name; a provider's error may quote the number.
+        return text if personal else mask_complaint_text(text, notice.complaint)
+
     return {
         "id": notice.pk,
         "purpose_label": NoticePurpose(notice.purpose).label,
@@ -108,8 +114,8 @@ def _notice_row(notice: Notice, user: User) -> dict[str, Any]:
         "sent_at": notice.sent_at,
         "not_before": notice.not_before if notice.status == NoticeStatus.QUEUED else None,
         "fallback_reason": notice.fallback_reason,
-        "last_error": notice.last_error,
-        "subject": notice.subject_for_staff,
+        "last_error": shown(notice.last_error),
+        "subject": shown(notice.subject_for_staff),
     }
 
 
@@ -150,6 +156,9 @@ def complaint_messages_view(request: HttpRequest, tracking_number: str) -> HttpR
         form.add_error(None, exc.message)
         return render(request, template, _panel(complaint, user, form), status=exc.status_code)
     if request.headers.get("HX-Request") == "true":
-        return render(request, template, _panel(complaint, user))
+        response = render(request, template, _panel(complaint, user))
+        # The message is on the timeline too: the activity panel reloads itself on this event.
+        response["HX-Trigger"] = "timeline-changed"
+        return response
     url = reverse("web:complaint_detail", args=[complaint.tracking_number])
     return HttpResponseRedirect(url, status=303)

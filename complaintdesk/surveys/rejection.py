@@ -21,7 +21,11 @@ from complaintdesk.accounts.permissions import role_of
 from complaintdesk.complaints.choices import EventKind, RejectionReason
 from complaintdesk.complaints.errors import Conflict, InvalidInput, NotAllowed
 from complaintdesk.complaints.events import event_record
-from complaintdesk.complaints.lifecycle import TRANSITIONS_BY_ACTION, complaint_transition
+from complaintdesk.complaints.lifecycle import (
+    ROLE_REFUSALS,
+    TRANSITIONS_BY_ACTION,
+    complaint_transition,
+)
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaints_visible_to
 from complaintdesk.core import clock
@@ -33,7 +37,7 @@ REJECT = TRANSITIONS_BY_ACTION["reject"]
 
 def _require_manager(actor: User, complaint: Complaint) -> None:
     if role_of(actor) not in REJECT.roles:
-        raise NotAllowed(_("Your role may not %(action)s complaints.") % {"action": REJECT.label})
+        raise NotAllowed(ROLE_REFUSALS["reject"])
     if not complaints_visible_to(actor).filter(pk=complaint.pk).exists():
         raise NotAllowed(_("This complaint belongs to another department."))
 
@@ -144,18 +148,36 @@ def rejection_withdraw(*, review: RejectionReview, actor: User, note: str = "") 
     return _settle(review, actor=actor, status=ReviewStatus.WITHDRAWN, note=(note or "").strip())
 
 
+def _confirm(*, review: RejectionReview, actor: User, reason: object, note: str) -> Complaint:
+    """Reject the complaint through the lifecycle, keeping the confirmer's own note.
+
+    The customer is told the explanation that was proposed and reviewed; the confirmer's note
+    (what they checked, why they agree) is kept on the review and on its timeline event
+    (it was dropped: QA).
+    """
+    note = (note or "").strip()
+    with transaction.atomic():
+        complaint = complaint_transition(
+            complaint=review.complaint,
+            action="reject",
+            actor=actor,
+            note=review.note,
+            params={"reason": reason},
+        )
+        review.refresh_from_db()
+        review.review_note = note
+        review.save(update_fields=["review_note"])
+        _record(review, actor, ReviewStatus.CONFIRMED, note)
+    return complaint
+
+
 def rejection_confirm(*, review: RejectionReview, actor: User, note: str = "") -> Complaint:
-    """Confirm a colleague's proposal: the complaint is rejected with its reason."""
+    """Confirm a colleague's proposal, with a note of one's own: the complaint is rejected
+    with its reason."""
     review.refresh_from_db()
     if review.status != ReviewStatus.PROPOSED:
         raise Conflict(_("This rejection proposal has already been reviewed or withdrawn."))
-    return complaint_transition(
-        complaint=review.complaint,
-        action="reject",
-        actor=actor,
-        note=(note or "").strip() or review.note,
-        params={"reason": review.reason},
-    )
+    return _confirm(review=review, actor=actor, reason=review.reason, note=note)
 
 
 def rejection_request(
@@ -171,8 +193,6 @@ def rejection_request(
         raise Conflict(
             _("Your proposal to reject this complaint is waiting for another supervisor.")
         )
-    complaint_transition(
-        complaint=complaint, action="reject", actor=actor, note=note, params={"reason": reason}
-    )
+    _confirm(review=pending, actor=actor, reason=reason, note=note)
     pending.refresh_from_db()
     return pending

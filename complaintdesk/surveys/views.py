@@ -21,7 +21,7 @@ from complaintdesk.complaints.errors import DomainError, NotFound
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaint_get
 from complaintdesk.core import clock
-from complaintdesk.core.masking import mask_text
+from complaintdesk.core.masking import mask_complaint_text
 from complaintdesk.notifications.services import normalise_language
 from complaintdesk.surveys.forms import SurveyForm, VisitOutcomeForm
 from complaintdesk.surveys.selectors import (
@@ -114,7 +114,9 @@ def _panel(
     personal = sees_personal_data(user)
     surveys = list(surveys_of_complaint(complaint=complaint))
     for survey in surveys:
-        survey.shown_comment = survey.comment if personal else mask_text(survey.comment)  # type: ignore[attr-defined]
+        survey.shown_comment = (  # type: ignore[attr-defined]
+            survey.comment if personal else mask_complaint_text(survey.comment, complaint)
+        )
     visits = list(visits_of_complaint(complaint=complaint))
     for visit in visits:
         visit.form = form if visit.pk == form_for and form else VisitOutcomeForm()  # type: ignore[attr-defined]
@@ -151,6 +153,7 @@ def visit_outcome_view(request: HttpRequest, visit_id: int) -> HttpResponse:
         return render(request, "web/_error.html", {"error": exc.message}, status=exc.status_code)
     form = VisitOutcomeForm(request.POST)
     status = 200
+    status_before = visit.complaint.status
     if form.is_valid():
         try:
             visit_record(visit=visit, actor=user, **form.outcome())
@@ -160,12 +163,24 @@ def visit_outcome_view(request: HttpRequest, visit_id: int) -> HttpResponse:
     else:
         status = 422
     complaint = Complaint.objects.get(pk=visit.complaint_id)
-    if status == 200 and request.headers.get("HX-Request") != "true":
+    htmx = request.headers.get("HX-Request") == "true"
+    detail = reverse("web:complaint_detail", args=[complaint.tracking_number])
+    if status == 200 and not htmx:
         response = HttpResponse(status=303)
-        response["Location"] = reverse("web:complaint_detail", args=[complaint.tracking_number])
+        response["Location"] = detail
+        return response
+    if status == 200 and complaint.status != status_before:
+        # The problem came back and the complaint was reopened: its status and actions in
+        # the page head change, so the page reloads, as after any lifecycle action.
+        response = HttpResponse()
+        response["HX-Redirect"] = detail
         return response
     context = _panel(complaint, user, form_for=visit.pk, form=form if status != 200 else None)
-    return render(request, "surveys/_aftercare.html", context, status=status)
+    response = render(request, "surveys/_aftercare.html", context, status=status)
+    if status == 200:
+        # The visit is on the timeline: the activity panel reloads itself on this event.
+        response["HX-Trigger"] = "timeline-changed"
+    return response
 
 
 @login_required

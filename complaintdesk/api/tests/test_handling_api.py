@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from complaintdesk.accounts.choices import Role
 from complaintdesk.api.tests.test_complaints_api import api_client, post_json
 from complaintdesk.core import clock
+from complaintdesk.core.testing.factories import user_make
 from complaintdesk.handling.tests.support import handled_complaint
 
 pytestmark = pytest.mark.django_db
@@ -301,3 +303,47 @@ def test_open_rectifications_are_listed_for_their_owner(
     ]
     assert api_client(handler).get("/api/rectifications", {"overdue": True}).json() == []
     assert api_client(other_department_handler).get("/api/rectifications").json() == []
+
+
+def test_a_plan_sent_back_is_withdrawn_and_the_complaint_resolved(
+    agent, handler, supervisor, billing_department
+):
+    complaint = handled_complaint(agent, handler)
+    tn = complaint.tracking_number
+    base = f"/api/complaints/{tn}/plans"
+    plan_id = post_json(api_client(handler), base, _plan_body(handler)).json()["id"]
+    post_json(api_client(handler), f"{base}/{plan_id}/submit", {})
+    post_json(api_client(supervisor), f"{base}/{plan_id}/reject", {"reason": "请补充风险预案。"})
+
+    not_theirs = post_json(api_client(agent), f"{base}/{plan_id}/withdraw", {"reason": "不要了"})
+    assert not_theirs.status_code == 403, not_theirs.content
+    no_reason = post_json(api_client(handler), f"{base}/{plan_id}/withdraw", {"reason": " "})
+    assert no_reason.status_code == 422 and no_reason.json()["detail"]
+    withdrawn = post_json(
+        api_client(handler), f"{base}/{plan_id}/withdraw", {"reason": "客户已自行解决。"}
+    )
+    assert withdrawn.status_code == 200, withdrawn.content
+    assert withdrawn.json()["status"] == "withdrawn"
+    again = post_json(api_client(handler), f"{base}/{plan_id}/withdraw", {"reason": "再撤一次"})
+    assert again.status_code == 409
+
+    resolved = post_json(
+        api_client(handler),
+        f"/api/complaints/{tn}/transitions",
+        {"action": "resolve", "note": "客户已自行解决,无需上门。"},
+    )
+    assert resolved.status_code == 200, resolved.content
+    assert resolved.json()["status"] == "resolved"
+
+
+def test_a_supervisor_of_another_department_cannot_approve_through_the_api(
+    agent, handler, billing_department
+):
+    outsider = user_make(Role.SUPERVISOR, department=billing_department, username="billing-sup")
+    complaint = handled_complaint(agent, handler)
+    base = f"/api/complaints/{complaint.tracking_number}/plans"
+    plan_id = post_json(api_client(handler), base, _plan_body(handler)).json()["id"]
+    post_json(api_client(handler), f"{base}/{plan_id}/submit", {})
+    refused = post_json(api_client(outsider), f"{base}/{plan_id}/approve", {})
+    assert refused.status_code == 403, refused.content
+    assert "Network operations" in refused.json()["detail"]

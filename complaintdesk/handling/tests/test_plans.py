@@ -104,7 +104,7 @@ def test_plan_sent_back_is_revised_as_a_new_version_and_approved(
 
 
 def test_an_agent_cannot_approve_their_own_plan(agent, handler):
-    complaint = handled_complaint(agent, handler)
+    complaint = handled_complaint(agent, agent)  # an agent writes plans of their own only
     plan = plan_create(complaint=complaint, actor=agent, content=plan_content(handler))
     plan = plan_submit(plan=plan, actor=agent)
     with pytest.raises(NotAllowed, match="your own plan"):

@@ -107,3 +107,39 @@ def test_request_proposes_then_confirms(agent, supervisor, second_supervisor):
     assert confirmed.status == ReviewStatus.CONFIRMED
     complaint.refresh_from_db()
     assert complaint.status == Status.REJECTED
+
+
+CONFIRMER_NOTE = "已核对通话录音,同意驳回。"
+
+
+def _review_events(complaint):
+    return list(
+        complaint.events.filter(kind=EventKind.REJECTION_REVIEW).values_list("after", "note")
+    )
+
+
+def test_the_confirmers_note_is_kept_on_the_review_and_its_timeline_event(
+    agent, supervisor, second_supervisor
+):
+    complaint = complaint_make(actor=agent)
+    review = rejection_propose(complaint=complaint, actor=supervisor, reason="malicious", note=NOTE)
+    rejected = rejection_confirm(review=review, actor=second_supervisor, note=CONFIRMER_NOTE)
+    review.refresh_from_db()
+    assert review.review_note == CONFIRMER_NOTE
+    after, note = _review_events(rejected)[-1]
+    assert (after["status"], note) == (ReviewStatus.CONFIRMED, CONFIRMER_NOTE)
+    # The customer is told the explanation that was proposed and reviewed.
+    transition = rejected.events.get(kind=EventKind.TRANSITION, to_status=Status.REJECTED)
+    assert transition.note == NOTE
+
+
+def test_the_one_button_confirmation_keeps_the_confirmers_note_too(
+    agent, supervisor, second_supervisor
+):
+    complaint = complaint_make(actor=agent)
+    rejection_request(complaint=complaint, actor=supervisor, reason="invalid", note=NOTE)
+    review = rejection_request(
+        complaint=complaint, actor=second_supervisor, reason="invalid", note=CONFIRMER_NOTE
+    )
+    assert (review.status, review.review_note) == (ReviewStatus.CONFIRMED, CONFIRMER_NOTE)
+    assert _review_events(complaint)[-1][1] == CONFIRMER_NOTE

@@ -13,7 +13,7 @@ from complaintdesk.complaints.choices import Status
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.handling.choices import PlanStatus
 from complaintdesk.handling.models import HandlingPlan
-from complaintdesk.handling.plans import plan_approve, plan_create, plan_submit
+from complaintdesk.handling.plans import plan_approve, plan_create, plan_reject, plan_submit
 from complaintdesk.handling.tests.support import handled_complaint, plan_content
 from complaintdesk.web.tests.helpers import HTMX, client_for
 
@@ -183,3 +183,85 @@ def test_the_plan_panel_of_another_departments_complaint_is_not_found(
     )
     assert drafted.status_code == 404
     assert not complaint.handling_plans.exists()
+
+
+def _sent_back(complaint, handler, supervisor) -> HandlingPlan:
+    plan = plan_submit(
+        plan=plan_create(complaint=complaint, actor=handler, content=plan_content(handler)),
+        actor=handler,
+    )
+    return plan_reject(plan=plan, actor=supervisor, reason="请写明上门时限。")
+
+
+def test_a_plan_sent_back_is_withdrawn_from_the_panel_and_the_complaint_resolved(
+    agent, handler, supervisor
+):
+    complaint = handled_complaint(agent, handler)
+    plan = _sent_back(complaint, handler, supervisor)
+    client = client_for(handler)
+    panel = client.get(plans_url(complaint), **HTMX).content.decode()
+    assert 'data-plan-form="withdraw"' in panel
+    assert decision_url(complaint, plan, "withdraw") in panel
+
+    refused = client.post(decision_url(complaint, plan, "withdraw"), {"note": " "}, **HTMX)
+    assert refused.status_code == 422
+    assert "Say why the plan is withdrawn." in refused.content.decode()
+    withdrawn = client.post(
+        decision_url(complaint, plan, "withdraw"), {"note": "客户已自行解决。"}, **HTMX
+    )
+    assert withdrawn.status_code == 200, withdrawn.content.decode()
+    assert withdrawn["HX-Redirect"] == detail_url(complaint)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.WITHDRAWN
+    panel = client.get(plans_url(complaint), **HTMX).content.decode()
+    assert "客户已自行解决。" in panel
+    assert 'data-plan-form="withdraw"' not in panel
+    assert 'data-plan-form="draft"' in panel  # a new plan may be drafted instead
+
+    resolved = client.post(action_url(complaint, "resolve"), {"note": "客户已自行解决。"}, **HTMX)
+    assert resolved.status_code == 200, resolved.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.status == Status.RESOLVED
+
+
+def test_only_the_author_or_a_supervisor_is_offered_the_withdrawal(agent, handler, supervisor):
+    complaint = handled_complaint(agent, handler)
+    plan = _sent_back(complaint, handler, supervisor)
+    assert 'data-plan-form="withdraw"' in (
+        client_for(supervisor).get(plans_url(complaint), **HTMX).content.decode()
+    )
+    outsider = client_for(agent)
+    assert 'data-plan-form="withdraw"' not in (
+        outsider.get(plans_url(complaint), **HTMX).content.decode()
+    )
+    refused = outsider.post(decision_url(complaint, plan, "withdraw"), {"note": "不要"}, **HTMX)
+    assert refused.status_code == 403
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.REJECTED
+
+
+def test_an_intake_agent_is_not_offered_a_plan_form_on_a_handlers_complaint(agent, handler):
+    complaint = handled_complaint(agent, handler)
+    client = client_for(agent)
+    panel = client.get(plans_url(complaint), **HTMX).content.decode()
+    assert 'data-plan-form="draft"' not in panel
+    refused = client.post(
+        reverse("web:plan_draft", args=[complaint.tracking_number]), _draft(handler), **HTMX
+    )
+    assert refused.status_code == 403
+    assert "person handling this complaint" in refused.content.decode()
+    assert not complaint.handling_plans.exists()
+
+
+def test_an_unknown_plan_is_an_error_page_from_every_plan_view(agent, handler):
+    complaint = handled_complaint(agent, handler)
+    client = client_for(handler)
+    tn = complaint.tracking_number
+    for url in (
+        reverse("web:plan_revise", args=[tn, 999999]),
+        reverse("web:plan_decision", args=[tn, 999999, "submit"]),
+        reverse("web:plan_step", args=[tn, 999999, 1]),
+    ):
+        response = client.post(url, {}, **HTMX)
+        assert response.status_code == 404, url
+        assert "No handling plan 999999" in response.content.decode()

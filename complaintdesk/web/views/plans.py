@@ -1,10 +1,14 @@
 """The handling plan panel of the detail page: draft, submit, approve or send back, revise,
-check off execution steps. Each post calls one plan service (handling/plans.py), which runs
-the approval chain, the authority matrix and the budget check and then moves the complaint.
+withdraw, check off execution steps. Each post calls one plan service (handling/plans.py),
+which runs the approval chain, the authority matrix and the budget check and then moves the
+complaint.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -17,15 +21,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
-from complaintdesk.accounts.permissions import role_of
+from complaintdesk.accounts.permissions import role_of, sees_personal_data
 from complaintdesk.complaints.choices import Status
 from complaintdesk.complaints.errors import DomainError, InvalidInput
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaint_get
+from complaintdesk.core.masking import mask_complaint_text
 from complaintdesk.handling import plans as plan_services
-from complaintdesk.handling.authority import authority_of
+from complaintdesk.handling.authority import acts_for_department, authority_of
 from complaintdesk.handling.choices import Decision, PlanStatus
-from complaintdesk.handling.models import HandlingPlan
+from complaintdesk.handling.models import ExecutionStep, HandlingPlan
 from complaintdesk.handling.selectors import execution_step_get, plan_get, plans_of
 from complaintdesk.web.forms import ExecutionStepForm, PlanDecisionForm, PlanForm
 from complaintdesk.web.selectors import staff_assignable
@@ -34,8 +39,46 @@ from complaintdesk.web.views.common import acting_user, error_page, redirect_to
 PLANNING_STATUSES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED})
 
 
+@dataclass(frozen=True)
+class Opened:
+    """What a plan view works on, read as the acting user may see it."""
+
+    user: User
+    complaint: Complaint
+    plan: HandlingPlan | None = None
+    step: ExecutionStep | None = None
+
+
+def _opens_plan(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Read the complaint (and the plan and step the URL names) for the view, or answer with
+    the error page: every plan view starts the same way."""
+
+    @wraps(view)
+    def opening(
+        request: HttpRequest,
+        tracking_number: str,
+        plan_id: int | None = None,
+        step_id: int | None = None,
+        **kwargs: Any,
+    ) -> HttpResponse:
+        user = acting_user(request)
+        plan: HandlingPlan | None = None
+        step: ExecutionStep | None = None
+        try:
+            complaint = complaint_get(user=user, tracking_number=tracking_number)
+            if plan_id is not None:
+                plan = plan_get(user=user, complaint=complaint, plan_id=plan_id)
+                if step_id is not None:
+                    step = execution_step_get(plan=plan, step_id=step_id)
+        except DomainError as exc:
+            return error_page(request, exc)
+        return view(request, Opened(user, complaint, plan, step), **kwargs)
+
+    return opening
+
+
 # Which forms to show mirrors the services' own checks; the services still decide on post.
-def _may_plan(user: User, complaint: Complaint) -> bool:
+def _may_check_steps(user: User, complaint: Complaint) -> bool:
     role = role_of(user)
     if role not in plan_services.PLANNING:
         return False
@@ -48,7 +91,7 @@ def _may_decide(user: User, plan: HandlingPlan) -> bool:
         return False
     if user.pk in {plan.submitted_by_id, plan.created_by_id}:
         return False
-    return authority_of(user).level >= pending.level
+    return authority_of(user).level >= pending.level and acts_for_department(user, plan.complaint)
 
 
 def _plan_form(user: User, data: Any = None, plan: HandlingPlan | None = None) -> PlanForm:
@@ -67,6 +110,31 @@ def _plan_form(user: User, data: Any = None, plan: HandlingPlan | None = None) -
     )
 
 
+# Free-text fields of a plan: they may quote the customer's name, number or address.
+_PLAN_TEXTS = ("measures", "risks", "agreed_scope", "rejection_reason", "withdrawal_reason")
+
+
+def _plan_texts(user: User, complaint: Complaint, plan: HandlingPlan) -> dict[str, Any]:
+    """The plan's free text, its approval notes and progress notes as this user may read
+    them: masked for those who see personal data masked."""
+    personal = sees_personal_data(user)
+
+    def shown(text: str) -> str:
+        return text if personal else mask_complaint_text(text, complaint)
+
+    approval_steps = list(plan.approval_steps.all())
+    for approval in approval_steps:
+        approval.shown_note = shown(approval.note)  # type: ignore[attr-defined]
+    execution_steps = list(plan.execution_steps.all())
+    for step in execution_steps:
+        step.shown_note = shown(step.progress_note)  # type: ignore[attr-defined]
+    return {
+        "text": {name: shown(getattr(plan, name)) for name in _PLAN_TEXTS},
+        "approval_steps": approval_steps,
+        "execution_steps": execution_steps,
+    }
+
+
 def _panel(
     request: HttpRequest,
     complaint: Complaint,
@@ -79,11 +147,12 @@ def _panel(
     user = acting_user(request)
     versions = list(plans_of(user=user, complaint=complaint))
     latest = versions[-1] if versions else None
-    may_plan = _may_plan(user, complaint)
+    may_plan = plan_services.may_write_plan(user, complaint)
+    may_check = _may_check_steps(user, complaint)
     may_draft = (
         may_plan
         and complaint.status in PLANNING_STATUSES
-        and (latest is None or latest.status == PlanStatus.APPROVED)
+        and (latest is None or latest.status in {PlanStatus.APPROVED, PlanStatus.WITHDRAWN})
     )
     may_revise = may_plan and latest is not None and latest.status == PlanStatus.REJECTED
     context = {
@@ -91,10 +160,12 @@ def _panel(
         "plans": [
             {
                 "plan": plan,
+                **_plan_texts(user, complaint, plan),
                 "is_latest": plan is latest,
                 "may_submit": may_plan and plan.status == PlanStatus.DRAFT,
                 "may_decide": _may_decide(user, plan),
-                "may_check": may_plan and plan.status == PlanStatus.APPROVED,
+                "may_withdraw": plan_services.may_withdraw_plan(user, plan),
+                "may_check": may_check and plan.status == PlanStatus.APPROVED,
             }
             for plan in reversed(versions)
         ],
@@ -122,24 +193,19 @@ def _done(request: HttpRequest, complaint: Complaint, message: str) -> HttpRespo
 
 @login_required
 @require_GET
-def complaint_plans_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
+@_opens_plan
+def complaint_plans_view(request: HttpRequest, opened: Opened) -> HttpResponse:
     """The handling plan panel (an htmx fragment, or a page without script)."""
-    try:
-        complaint = complaint_get(user=acting_user(request), tracking_number=tracking_number)
-    except DomainError as exc:
-        return error_page(request, exc)
-    return _panel(request, complaint)
+    return _panel(request, opened.complaint)
 
 
 @login_required
 @require_POST
-def plan_draft_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
-    """Draft the first plan of the complaint, or the next one after an approved plan."""
-    user = acting_user(request)
-    try:
-        complaint = complaint_get(user=user, tracking_number=tracking_number)
-    except DomainError as exc:
-        return error_page(request, exc)
+@_opens_plan
+def plan_draft_view(request: HttpRequest, opened: Opened) -> HttpResponse:
+    """Draft the first plan of the complaint, or the next one after an approved or withdrawn
+    plan."""
+    user, complaint = opened.user, opened.complaint
     form = _plan_form(user, request.POST)
     if not form.is_valid():
         return _panel(request, complaint, form=form, form_for="draft", status=422)
@@ -155,14 +221,11 @@ def plan_draft_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_revise_view(request: HttpRequest, tracking_number: str, plan_id: int) -> HttpResponse:
+@_opens_plan
+def plan_revise_view(request: HttpRequest, opened: Opened) -> HttpResponse:
     """Revise a plan that was sent back as a new draft version."""
-    user = acting_user(request)
-    try:
-        complaint = complaint_get(user=user, tracking_number=tracking_number)
-        plan = plan_get(user=user, complaint=complaint, plan_id=plan_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    user, complaint, plan = opened.user, opened.complaint, opened.plan
+    assert plan is not None  # the URL names it
     form = _plan_form(user, request.POST)
     if not form.is_valid():
         return _panel(request, complaint, form=form, form_for="revise", status=422)
@@ -176,16 +239,12 @@ def plan_revise_view(request: HttpRequest, tracking_number: str, plan_id: int) -
 
 @login_required
 @require_POST
-def plan_decision_view(
-    request: HttpRequest, tracking_number: str, plan_id: int, decision: str
-) -> HttpResponse:
-    """Submit a draft, approve the current step of its chain, or send it back."""
-    user = acting_user(request)
-    try:
-        complaint = complaint_get(user=user, tracking_number=tracking_number)
-        plan = plan_get(user=user, complaint=complaint, plan_id=plan_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+@_opens_plan
+def plan_decision_view(request: HttpRequest, opened: Opened, decision: str) -> HttpResponse:
+    """Submit a draft, approve the current step of its chain, send it back, or withdraw a
+    draft or a plan sent back."""
+    user, complaint, plan = opened.user, opened.complaint, opened.plan
+    assert plan is not None  # the URL names it
     form = PlanDecisionForm(request.POST)
     form.is_valid()  # every field is optional; the services check what they need
     note = form.cleaned_data.get("note", "")
@@ -204,6 +263,9 @@ def plan_decision_view(
             case "reject":
                 plan_services.plan_reject(plan=plan, actor=user, reason=note)
                 done = _("Handling plan sent back for revision.")
+            case "withdraw":
+                plan_services.plan_withdraw(plan=plan, actor=user, reason=note)
+                done = _("Handling plan withdrawn.")
             case _:
                 raise Http404(_("No such action."))
     except DomainError as exc:
@@ -213,17 +275,11 @@ def plan_decision_view(
 
 @login_required
 @require_POST
-def execution_step_view(
-    request: HttpRequest, tracking_number: str, plan_id: int, step_id: int
-) -> HttpResponse:
+@_opens_plan
+def execution_step_view(request: HttpRequest, opened: Opened) -> HttpResponse:
     """Check off an execution step of the approved plan with a progress note."""
-    user = acting_user(request)
-    try:
-        complaint = complaint_get(user=user, tracking_number=tracking_number)
-        plan = plan_get(user=user, complaint=complaint, plan_id=plan_id)
-        step = execution_step_get(plan=plan, step_id=step_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    user, complaint, step = opened.user, opened.complaint, opened.step
+    assert step is not None  # the URL names it
     form = ExecutionStepForm(request.POST)
     if not form.is_valid():
         error = _("Write a progress note for this step.")

@@ -13,12 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import sees_personal_data
-from complaintdesk.api.presenters import complaint_out, complaint_summary, event_out
+from complaintdesk.api.presenters import (
+    attachment_out,
+    complaint_out,
+    complaint_summary,
+    event_out,
+)
 from complaintdesk.complaints.choices import Demand, EventKind, Status, Visibility
 from complaintdesk.complaints.lifecycle import TRANSITIONS_BY_ACTION
 from complaintdesk.complaints.models import Attachment, Complaint, ComplaintEvent
-from complaintdesk.core.masking import mask_text
 from complaintdesk.triage.choices import CrisisSignal
+from complaintdesk.triage.engine import guidance_for
 from complaintdesk.triage.services import may_review_triage
 
 # Side paths of the lifecycle; the first other allowed action is the one offered as primary.
@@ -145,9 +150,25 @@ def _cue(term: str) -> tuple[str, str]:
     return words, entry.rstrip("]")
 
 
+def _guidance(complaint: Complaint, stored: dict[str, Any]) -> dict[str, Any] | None:
+    """The coping guidance for the complaint's behaviour type and motive as they are now.
+
+    The guidance stored with the prediction is for the predicted labels; after an agent
+    corrects them it must follow the correction (QA: the panel kept the old advice).
+    """
+    guidance: dict[str, Any] | None = stored.get("guidance")
+    current = (complaint.behaviour, complaint.motive)
+    if not all(current) or (guidance and (guidance["behaviour"], guidance["motive"]) == current):
+        return guidance
+    try:
+        return guidance_for(*current, lang=str(stored.get("lang") or complaint.language))
+    except KeyError:
+        return guidance  # a label the guidance file does not cover: keep what was shown
+
+
 def _triage_reasons(complaint: Complaint) -> dict[str, Any]:
     """What drove the stored prediction (terms and rules, from the masked text) and the
-    coping guidance for the detected behaviour type and motive."""
+    coping guidance for the behaviour type and motive."""
     stored = complaint.triage_result or {}
     explanations = stored.get("explanations") or {}
     return {
@@ -156,7 +177,7 @@ def _triage_reasons(complaint: Complaint) -> dict[str, Any]:
             for head, label in _EXPLAINED_HEADS.items()
             if explanations.get(head)
         ],
-        "guidance": stored.get("guidance"),
+        "guidance": _guidance(complaint, stored),
         "model_version": stored.get("model_version", ""),
     }
 
@@ -187,8 +208,7 @@ def attachment_row(attachment: Attachment, user: User) -> dict[str, Any]:
     personal = sees_personal_data(user)
     return {
         "id": attachment.pk,
-        # File names often carry the customer's name or number.
-        "name": attachment.original_name if personal else mask_text(attachment.original_name),
+        "name": attachment_out(attachment, user)["original_name"],
         "content_type": attachment.content_type,
         "size": attachment.size,
         "uploaded_at": attachment.uploaded_at,
