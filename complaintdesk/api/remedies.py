@@ -15,8 +15,9 @@ from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.api.auth import request_user
 from complaintdesk.api.complaints import ERRORS
 from complaintdesk.complaints.errors import InvalidInput
+from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaint_get
-from complaintdesk.core.masking import mask_text
+from complaintdesk.core.masking import mask_complaint_text
 from complaintdesk.handling.selectors import plan_get
 from complaintdesk.notifications.policy import public_base_url
 from complaintdesk.remedies import care, consent, services
@@ -52,7 +53,8 @@ class PolicyClauseOut(Schema):
 
 class ItemIn(Schema):
     form: str = Field(..., description="service_credit, data, value_added, gift, coupon, …")
-    amount: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
+    # Zero and below are refused by the service, with a message that says why.
+    amount: Decimal = Field(..., max_digits=12, decimal_places=2)
     currency: str = Field("CNY", min_length=3, max_length=3)
     policy_clause: str = Field(..., description="Code of the policy clause that justifies it")
     assessed_loss: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
@@ -175,19 +177,19 @@ class ReportQuery(Schema):
 
 
 class BudgetQuery(Schema):
-    month: date | None = None
+    month: str = Field("", description="YYYY-MM, e.g. 2026-11; empty: every month")
 
 
-def _text(value: str, user: User) -> str:
-    # Free text may quote the customer's number or address; analysts read it masked.
-    return value if sees_personal_data(user) else mask_text(value)
+def _text(value: str, user: User, complaint: Complaint) -> str:
+    # Free text may quote the customer's name, number or address; analysts read it masked.
+    return value if sees_personal_data(user) else mask_complaint_text(value, complaint)
 
 
 def item_out(item: CompensationItem, user: User) -> dict[str, Any]:
     return {
         "id": item.pk,
         "form": item.form,
-        "description": _text(item.description, user),
+        "description": _text(item.description, user, item.complaint),
         "quantity": item.quantity,
         "unit": item.unit,
         "amount": item.amount,
@@ -204,7 +206,7 @@ def item_out(item: CompensationItem, user: User) -> dict[str, Any]:
         "fulfilled_at": item.fulfilled_at,
         "confirmed_at": item.confirmed_at,
         "confirmation_method": item.confirmation_method,
-        "effect_note": _text(item.effect_note, user),
+        "effect_note": _text(item.effect_note, user, item.complaint),
     }
 
 
@@ -215,7 +217,7 @@ def offer_out(offer: CompensationOffer, user: User) -> dict[str, Any]:
         "decision": offer.decision,
         "method": offer.method,
         "decided_at": offer.decided_at,
-        "note": _text(offer.note, user),
+        "note": _text(offer.note, user, offer.complaint),
         "item_ids": sorted(i.pk for i in offer.items.all()),
     }
 
@@ -224,11 +226,11 @@ def care_out(action: CareAction, user: User) -> dict[str, Any]:
     return {
         "id": action.pk,
         "kind": action.kind,
-        "purpose": _text(action.purpose, user),
+        "purpose": _text(action.purpose, user, action.complaint),
         "scheduled_for": action.scheduled_for,
         "assignee": action.assignee.username,
         "status": action.status,
-        "outcome": _text(action.outcome, user),
+        "outcome": _text(action.outcome, user, action.complaint),
         "effect": action.effect,
         "done_at": action.done_at,
     }
@@ -464,7 +466,9 @@ def record_care(
 
 @router.get("/compensation/budgets", response={200: list[BudgetOut], **ERRORS}, summary="Budgets")
 def list_budgets(request: HttpRequest, query: Query[BudgetQuery]) -> list[dict[str, Any]]:
-    return [budget_out(b) for b in budgets_visible_to(request_user(request), query.month)]
+    user = request_user(request)
+    month = services.budget_month(query.month) if query.month else None
+    return [budget_out(b) for b in budgets_visible_to(user, month)]
 
 
 @router.get(

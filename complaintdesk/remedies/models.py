@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -96,6 +97,13 @@ class CompensationBudget(models.Model):
     @property
     def remaining(self) -> Decimal:
         return self.amount - self.committed
+
+    def clean(self) -> None:
+        # Approvals look a budget up by the first day of the month; any other day is lost.
+        if self.month is not None and self.month.day != 1:
+            raise ValidationError(
+                {"month": _("A budget is for a whole month; store it under the first day.")}
+            )
 
 
 class CompensationOffer(models.Model):

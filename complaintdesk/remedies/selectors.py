@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
-from complaintdesk.accounts.permissions import role_of
+from complaintdesk.accounts.permissions import role_of, sees_all_departments
 from complaintdesk.complaints.errors import InvalidInput, NotFound
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaints_visible_to
@@ -87,6 +87,21 @@ def budgets_visible_to(user: User, month: date | None = None) -> QuerySet[Compen
     return queryset.order_by("-month", "department__name")
 
 
+def compensation_charged_visible_to(user: User) -> QuerySet[CompensationItem]:
+    """Compensation as money spent, by the department it is charged to: every department's
+    for roles that see them all, a handler only their own department's (whichever
+    department's complaint it was given on), nobody else anything."""
+    queryset = CompensationItem.objects.all()
+    role = role_of(user)
+    if role is None:
+        return queryset.none()
+    if sees_all_departments(user):
+        return queryset
+    if role == Role.HANDLER and user.department_id is not None:
+        return queryset.filter(department_id=user.department_id)
+    return queryset.none()
+
+
 CENT = Decimal("0.01")
 
 
@@ -108,12 +123,13 @@ def compensation_cost_report(
 ) -> list[CostRow]:
     """Committed compensation approved in [date_from, date_to), by month (of approval, in
     the site's time zone), department charged, form and cause (the complaint's top-level
-    content category; blank when unclassified). Declined and withdrawn items cost nothing."""
+    content category; blank when unclassified). Declined and withdrawn items cost nothing.
+    A handler sees only what is charged to their own department, like its budget."""
     if date_to <= date_from:
         raise InvalidInput(_("The period ends before it starts."), field="date_to")
     rows = (
-        CompensationItem.objects.filter(
-            complaint__in=complaints_visible_to(user),
+        compensation_charged_visible_to(user)
+        .filter(
             status__in=COMMITTED_STATUSES,
             approved_at__gte=date_from,
             approved_at__lt=date_to,

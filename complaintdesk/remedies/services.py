@@ -2,12 +2,18 @@
 actor's authority and the month's budget, fulfil and confirm them. The customer's consent
 is in consent.py, care actions in care.py.
 
+Authority is judged on the complaint's whole compensation (every item not withdrawn or
+declined, converted to the rule's or the limit's currency), so splitting it into small
+items, or giving it in another currency, does not get round an approval limit.
+
 Budgets are charged at approval under a row lock (`select_for_update`), so two approvals
 at once queue on the budget row and the second sees what the first committed.
 """
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,7 +30,7 @@ from complaintdesk.complaints.errors import Conflict, InvalidInput, NotAllowed
 from complaintdesk.complaints.events import event_record
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core import clock
-from complaintdesk.handling.authority import authority_require, money, required_levels
+from complaintdesk.handling.authority import authority_require, required_levels
 from complaintdesk.handling.choices import AuthorityLevel, PlanStatus
 from complaintdesk.handling.models import HandlingPlan
 from complaintdesk.remedies.choices import (
@@ -32,6 +38,7 @@ from complaintdesk.remedies.choices import (
     ConfirmationMethod,
     ItemStatus,
 )
+from complaintdesk.remedies.currency import convert, money, rate_of
 from complaintdesk.remedies.models import (
     CompensationBudget,
     CompensationItem,
@@ -97,18 +104,24 @@ def _clean_amount(
         amount = Decimal(amount).quantize(Decimal("0.01"))
     except (InvalidOperation, TypeError, ValueError) as exc:
         raise InvalidInput(_("The amount is not a number."), field="amount") from exc
-    if amount < 0:
-        raise InvalidInput(_("The amount cannot be negative."), field="amount")
+    if amount <= 0:
+        # Something given for nothing is no compensation; a gesture without a value is care.
+        raise InvalidInput(
+            _("The amount must be more than zero; give the value of what the customer gets."),
+            field="amount",
+        )
     currency = (currency or "").upper()
     if len(currency) != 3 or not currency.isalpha():
         raise InvalidInput(_("Use a three-letter ISO 4217 currency code."), field="currency")
+    rate_of(currency)  # refused now if it could never be weighed against a limit
     if not policy_clause.is_active:
         raise InvalidInput(
             _("Policy clause %(code)s is no longer in force.") % {"code": policy_clause.code},
             field="policy_clause",
         )
-    if policy_clause.max_amount is not None and (
-        currency != policy_clause.currency or amount > policy_clause.max_amount
+    if (
+        policy_clause.max_amount is not None
+        and convert(amount, currency, policy_clause.currency) > policy_clause.max_amount
     ):
         raise InvalidInput(
             _("Policy clause %(code)s allows at most %(max)s per item.")
@@ -261,12 +274,45 @@ def _approve_locked(items: list[CompensationItem], actor: User, now: datetime) -
         )
 
 
+# Items that no longer count towards what the complaint's customer gets.
+NOT_GIVEN = (ItemStatus.CANCELLED, ItemStatus.DECLINED)
+
+
+def compensation_totals(*, complaint: Complaint) -> dict[str, Decimal]:
+    """The complaint's compensation per currency: every item, proposed or already given,
+    except those withdrawn or declined. Authority is judged on this whole."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    items = CompensationItem.objects.filter(complaint=complaint).exclude(status__in=NOT_GIVEN)
+    for currency, amount in items.values_list("currency", "amount"):
+        totals[currency] += amount
+    return dict(totals)
+
+
+def compensation_authority_require(
+    *, complaint: Complaint, actor: User, level: int = AuthorityLevel.NONE
+) -> None:
+    """Refuse unless the actor's authority covers the complaint's whole compensation: the
+    level the authority rules ask for it (at least `level`) and the actor's amount limit."""
+    amounts = compensation_totals(complaint=complaint)
+    # Only the levels the rules ask for: the "every plan needs a supervisor" default is
+    # about plans, not about goodwill within an agent's own authority.
+    steps = required_levels(complaint=complaint, amounts=amounts)
+    needed = max([level, *(s.level for s in steps)])
+    authority_require(user=actor, level=needed, amounts=amounts, what=_("This compensation"))
+
+
 def compensation_approve(*, item: CompensationItem, actor: User) -> CompensationItem:
-    """Approve an item outside a plan, within the actor's authority and the month's budget.
+    """Approve an item outside a plan, within the actor's authority over the complaint's
+    whole compensation and the month's budget.
 
     An item in a plan is approved with the plan (handling.plans.plan_approve).
     """
     with transaction.atomic():
+        # The complaint first, as proposing and offering do: two approvals on one
+        # complaint queue here, so each sees the other's item in the total.
+        complaint = Complaint.objects.select_for_update(of=("self",)).get(
+            pk=CompensationItem.objects.values_list("complaint_id", flat=True).get(pk=item.pk)
+        )
         locked = (
             CompensationItem.objects.select_for_update(of=("self",))
             .select_related("complaint__nature", "department")
@@ -277,12 +323,7 @@ def compensation_approve(*, item: CompensationItem, actor: User) -> Compensation
             raise Conflict(_("This item is part of a handling plan; it is approved with the plan."))
         if locked.status != ItemStatus.PROPOSED:
             raise Conflict(_("Only a proposed item can be approved."))
-        amounts = {locked.currency: locked.amount}
-        # Only the levels the rules ask for: the "every plan needs a supervisor" default is
-        # about plans, not about goodwill within an agent's own authority.
-        steps = required_levels(complaint=locked.complaint, amounts=amounts)
-        needed = max((s.level for s in steps), default=AuthorityLevel.NONE)
-        authority_require(user=actor, level=needed, amounts=amounts, what=_("This compensation"))
+        compensation_authority_require(complaint=complaint, actor=actor)
         _approve_locked([locked], actor, clock.now())
     return locked
 
@@ -290,7 +331,9 @@ def compensation_approve(*, item: CompensationItem, actor: User) -> Compensation
 def compensation_commit_for_plan(*, plan: HandlingPlan, actor: User) -> list[CompensationItem]:
     """Approve a plan's proposed items and charge them to the budgets; all or none.
 
-    Called by plan_approve inside its transaction, after the approver's authority passed.
+    Called by plan_approve inside its transaction, after the approver's authority over the
+    plan passed; the final approver's authority must also cover the complaint's whole
+    compensation (other items given outside the plan count too).
     """
     items = list(
         plan.compensation_items.select_for_update(of=("self",))
@@ -298,8 +341,73 @@ def compensation_commit_for_plan(*, plan: HandlingPlan, actor: User) -> list[Com
         .filter(status=ItemStatus.PROPOSED)
         .order_by("pk")
     )
+    if items:
+        compensation_authority_require(complaint=plan.complaint, actor=actor)
     _approve_locked(items, actor, clock.now())
     return items
+
+
+# Budgets --------------------------------------------------------------------------------
+
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def budget_month(value: str | date) -> date:
+    """The budget month written as YYYY-MM (e.g. 2026-11), as the first day of that month;
+    any other shape is refused, so no budget is stored under a day no approval looks up."""
+    if isinstance(value, date):
+        return value.replace(day=1)
+    text = (value or "").strip()
+    match = MONTH.fullmatch(text)
+    if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+        raise InvalidInput(
+            _("Write the month as YYYY-MM, for example 2026-11; %(value)s is not a month.")
+            % {"value": text or '""'},
+            field="month",
+        )
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def budget_set(
+    *,
+    department: Department,
+    month: str | date,
+    amount: Decimal,
+    actor: User,
+    currency: str = "CNY",
+) -> CompensationBudget:
+    """Set a department's compensation budget for a month (YYYY-MM), creating it or changing
+    its amount; never below what approvals already committed to it."""
+    if role_of(actor) != Role.ADMIN:
+        raise NotAllowed(_("Only an administrator sets compensation budgets."))
+    first_day = budget_month(month)
+    try:
+        amount = Decimal(amount).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise InvalidInput(_("The amount is not a number."), field="amount") from exc
+    if amount < 0:
+        raise InvalidInput(_("A budget cannot be negative."), field="amount")
+    currency = (currency or "").upper()
+    rate_of(currency)
+    with transaction.atomic():
+        budget, _created = CompensationBudget.objects.select_for_update(of=("self",)).get_or_create(
+            department=department,
+            month=first_day,
+            currency=currency,
+            defaults={"amount": amount},
+        )
+        if budget.committed > amount:
+            raise Conflict(
+                _(
+                    "%(committed)s is already committed to this budget; it cannot be set "
+                    "lower than that."
+                )
+                % {"committed": money(budget.committed, currency)}
+            )
+        if budget.amount != amount:
+            budget.amount = amount
+            budget.save(update_fields=["amount"])
+    return budget
 
 
 def budget_release(item: CompensationItem) -> None:

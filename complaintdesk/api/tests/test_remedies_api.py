@@ -182,3 +182,42 @@ def test_budgets_and_report_show_a_handler_only_their_department(
     budget_make(network_department, "1000")
     assert api_client(other_department_handler).get("/api/compensation/budgets").json() == []
     assert len(api_client(supervisor).get("/api/compensation/budgets").json()) == 1
+
+
+@pytest.mark.parametrize("amount", ["0", "-10.00"])
+def test_compensation_of_nothing_is_refused_with_a_message(agent, handler, amount):
+    clause_make()
+    complaint = handled_complaint(agent, handler)
+    response = post_json(
+        api_client(handler),
+        f"/api/complaints/{complaint.tracking_number}/compensation",
+        {"form": "service_credit", "amount": amount, "policy_clause": "outage-refund"},
+    )
+    assert response.status_code == 422, response.content
+    assert "must be more than zero" in response.json()["detail"]
+    assert not complaint.compensation_items.exists()
+
+
+def test_a_handler_cannot_self_approve_large_compensation_in_dollars(
+    agent, handler, network_department
+):
+    budget_make(network_department, "100000", currency="USD")
+    clause_make()
+    complaint = handled_complaint(agent, handler)
+    base = f"/api/complaints/{complaint.tracking_number}/compensation"
+    proposed = post_json(
+        api_client(handler),
+        base,
+        {"form": "cash", "amount": "9000", "currency": "USD", "policy_clause": "outage-refund"},
+    )
+    assert proposed.status_code == 201, proposed.content
+    approved = post_json(api_client(handler), f"{base}/{proposed.json()['id']}/approve", {})
+    assert approved.status_code == 403
+    assert "needs Manager approval" in approved.json()["detail"]
+    unknown = post_json(
+        api_client(handler),
+        base,
+        {"form": "cash", "amount": "10", "currency": "XAU", "policy_clause": "outage-refund"},
+    )
+    assert unknown.status_code == 422
+    assert "no exchange rate for XAU" in unknown.json()["detail"]

@@ -5,8 +5,10 @@ through `complaint_transition` one step at a time at later instants (`clock.trav
 its fields, its timeline and whatever the services compute (SLA due times, routing) agree as
 they would in production. Handling plans go through their own records (handling/plans.py):
 drafted, submitted, decided along the approval chain by someone with the authority, carried
-out step by step, before the result is notified. Everything is drawn from one seeded random
-generator.
+out step by step, before the result is notified. The compensation a plan promises goes
+through the remedies services (compensation.py): proposed on the plan, charged to the
+month's budget when the plan is approved, offered for the customer's consent, fulfilled and
+checked. Everything is drawn from seeded random generators.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.services import complaint_add_note
 from complaintdesk.core import clock
+from complaintdesk.core.demo import compensation as money
 from complaintdesk.core.demo import organisation as org
 from complaintdesk.core.demo.customers import CustomerSpec
 from complaintdesk.core.demo.notes import execution_step_titles, localise, note_templates
@@ -48,9 +51,9 @@ from complaintdesk.core.demo.texts import (
     money_in_text,
     subject_from_text,
 )
-from complaintdesk.core.demo.timeline import ASSIGNEE, PLAN_ACTIONS, Cast, schedule, story
+from complaintdesk.core.demo.timeline import ASSIGNEE, PLAN_ACTIONS, Cast, Step, schedule, story
 from complaintdesk.customers.models import Customer, CustomerTier
-from complaintdesk.handling.authority import authority_of
+from complaintdesk.handling.authority import acts_for_department, authority_of
 from complaintdesk.handling.choices import AuthorityLevel, Decision, PlanStatus
 from complaintdesk.handling.models import ApprovalAuthority, HandlingPlan
 from complaintdesk.handling.plans import (
@@ -81,6 +84,15 @@ Progress = Callable[[int, int], None]
 
 class DemoConflict(Exception):
     """The database holds data that the demo would clash with."""
+
+
+@dataclass
+class Replay:
+    """What the replay keeps between a complaint's steps: its own random draws for the
+    compensation (so the rest of the demo draws as before) and open consent links."""
+
+    rng: random.Random
+    links: dict[int, str]
 
 
 @dataclass(frozen=True)
@@ -152,8 +164,10 @@ def demo_load(
         routing_rules_load_defaults("telecom")
         users = _staff(password, departments, now, rng)
         plans = _plans(rng, complaints, now, corpus, users)
+        _budgets(plans, departments, users[ADMIN_USERNAME], now, complaints)
         customers = _customers(plans)
-        created = _replay(rng, plans, users, progress)
+        replay = Replay(random.Random(f"{seed}-compensation"), {})  # noqa: S311 - demo data
+        created = _replay(rng, plans, users, progress, replay)
         _settle_past_notices(created, now)
         Group.objects.get_or_create(name=DEMO_GROUP)[0].user_set.add(*users.values())
     return DemoReport(True, staff_rows(), len(plans), len(customers))
@@ -228,19 +242,53 @@ def _plans(
         assert plan.text is not None
         cast = _cast(rng, plan, users)
         plan.intake_agent = cast.intake_agent
+        plan.department = _department_of(cast)
+        promised: dict[str, list[money.DemoItem]] = {}
         plan.steps = story(
             rng=rng,
             target=plan.target,
             channel=plan.channel,
             nature=_nature(plan),
             cast=cast,
-            write=_note_writer(rng, plan, cast),
+            write=_note_writer(rng, plan, cast, promised),
             execution=execution_step_titles(plan.language, plan.text.content_key),
             merge_into=plan.related,
             duplicate_of=plan.related,
         )
+        for step in plan.steps:
+            if step.action in {"draft_plan", "revise_plan"}:
+                # The compensation the plan's note quotes goes on the plan with it.
+                step.params["compensation"] = promised.get(step.note, [])
         plan.received_at = schedule(plan.steps, plan.received_at, latest, zone)
     return sorted(plans, key=lambda plan: (plan.received_at, plan.index))
+
+
+def _budgets(
+    plans: list[ComplaintPlan],
+    departments: dict[str, Department],
+    admin: User,
+    now: datetime,
+    complaints: int,
+) -> None:
+    """The administrator sets every department's monthly compensation budgets, sized for
+    the plans the demo will approve."""
+    approvals = []
+    for plan in plans:
+        items: list[money.DemoItem] = []
+        for step in plan.steps:
+            if step.action in {"draft_plan", "revise_plan"}:
+                items = step.params.get("compensation", [])
+            elif step.action == "approve_plan" and items and step.at is not None:
+                approvals.append((plan.department, step.at, items))
+    start = min((plan.received_at for plan in plans), default=now)
+    money.budgets_set(
+        approvals=approvals,
+        departments=departments,
+        admin=admin,
+        start=start,
+        now=now,
+        scale=max(complaints / DEFAULT_COMPLAINTS, 0.02),
+    )
 
 
 def _nature(plan: ComplaintPlan) -> str:
@@ -307,9 +355,16 @@ class _KeepUnknown(dict[str, str]):
         return "{" + key + "}"
 
 
-def _note_writer(rng: random.Random, plan: ComplaintPlan, cast: Cast) -> Callable[[str], str]:
+def _note_writer(
+    rng: random.Random,
+    plan: ComplaintPlan,
+    cast: Cast,
+    promised: dict[str, list[money.DemoItem]],
+) -> Callable[[str], str]:
+    """Notes for the complaint's story, with its figures; a plan's note and the
+    compensation it promises are kept in `promised`."""
     assert plan.text is not None and plan.customer is not None
-    text = plan.text
+    text, customer = plan.text, plan.customer
     # One set of figures per complaint, so the plan and the result quote the same refund; the
     # customer's own figure when they gave one.
     currency, amount = money_in_text(text.text) or (
@@ -330,7 +385,16 @@ def _note_writer(rng: random.Random, plan: ComplaintPlan, cast: Cast) -> Callabl
 
     def write(step: str) -> str:
         template = rng.choice(note_templates(step, plan.language, text.content_key))
-        return string.Formatter().vformat(template, (), values)
+        note = string.Formatter().vformat(template, (), values)
+        if step == "submit_plan":
+            promised[note] = money.items_promised(
+                template,
+                values,
+                language=plan.language,
+                content_key=text.content_key,
+                hong_kong=customer.hong_kong,
+            )
+        return note
 
     return write
 
@@ -485,6 +549,7 @@ def _replay(
     plans: list[ComplaintPlan],
     users: dict[str, User],
     progress: Progress | None,
+    replay: Replay,
 ) -> list[int]:
     """Create and replay every planned complaint; returns the new complaints' ids."""
     by_id = {user.pk: user for user in users.values()}
@@ -510,7 +575,9 @@ def _replay(
                 users[step.actor] if step.actor != ASSIGNEE else by_id[complaint.assignee_id or 0]
             )
             with clock.travel_to(step.at):
-                complaint = _run(complaint, step.action, actor, note, step.params, users, related)
+                complaint = _run(
+                    complaint, step, actor, note, users, related, replay, plan.language
+                )
         created[plan.index] = complaint
         if progress and (done % 200 == 0 or done == len(plans)):
             progress(done, len(plans))
@@ -519,18 +586,20 @@ def _replay(
 
 def _run(
     complaint: Complaint,
-    action: str,
+    step: Step,
     actor: User,
     note: str,
-    params: dict[str, object],
     users: dict[str, User],
     related: Complaint | None,
+    replay: Replay,
+    language: str,
 ) -> Complaint:
+    action, params = step.action, step.params
     if action == "note":
         complaint_add_note(complaint=complaint, actor=actor, text=note)
         return complaint
     if action in PLAN_ACTIONS:
-        return _run_plan(complaint, action, actor, note, params, users)
+        return _run_plan(complaint, action, actor, note, params, users, replay, language)
     if action == "assign" and complaint.status == Status.ASSIGNED:
         # Routing may already have assigned it on registration; keep its choice.
         return complaint
@@ -570,16 +639,28 @@ def _run_plan(
     note: str,
     params: Mapping[str, Any],
     users: dict[str, User],
+    replay: Replay,
+    language: str,
 ) -> Complaint:
-    """A step on the complaint's handling plan; the plan service moves the complaint."""
+    """A step on the complaint's handling plan; the plan service moves the complaint. The
+    compensation the plan promises follows it: proposed with the draft, offered once the
+    plan is approved, accepted as the work starts, fulfilled when it is done."""
     plan = complaint.handling_plans.order_by("-version").first()
+    promised = params.get("compensation", [])
     if action == "draft_plan":
-        plan_create(complaint=complaint, actor=actor, content=_plan_content(actor, note, params))
+        plan = plan_create(
+            complaint=complaint, actor=actor, content=_plan_content(actor, note, params)
+        )
+        if promised:
+            money.items_propose(plan=plan, actor=actor, items=promised, language=language)
     else:
         assert plan is not None, (complaint, action)
         match action:
             case "revise_plan":
-                plan_revise(plan=plan, actor=actor, content=_plan_content(actor, note, params))
+                plan = plan_revise(
+                    plan=plan, actor=actor, content=_plan_content(actor, note, params)
+                )
+                money.items_propose(plan=plan, actor=actor, items=promised, language=language)
             case "submit_plan":
                 plan_submit(plan=plan, actor=actor)
             case "reject_plan":
@@ -588,6 +669,8 @@ def _run_plan(
                 # One decision per step of the chain the authority matrix gave the plan.
                 while plan.status == PlanStatus.SUBMITTED:
                     plan = plan_approve(plan=plan, actor=_decider(plan, actor, users), note=note)
+                complaint.refresh_from_db()
+                money.offer_after_approval(complaint=complaint, rng=replay.rng, links=replay.links)
             case "step_done":
                 execution_step_check(
                     step=plan.execution_steps.get(position=params["position"]),
@@ -595,6 +678,14 @@ def _run_plan(
                     note=note,
                     send_to_customer=bool(params["send"]),
                 )
+                if params["position"] == 1:
+                    money.consent_obtained(
+                        complaint=complaint, actor=actor, language=language, links=replay.links
+                    )
+                if params["position"] == plan.execution_steps.count():
+                    money.fulfil_and_check(
+                        complaint=complaint, actor=actor, plan=plan, rng=replay.rng
+                    )
     complaint.refresh_from_db()
     return complaint
 
@@ -620,8 +711,9 @@ def _plan_content(actor: User, measures: str, params: Mapping[str, Any]) -> Plan
 
 def _decider(plan: HandlingPlan, preferred: User, users: dict[str, User]) -> User:
     """Who decides the plan's current approval step: the story's approver if their authority
-    reaches its level and the plan is not theirs, else the first supervisor, then manager,
-    who qualifies; each step of a chain has its own approver."""
+    reaches its level, they act for the complaint's department and the plan is not theirs,
+    else the first supervisor, then manager, then the administrator who qualifies; each step
+    of a chain has its own approver."""
     step = plan.approval_steps.filter(decision=Decision.PENDING).order_by("position").first()
     assert step is not None, plan
     excluded = {plan.created_by_id, plan.submitted_by_id}
@@ -633,9 +725,20 @@ def _decider(plan: HandlingPlan, preferred: User, users: dict[str, User]) -> Use
         for spec in org.STAFF
         if spec.role == Role.SUPERVISOR and spec.username not in org.MANAGERS
     ]
-    candidates = [preferred, *supervisors, *(users[name] for name in org.MANAGERS)]
+    # Plans are decided in the complaint's department, or above it (a complaints manager,
+    # and the administrator when a chain needs two people above the departments).
+    candidates = [
+        preferred,
+        *supervisors,
+        *(users[name] for name in org.MANAGERS),
+        users[ADMIN_USERNAME],
+    ]
     for user in candidates:
-        if user.pk not in excluded and authority_of(user).level >= step.level:
+        if (
+            user.pk not in excluded
+            and authority_of(user).level >= step.level
+            and acts_for_department(user, plan.complaint)
+        ):
             return user
     raise RuntimeError(f"No demo approver may decide step {step.position} of plan {plan}.")
 

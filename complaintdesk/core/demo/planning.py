@@ -83,6 +83,7 @@ class ComplaintPlan:
     incident: bool = False
     related: int | None = None  # the complaint a merged or duplicate one repeats
     intake_agent: str = ""
+    department: str = ""  # the handling department's code, whose budget pays compensation
     steps: list[Step] = field(default_factory=list)
 
 

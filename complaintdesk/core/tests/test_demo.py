@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.db.models import Sum
 from django.test import Client
 from django.utils import timezone
 
@@ -25,6 +26,8 @@ from complaintdesk.handling.models import ApprovalAuthority, ApprovalStep, Handl
 from complaintdesk.handling.selectors import handling_left_open
 from complaintdesk.notifications.choices import NoticeStatus
 from complaintdesk.notifications.models import Notice
+from complaintdesk.remedies.choices import COMMITTED_STATUSES, ItemStatus
+from complaintdesk.remedies.models import CompensationBudget, CompensationItem
 
 PASSWORD = "demo-password-for-tests"
 COUNT = 60
@@ -242,3 +245,36 @@ def test_notices_of_the_past_are_settled_not_left_for_the_worker(
     assert not stale.exists()
     for notice in notices.exclude(status=NoticeStatus.QUEUED):
         assert notice.sent_at is not None and notice.sent_at >= notice.created_at
+
+
+def test_plans_that_promise_compensation_carry_it_through_consent_and_fulfilment(
+    demo: DemoReport, db: None
+) -> None:
+    items = CompensationItem.objects.select_related("complaint", "plan")
+    assert items.exists(), "plans that quote a refund, credit or data give it"
+    finished = {Status.RESOLVED, Status.CLOSED}
+    for item in items:
+        assert item.amount > 0 and item.plan is not None, item
+        if item.complaint.status in finished:
+            # The result is notified only once the compensation is settled.
+            assert item.status in {ItemStatus.CONFIRMED, ItemStatus.CANCELLED}, item
+        if item.status in COMMITTED_STATUSES:
+            assert item.budget is not None and item.approved_by_id is not None, item
+    confirmed = items.filter(status=ItemStatus.CONFIRMED)
+    assert confirmed.exists()
+    for item in confirmed:
+        assert item.offer is not None and item.offer.decision == "accepted", item
+        assert item.fulfilment_reference and item.confirmed_by_id != item.fulfilled_by_id
+
+
+def test_every_department_has_a_budget_for_every_month_that_covers_what_it_committed(
+    demo: DemoReport, db: None
+) -> None:
+    budgets = CompensationBudget.objects.all()
+    months = set(budgets.values_list("month", flat=True))
+    assert all(month.day == 1 for month in months)
+    assert budgets.count() == Department.objects.count() * len(months) * 2  # CNY and HKD
+    for budget in budgets:
+        charged = budget.items.filter(status__in=COMMITTED_STATUSES).aggregate(s=Sum("amount"))
+        assert budget.committed == (charged["s"] or 0), budget
+        assert 0 <= budget.committed <= budget.amount, budget

@@ -309,14 +309,13 @@ def test_the_cost_report_sums_by_month_department_form_and_cause(
         ("2026-10", "network", "service_credit", cause, "CNY", 2, Decimal("500.00")),
         ("2026-11", "network", "service_credit", cause, "CNY", 1, Decimal("50.00")),
     ]
-    assert (
-        compensation_cost_report(
-            user=other_department_handler,
-            date_from=datetime(2026, 10, 1, tzinfo=shanghai),
-            date_to=datetime(2026, 12, 1, tzinfo=shanghai),
-        )
-        == []
+    # The billing handler sees only the gift charged to billing, not network's figures.
+    billing_rows = compensation_cost_report(
+        user=other_department_handler,
+        date_from=datetime(2026, 10, 1, tzinfo=shanghai),
+        date_to=datetime(2026, 12, 1, tzinfo=shanghai),
     )
+    assert [(r.department, r.total) for r in billing_rows] == [("billing", Decimal("150.00"))]
     with pytest.raises(InvalidInput):
         compensation_cost_report(user=supervisor, date_from=november, date_to=october)
 
