@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside LocaleMiddleware, so its messages are in the request's language.
+    "complaintdesk.api.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -229,7 +232,11 @@ ATTACHMENT_ALLOWED_TYPES = env_list(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ],
 )
-DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
+# Text in one request body: form fields and JSON. Uploaded files do not count (the limit
+# above is theirs). A description is at most 20,000 characters, about 180 kB as a form post
+# of Chinese text; the rest is headroom, not a size a person types. Larger bodies get a page
+# (web.views.errors) or a 413 (API) that says so.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_TEXT_MAX_BYTES", 16 * 1024 * 1024, minimum=65536)
 
 # Background work goes through Django's tasks API. The database backend is the default; set
 # TASK_BACKEND=rq (with REDIS_URL) for a distributed queue on Redis.
@@ -252,6 +259,25 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "complaints@example.com")
 # Triage: below this category confidence a complaint goes to the "needs triage" queue.
 TRIAGE_MODEL_DIR = Path(env_str("TRIAGE_MODEL_DIR", str(DATA_DIR / "triage-models")))
 TRIAGE_ENABLED = env_bool("TRIAGE_ENABLED", True)
+
+
+def env_rates(name: str, default: str) -> dict[str, Decimal]:
+    """Exchange rates written as "CNY=1,USD=7.20": three-letter code, positive number."""
+    raw = env_str(name, default)
+    rates: dict[str, Decimal] = {}
+    for pair in raw.split(","):
+        code, _sep, value = pair.strip().partition("=")
+        code = code.strip().upper()
+        try:
+            rate = Decimal(value.strip())
+        except InvalidOperation as exc:
+            raise ImproperlyConfigured(f"{name}: {pair!r} is not like USD=7.20") from exc
+        if len(code) != 3 or not code.isalpha() or not rate.is_finite() or rate <= 0:
+            raise ImproperlyConfigured(f"{name}: {pair!r} is not like USD=7.20")
+        rates[code] = rate
+    return rates
+
+
 # Read by the triage engine when it trains (unset: every CPU the process may use); checked here
 # so that a bad value stops the start instead of a retraining hours later.
 env_int("COMPLAINTDESK_TRAINING_THREADS", 0, minimum=1)
@@ -261,6 +287,19 @@ SLA_WARNING_PERCENT = env_int("SLA_WARNING_PERCENT", 80, minimum=1)
 if SLA_WARNING_PERCENT >= 100:
     raise ImproperlyConfigured("SLA_WARNING_PERCENT must be below 100")
 API_PAGE_SIZE_MAX = env_int("API_PAGE_SIZE_MAX", 200, minimum=1)
+# Intake accepts a complaint received up to this many days ago (letters entered late, a
+# backlog moved from another system); further back is taken for a mistyped date. Three
+# years: the general limitation period for civil claims.
+INTAKE_BACKFILL_DAYS = env_int("INTAKE_BACKFILL_DAYS", 3 * 365, minimum=1)
+
+# Compensation in several currencies: what one unit of each is worth in CNY, used to compare
+# a complaint's compensation with approval limits, authority thresholds and policy maxima set
+# in another currency ("CNY=1,HKD=0.92,USD=7.20"). Compensation in a currency not listed is
+# refused. Approximate rates are enough: they decide who approves, not what is paid.
+EXCHANGE_RATES = env_rates(
+    "EXCHANGE_RATES",
+    "CNY=1,HKD=0.92,MOP=0.89,TWD=0.22,USD=7.20,EUR=7.80,GBP=9.10,JPY=0.048",
+)
 
 # Where links in notices (surveys, consent, status page) point: the public address.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")

@@ -11,3 +11,6 @@ urlpatterns = [
     path("", include("complaintdesk.surveys.urls")),
     path("", include("complaintdesk.web.urls")),
 ]
+
+# A form too large to read gets a page that says so (the API answers its own 413 in JSON).
+handler400 = "complaintdesk.web.views.errors.bad_request"

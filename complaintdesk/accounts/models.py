@@ -4,11 +4,13 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from complaintdesk.accounts.choices import Role
+from complaintdesk.calendars.selectors import calendar_name_problem
 
 
 class Department(models.Model):
@@ -37,6 +39,20 @@ class Department(models.Model):
         if self.name_zh and language.startswith("zh"):
             return self.name_zh
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        current = ""
+        if self.pk is not None:
+            current = (
+                Department.objects.filter(pk=self.pk)
+                .values_list("calendar_name", flat=True)
+                .first()
+                or ""
+            )
+        problem = calendar_name_problem(self.calendar_name, current=current)
+        if problem:
+            raise ValidationError({"calendar_name": problem})
 
 
 class User(AbstractUser):

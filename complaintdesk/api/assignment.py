@@ -7,15 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from complaintdesk.accounts.models import User
+from complaintdesk.accounts.selectors import staff_member_by_username
 from complaintdesk.api.auth import request_user
 from complaintdesk.api.complaints import ERRORS
 from complaintdesk.api.presenters import complaint_out
 from complaintdesk.api.schemas import ComplaintOut
-from complaintdesk.complaints.errors import InvalidInput
 from complaintdesk.complaints.selectors import complaint_get
 from complaintdesk.complaints.services import complaint_reassign, complaint_update_demands
 
@@ -43,11 +42,7 @@ class DemandsIn(Schema):
 def reassign(request: HttpRequest, tracking_number: str, payload: ReassignIn) -> dict[str, Any]:
     user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
-    assignee = User.objects.filter(username=payload.assignee).first()
-    if assignee is None:
-        raise InvalidInput(
-            _("No staff member %(username)s.") % {"username": payload.assignee}, field="assignee"
-        )
+    assignee = staff_member_by_username(username=payload.assignee)
     complaint_reassign(complaint=complaint, assignee=assignee, actor=user, reason=payload.reason)
     return _visible_result(user, tracking_number)
 

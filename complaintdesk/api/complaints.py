@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from ninja import File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import sees_personal_data
+from complaintdesk.accounts.selectors import staff_member_by_username
 from complaintdesk.api.auth import request_user
-from complaintdesk.api.presenters import complaint_out, complaint_summary, event_out
+from complaintdesk.api.presenters import attachment_out, complaint_out, complaint_summary, event_out
 from complaintdesk.api.schemas import (
     AttachmentOut,
     ComplaintIn,
@@ -36,7 +36,7 @@ from complaintdesk.complaints.selectors import (
     complaint_timeline,
 )
 from complaintdesk.complaints.services import attachment_add, complaint_add_note
-from complaintdesk.core.masking import mask_text
+from complaintdesk.core.masking import mask_complaint_text
 from complaintdesk.intake.duplicates import similar_complaints
 from complaintdesk.intake.services import ComplaintDraft, CustomerDetails, complaint_create
 
@@ -165,12 +165,7 @@ def run_transition(
     complaint = complaint_get(user=user, tracking_number=tracking_number)
     params: dict[str, Any] = {}
     if payload.assignee:
-        assignee = User.objects.filter(username=payload.assignee, is_active=True).first()
-        if assignee is None:
-            raise InvalidInput(
-                _("No active staff member %(name)s.") % {"name": payload.assignee}, "assignee"
-            )
-        params["assignee"] = assignee
+        params["assignee"] = staff_member_by_username(username=payload.assignee)
     if payload.reason:
         params["reason"] = payload.reason
     if payload.into:
@@ -223,8 +218,9 @@ def upload_attachment(
     summary="List attachments",
 )
 def list_attachments(request: HttpRequest, tracking_number: str) -> Any:
-    complaint = complaint_get(user=request_user(request), tracking_number=tracking_number)
-    return list(complaint.attachments.all())
+    user = request_user(request)
+    complaint = complaint_get(user=user, tracking_number=tracking_number)
+    return [attachment_out(attachment, user) for attachment in complaint.attachments.all()]
 
 
 @router.get(
@@ -273,7 +269,11 @@ def list_similar(request: HttpRequest, tracking_number: str, k: int = 10) -> lis
     return [
         {
             "tracking_number": match.complaint.tracking_number,
-            "subject": match.complaint.subject if personal else mask_text(match.complaint.subject),
+            "subject": (
+                match.complaint.subject
+                if personal
+                else mask_complaint_text(match.complaint.subject, match.complaint)
+            ),
             "status": match.complaint.status,
             "received_at": match.complaint.received_at,
             "score": match.score,

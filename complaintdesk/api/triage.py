@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from django.http import HttpRequest
@@ -17,9 +19,10 @@ from complaintdesk.api.presenters import complaint_out
 from complaintdesk.api.schemas import ComplaintOut
 from complaintdesk.complaints.errors import NotAllowed
 from complaintdesk.complaints.selectors import complaint_get
+from complaintdesk.triage import engine
 from complaintdesk.triage.models import TriageModelVersion
 from complaintdesk.triage.services import complaint_triage_review, triage_text
-from complaintdesk.triage.versions import triage_model_activate
+from complaintdesk.triage.versions import triage_model_activate, triage_model_use_shipped
 
 router = Router(tags=["triage"])
 
@@ -57,12 +60,14 @@ class TriageReviewIn(Schema):
 
 class ModelVersionOut(Schema):
     version: str
+    data_hash: str
     trained_at: datetime
     example_count: int
     correction_count: int
     scores: dict[str, Any]
     is_active: bool
     activated_at: datetime | None
+    shipped: bool = Field(False, description="The model shipped with the package")
 
 
 @router.post(
@@ -89,19 +94,54 @@ def review(request: HttpRequest, tracking_number: str, payload: TriageReviewIn) 
     return complaint_out(complaint_get(user=user, tracking_number=tracking_number), user)
 
 
+def _shipped_model() -> dict[str, Any] | None:
+    """The shipped model as a version, from the metadata.json the engine loads it with; it is
+    in use whenever no trained version is (triage.services.active_triager)."""
+    try:
+        metadata = json.loads(
+            (engine.SHIPPED_MODEL_DIR / "metadata.json").read_text(encoding="utf-8")
+        )
+    except FileNotFoundError:
+        return None  # predictions then come from the lexicon rules
+    active = TriageModelVersion.objects.filter(is_active=True).first()
+    return {
+        "version": str(metadata["version"]),
+        "data_hash": str(metadata.get("data_hash", "")),
+        "trained_at": datetime.fromisoformat(metadata["created"]),
+        "example_count": int(metadata.get("n_examples", 0)),
+        "correction_count": 0,
+        "scores": dict(metadata.get("validation_scores", {})),
+        "is_active": active is None or not Path(active.path, "metadata.json").exists(),
+        "activated_at": None,
+        "shipped": True,
+    }
+
+
 @router.get(
-    "/triage/models", response={200: list[ModelVersionOut], **ERRORS}, summary="Model versions"
+    "/triage/models",
+    response={200: list[ModelVersionOut], **ERRORS},
+    summary="Model versions",
+    description="Trained versions, newest first, then the model shipped with the package.",
 )
 def list_models(request: HttpRequest) -> Any:
     if role_of(request_user(request)) not in {Role.ADMIN, Role.SUPERVISOR, Role.ANALYST}:
         raise NotAllowed(_("Your role may not see triage model versions."))
-    return list(TriageModelVersion.objects.all())
+    versions: list[Any] = list(TriageModelVersion.objects.all())
+    shipped = _shipped_model()
+    return [*versions, shipped] if shipped else versions
 
 
 @router.post(
     "/triage/models/{version}/activate",
     response={200: ModelVersionOut, **ERRORS},
     summary="Activate (or roll back to) a model version",
+    description="The shipped model's version goes back to the shipped model.",
 )
 def activate(request: HttpRequest, version: str) -> Any:
-    return triage_model_activate(version=version, actor=request_user(request))
+    user = request_user(request)
+    shipped = _shipped_model()
+    stored = TriageModelVersion.objects.filter(version=version).exists()
+    if shipped is not None and version == shipped["version"] and not stored:
+        triage_model_use_shipped(actor=user)
+        return _shipped_model()
+    return triage_model_activate(version=version, actor=user)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -71,6 +74,21 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
         {"detail": _("Log in, or send a valid token as 'Authorization: Bearer <token>'.")},
         status=401,
     )
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django refuses to read it (DATA_UPLOAD_MAX_MEMORY_SIZE); files sent as multipart uploads
+    # do not count towards that limit.
+    detail = _(
+        "The request has more than %(limit)s of text, so it was not read and nothing was "
+        "saved. Send documents as attachments (multipart uploads, up to %(attachment)s each), "
+        "not inside the text."
+    ) % {
+        "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+        "attachment": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
+    }
+    return api.create_response(request, {"detail": detail}, status=413)
 
 
 @api.exception_handler(HttpError)

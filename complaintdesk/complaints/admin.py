@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from complaintdesk.complaints.models import Attachment, Complaint, ComplaintEvent, SlaPolicy
+from complaintdesk.complaints.sla_policies import sla_policy_key_problems
 from complaintdesk.notifications.masking import mask_one_time_links
 
 
@@ -67,8 +69,19 @@ class ComplaintAdmin(admin.ModelAdmin[Complaint]):
         return False
 
 
+class SlaPolicyForm(forms.ModelForm[SlaPolicy]):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # clean() runs before the values are copied onto the instance: it is still as stored.
+        policy = self.instance if self.instance.pk else None
+        for name, problem in sla_policy_key_problems(data, policy=policy).items():
+            self.add_error(name, problem)
+        return data
+
+
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
+    form = SlaPolicyForm
     list_display = [
         "name",
         "nature_key",

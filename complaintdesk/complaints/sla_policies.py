@@ -70,9 +70,48 @@ def check_taxonomy_keys(values: dict[str, Any], keys: Mapping[str, str]) -> None
             )
 
 
+def sla_policy_key_problems(
+    values: Mapping[str, Any], *, policy: SlaPolicy | None = None
+) -> dict[str, str]:
+    """What is wrong with the taxonomy keys in ``values``, by field: each must be an active
+    entry of its dimension, or a rule would silently never match. A key the policy already
+    holds may stay after its entry is retired, so editing another field still works."""
+    problems: dict[str, str] = {}
+    for name, dimension in _TAXONOMY_KEYS.items():
+        key = values.get(name)
+        if not key or (policy is not None and getattr(policy, name) == key):
+            continue
+        active = TaxonomyEntry.objects.active().of(dimension)
+        if active.filter(key=key).exists():
+            continue
+        retired = TaxonomyEntry.objects.of(dimension).filter(key=key).exists()
+        message = (
+            _("%(key)s is a retired %(dimension)s key.")
+            if retired
+            else _("%(key)s is not a %(dimension)s key.")
+        )
+        keys = sorted(active.values_list("key", flat=True))
+        hint = (
+            _("Active keys: %(keys)s.") % {"keys": ", ".join(keys)}
+            if keys
+            else _(
+                "There are no active entries: load the taxonomy first "
+                "(complaintdesk setup --industry NAME)."
+            )
+        )
+        label = str(Dimension(dimension).label).lower()
+        problems[name] = f"{message % {'key': key, 'dimension': label}} {hint}"
+    return problems
+
+
+def _check_keys(values: Mapping[str, Any], policy: SlaPolicy | None = None) -> None:
+    for name, problem in sla_policy_key_problems(values, policy=policy).items():
+        raise InvalidInput(problem, field=name)
+
+
 def sla_policy_create(*, actor: User, values: dict[str, Any]) -> SlaPolicy:
     require_administrator(actor)
-    check_taxonomy_keys(values, _TAXONOMY_KEYS)
+    _check_keys(values)
     policy = SlaPolicy()
     with transaction.atomic():
         validated_save(policy, values, POLICY_FIELDS)
@@ -82,7 +121,7 @@ def sla_policy_create(*, actor: User, values: dict[str, Any]) -> SlaPolicy:
 def sla_policy_update(*, actor: User, policy: SlaPolicy, values: dict[str, Any]) -> SlaPolicy:
     """Change a rule; complaints already registered keep the terms they started with."""
     require_administrator(actor)
-    check_taxonomy_keys(values, _TAXONOMY_KEYS)
+    _check_keys(values, policy)
     with transaction.atomic():
         validated_save(policy, values, POLICY_FIELDS)
     return policy

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaintdesk.accounts.models import User
 from complaintdesk.complaints.choices import Status
-from complaintdesk.complaints.errors import NotFound
+from complaintdesk.complaints.errors import InvalidInput, NotFound
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaints_visible_to
 from complaintdesk.core import clock
@@ -86,15 +87,45 @@ def rejection_review_get(*, user: User, review_id: int) -> RejectionReview:
 
 
 def survey_response_counts(
-    *, user: User, sent_from: datetime | None = None, sent_to: datetime | None = None
+    *,
+    user: User,
+    sent_from: date | datetime | None = None,
+    sent_to: date | datetime | None = None,
 ) -> dict[str, int]:
-    """Surveys by status (sent, reminded, answered, expired, withdrawn) for non-response."""
+    """Surveys by status (sent, reminded, answered, expired, withdrawn) for non-response.
+
+    Both bounds are inclusive: a date counts its whole day in the local time zone (so
+    from = to = one date is that day), a date with a time counts from or up to that instant.
+    """
     surveys = Survey.objects.filter(complaint__in=complaints_visible_to(user))
-    if sent_from is not None:
-        surveys = surveys.filter(sent_at__gte=sent_from)
-    if sent_to is not None:
-        surveys = surveys.filter(sent_at__lt=sent_to)
+    start = _instant(sent_from) if sent_from is not None else None
+    end = _first_instant_after(sent_to) if sent_to is not None else None
+    if start is not None and end is not None and start >= end:
+        raise InvalidInput(
+            _("sent_from (%(start)s) is after sent_to (%(end)s); give the earlier one first.")
+            % {"start": sent_from, "end": sent_to},
+            field="sent_from",
+        )
+    if start is not None:
+        surveys = surveys.filter(sent_at__gte=start)
+    if end is not None:
+        surveys = surveys.filter(sent_at__lt=end)
     counts = {status: 0 for status in SurveyStatus.values}
     for row in surveys.values("status").annotate(n=Count("id")):
         counts[row["status"]] = row["n"]
     return counts
+
+
+def _instant(value: date | datetime) -> datetime:
+    """A time as given (local when it names no zone), or a date's first moment locally."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.min)
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _first_instant_after(value: date | datetime) -> datetime:
+    """The end of an inclusive range: the next day's first moment, or just after the instant
+    (the database keeps microseconds)."""
+    if isinstance(value, datetime):
+        return _instant(value) + timedelta(microseconds=1)
+    return _instant(value + timedelta(days=1))

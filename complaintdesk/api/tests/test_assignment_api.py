@@ -76,3 +76,14 @@ def test_demands_change_with_history(assigned, handler):
     assert wrong.status_code == 422
     assigned.refresh_from_db()
     assert assigned.demands == ["refund", "apology"]
+
+
+@pytest.mark.parametrize("name", ["nobody", "left"])
+def test_moving_a_complaint_to_an_unknown_or_departed_person_names_the_field(
+    assigned, supervisor, network_department, name
+):
+    user_make(Role.HANDLER, department=network_department, username="left", is_active=False)
+    url = f"/api/complaints/{assigned.tracking_number}/reassign"
+    response = post_json(api_client(supervisor), url, {"assignee": name, "reason": "holiday"})
+    assert response.status_code == 422, response.content
+    assert response.json() == {"detail": f"No active staff member {name}.", "field": "assignee"}

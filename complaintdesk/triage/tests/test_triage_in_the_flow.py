@@ -204,7 +204,9 @@ def test_retrained_version_is_stored_and_can_be_rolled_back(agent, administrator
     assert first.note
     client = api_client(administrator)
     listed = client.get("/api/triage/models").json()
-    assert [v["version"] for v in listed] == [first.version]
+    # The trained version, then the shipped model it is measured against.
+    assert [v["version"] for v in listed] == [first.version, load_model().metadata["version"]]
+    assert [v["shipped"] for v in listed] == [False, True]
     response = client.post(f"/api/triage/models/{first.version}/activate")
     assert response.status_code == 200
     assert TriageModelVersion.objects.get(is_active=True) == first

@@ -36,9 +36,11 @@ def _after_registration(complaint: Complaint, user: User) -> tuple[str, str]:
     }
     if complaint.resolution_due_at:
         due = timezone.localtime(complaint.resolution_due_at)
-        message += " " + _("Expected handling by %(due)s.") % {
+        expected = _("Expected handling by %(due)s.") % {
             "due": formats.date_format(due, "DATETIME_FORMAT")
         }
+        # English times end in "a.m."/"p.m.", whose stop also ends the sentence.
+        message += " " + (expected[:-1] if expected.endswith("..") else expected)
     if complaint.department is not None:
         message += " " + _("Routed to %(department)s.") % {"department": complaint.department}
     if complaints_visible_to(user).filter(pk=complaint.pk).exists():

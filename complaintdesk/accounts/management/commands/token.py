@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from complaintdesk.accounts.models import ApiToken, User
+from complaintdesk.accounts.services import TOKEN_MARK, api_token_revoke
+from complaintdesk.complaints.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -21,17 +22,21 @@ class Command(BaseCommand):
         listing = sub.add_parser("list", help="List a user's tokens (prefixes only).")
         listing.add_argument("--user", required=True)
         revoke = sub.add_parser("revoke", help="Revoke a token by its prefix.")
-        revoke.add_argument("prefix")
+        revoke.add_argument(
+            "prefix", help="as `token list` prints it (eb477fc6), cd_eb477fc6, or the whole token"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "revoke":
-            count = ApiToken.objects.filter(
-                prefix=options["prefix"], revoked_at__isnull=True
-            ).update(revoked_at=timezone.now())
-            if not count:
-                raise CommandError(f"no active token with prefix {options['prefix']!r}")
-            self.stdout.write(f"revoked {count} token(s)")
+            try:
+                token = api_token_revoke(given=options["prefix"])
+            except DomainError as exc:
+                raise CommandError(exc.message) from exc
+            self.stdout.write(
+                f"revoked token {TOKEN_MARK}{token.prefix} of {token.user.username}"
+                + (f" ({token.name})" if token.name else "")
+            )
             return
         user = User.objects.filter(username=options["user"]).first()
         if user is None:
