@@ -38,6 +38,19 @@ def sees_all_departments(user: User) -> bool:
     return role_of(user) in ROLES_SEEING_ALL_DEPARTMENTS
 
 
+def department_scope(user: User) -> dict[str, int] | None:
+    """Which departments' records a user sees, as a filter on ``department_id``: ``{}`` for
+    every department, a handler's own department, or None for nothing at all."""
+    role = role_of(user)
+    if role is None:
+        return None
+    if role in ROLES_SEEING_ALL_DEPARTMENTS:
+        return {}
+    if role == Role.HANDLER and user.department_id is not None:
+        return {"department_id": user.department_id}
+    return None
+
+
 def sees_personal_data(user: User) -> bool:
     return role_of(user) in ROLES_SEEING_PERSONAL_DATA
 

@@ -14,9 +14,8 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
-from complaintdesk.accounts.permissions import role_of, sees_all_departments, sees_personal_data
+from complaintdesk.accounts.permissions import department_scope, sees_personal_data
 from complaintdesk.complaints.choices import OPEN_STATUSES, Status
 from complaintdesk.complaints.errors import InvalidInput, NotFound
 from complaintdesk.complaints.models import Complaint, ComplaintEvent
@@ -25,15 +24,8 @@ from complaintdesk.core.ids import normalise_tracking_number
 
 
 def complaints_visible_to(user: User) -> QuerySet[Complaint]:
-    role = role_of(user)
-    queryset = Complaint.objects.all()
-    if role is None:
-        return queryset.none()
-    if sees_all_departments(user):
-        return queryset
-    if role == Role.HANDLER and user.department_id is not None:
-        return queryset.filter(department_id=user.department_id)
-    return queryset.none()
+    scope = department_scope(user)
+    return Complaint.objects.none() if scope is None else Complaint.objects.filter(**scope)
 
 
 def complaint_get(*, user: User, tracking_number: str) -> Complaint:

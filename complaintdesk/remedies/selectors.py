@@ -10,9 +10,8 @@ from django.db.models import Count, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
-from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
-from complaintdesk.accounts.permissions import role_of, sees_all_departments
+from complaintdesk.accounts.permissions import department_scope
 from complaintdesk.complaints.errors import InvalidInput, NotFound
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaints_visible_to
@@ -76,12 +75,10 @@ def care_action_get(*, user: User, complaint: Complaint, action_id: int) -> Care
 
 def budgets_visible_to(user: User, month: date | None = None) -> QuerySet[CompensationBudget]:
     """Budgets of the user's department; every department's for roles that see them all."""
-    queryset = CompensationBudget.objects.select_related("department")
-    role = role_of(user)
-    if role is None:
-        return queryset.none()
-    if role == Role.HANDLER:
-        queryset = queryset.filter(department=user.department)
+    scope = department_scope(user)
+    if scope is None:
+        return CompensationBudget.objects.none()
+    queryset = CompensationBudget.objects.select_related("department").filter(**scope)
     if month is not None:
         queryset = queryset.filter(month=month.replace(day=1))
     return queryset.order_by("-month", "department__name")
@@ -91,15 +88,9 @@ def compensation_charged_visible_to(user: User) -> QuerySet[CompensationItem]:
     """Compensation as money spent, by the department it is charged to: every department's
     for roles that see them all, a handler only their own department's (whichever
     department's complaint it was given on), nobody else anything."""
-    queryset = CompensationItem.objects.all()
-    role = role_of(user)
-    if role is None:
-        return queryset.none()
-    if sees_all_departments(user):
-        return queryset
-    if role == Role.HANDLER and user.department_id is not None:
-        return queryset.filter(department_id=user.department_id)
-    return queryset.none()
+    scope = department_scope(user)
+    items = CompensationItem.objects
+    return items.none() if scope is None else items.filter(**scope)
 
 
 CENT = Decimal("0.01")
