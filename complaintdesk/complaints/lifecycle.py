@@ -332,12 +332,52 @@ def _apply_side_effects(transition: Transition, request: TransitionRequest) -> d
             target: Complaint = params["into"]
             complaint.merged_into = target
             recorded["into"] = target.tracking_number
+            carried = _carry_external_deadline(source=complaint, target=target, actor=request.actor)
+            if carried is not None:
+                recorded["external_deadline_carried"] = carried.isoformat()
     if transition.customer_visible and transition.action != "register":
         # The acknowledgement at registration is automatic; the first real answer counts.
         sla.record_first_response(complaint, now)
     if transition.target in FINISHED_STATUSES:
         sla.stop_clock(complaint, now)
     return recorded
+
+
+def _carry_external_deadline(
+    *, source: Complaint, target: Complaint, actor: User | None
+) -> datetime | None:
+    """An outside body's deadline outlives the merge: a regulator's or the media's complaint
+    merged into the customer's earlier one hands its deadline (and body, if the target names
+    none) to the target, whose clock then runs to the earlier of the two. Returns the deadline
+    carried, or None when the target's own was already as early."""
+    deadline = source.external_deadline
+    if deadline is None:
+        return None
+    locked = Complaint.objects.select_for_update().get(pk=target.pk)
+    if locked.external_deadline is not None and locked.external_deadline <= deadline:
+        return None
+    earlier = locked.external_deadline
+    before = {
+        "external_deadline": earlier.isoformat() if earlier else None,
+        "external_body": locked.external_body,
+    }
+    locked.external_deadline = deadline
+    locked.external_body = locked.external_body or source.external_body
+    sla.recompute_clock(locked, clock.now())
+    locked.save()
+    event_record(
+        complaint=locked,
+        actor=actor,
+        kind=EventKind.FIELD_CHANGED,
+        note=_("Deadline of %(body)s carried over from merged complaint %(number)s.")
+        % {
+            "body": source.external_body or source.get_channel_display(),
+            "number": source.tracking_number,
+        },
+        before=before,
+        after={"external_deadline": deadline.isoformat(), "external_body": locked.external_body},
+    )
+    return deadline
 
 
 def _target_status(transition: Transition, complaint: Complaint) -> str:

@@ -11,6 +11,7 @@ import pytest
 from complaintdesk.accounts.models import User
 from complaintdesk.calendars.models import forget_calendars
 from complaintdesk.complaints.choices import EventKind
+from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core import clock
 from complaintdesk.intake.services import (
@@ -119,3 +120,31 @@ def test_ordinary_channels_keep_folding_repeats(agent):
     assert again.repeat and again.complaint.pk == first.pk
     repeat = first.events.get(kind=EventKind.REPEAT_RECEIVED)
     assert "registered_as" not in repeat.after
+
+
+def test_merging_the_bodys_complaint_into_the_open_one_carries_its_deadline(agent):
+    first = send(agent, "hotline", nature="general").complaint
+    deadline = clock.now() + timedelta(days=2)
+    taken_up = send(agent, "regulator", TEXT + "客户已向管局申诉。", **regulator_fields(deadline))
+    complaint_transition(
+        complaint=taken_up.complaint, action="merge", actor=agent, params={"into": first}
+    )
+    first.refresh_from_db()
+    # The regulator's deadline is tracked on the complaint that goes on being handled.
+    assert first.external_deadline == deadline
+    assert first.external_body == "广东省通信管理局"
+    assert first.resolution_due_at is not None and first.resolution_due_at <= deadline
+    carried = first.events.get(kind=EventKind.FIELD_CHANGED, after__external_deadline__isnull=False)
+    assert taken_up.complaint.tracking_number in carried.note
+    # A later deadline does not push back the earlier one already there.
+    later = send(
+        agent,
+        "regulator",
+        TEXT + "客户又向市场监管局投诉。",
+        **regulator_fields(deadline + timedelta(days=5), reference="市场监管 88"),
+    )
+    complaint_transition(
+        complaint=later.complaint, action="merge", actor=agent, params={"into": first}
+    )
+    first.refresh_from_db()
+    assert first.external_deadline == deadline
