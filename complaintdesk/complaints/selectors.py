@@ -14,13 +14,15 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from complaintdesk.accounts.models import User
+from complaintdesk.accounts.models import Department, User
 from complaintdesk.accounts.permissions import department_scope, sees_personal_data
-from complaintdesk.complaints.choices import OPEN_STATUSES, Status
+from complaintdesk.complaints.choices import OPEN_STATUSES, Channel, Status
 from complaintdesk.complaints.errors import InvalidInput, NotFound
 from complaintdesk.complaints.models import Complaint, ComplaintEvent
 from complaintdesk.core import clock
 from complaintdesk.core.ids import normalise_tracking_number
+from complaintdesk.triage.choices import Dimension
+from complaintdesk.triage.models import TaxonomyEntry
 
 
 def complaints_visible_to(user: User) -> QuerySet[Complaint]:
@@ -73,6 +75,43 @@ class ComplaintFilters:
     received_to: datetime | None = None
 
 
+def _check_filter_keys(filters: ComplaintFilters) -> None:
+    """A filter value nothing can carry is a typo: say so rather than list nothing."""
+    for name, dimension in (("category", Dimension.CONTENT), ("nature", Dimension.NATURE)):
+        key = getattr(filters, name)
+        entries = TaxonomyEntry.objects.of(dimension)
+        if key and not entries.filter(key=key).exists():
+            known = entries.filter(parent__isnull=True).values_list("key", flat=True)
+            raise InvalidInput(
+                _("Unknown %(filter)s %(value)s; use one of: %(known)s.")
+                % {"filter": name, "value": key, "known": ", ".join(sorted(known))},
+                field=name,
+            )
+    if filters.department and not Department.objects.filter(code=filters.department).exists():
+        codes = Department.objects.order_by("code").values_list("code", flat=True)
+        raise InvalidInput(
+            _("Unknown %(filter)s %(value)s; use one of: %(known)s.")
+            % {"filter": "department", "value": filters.department, "known": ", ".join(codes)},
+            field="department",
+        )
+    if filters.channel and filters.channel not in Channel.values:
+        raise InvalidInput(
+            _("Unknown %(filter)s %(value)s; use one of: %(known)s.")
+            % {"filter": "channel", "value": filters.channel, "known": ", ".join(Channel.values)},
+            field="channel",
+        )
+    assignee = filters.assignee
+    if assignee and assignee != "none" and not User.objects.filter(username=assignee).exists():
+        raise InvalidInput(
+            _(
+                "No staff member with the username %(value)s; give a username, or none for "
+                "unassigned complaints."
+            )
+            % {"value": assignee},
+            field="assignee",
+        )
+
+
 def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complaint]:
     queryset = complaints_visible_to(user).select_related(
         "customer", "department", "assignee", "content_category", "nature"
@@ -86,6 +125,7 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
                 field="status",
             )
         queryset = queryset.filter(status__in=filters.status)
+    _check_filter_keys(filters)
     if filters.category:
         queryset = queryset.filter(
             Q(content_category__key=filters.category)
@@ -120,21 +160,64 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
             else queryset.filter(crisis_signals=[])
         )
     if filters.text:
-        text = filters.text.strip()
-        if not sees_personal_data(user):
-            _refuse_personal_data_search(text)
-        queryset = queryset.filter(
-            Q(tracking_number=normalise_tracking_number(text))
-            | Q(subject__icontains=text)
-            | Q(description__icontains=text)
-        )
+        queryset = queryset.filter(_text_matches(user, filters.text.strip()))
     if filters.received_from:
         queryset = queryset.filter(received_at__gte=filters.received_from)
     if filters.received_to:
         queryset = queryset.filter(received_at__lt=filters.received_to)
-    if filters.at_risk:
+    if filters.at_risk or filters.overdue:
+        # The most overdue first: the earliest resolution deadline.
         return queryset.order_by(*_MOST_PRESSING_FIRST)
     return queryset.order_by("-received_at", "-id")
+
+
+def _text_matches(user: User, text: str) -> Q:
+    """The list search: the tracking number, the subject and description and, for roles that
+    see personal data, the customer. Roles that see it masked search neither the customer's
+    fields nor personal data in the text: a hit would confirm what the mask hides."""
+    matches = (
+        Q(tracking_number=normalise_tracking_number(text))
+        | Q(subject__icontains=text)
+        | Q(description__icontains=text)
+    )
+    if not sees_personal_data(user):
+        _refuse_personal_data_search(text)
+        return matches
+    return matches | _customer_matches(text)
+
+
+# A phone as staff type it: digits with spaces, dashes, brackets or dots, maybe a +.
+_PHONE_QUERY = re.compile(r"\+?[\d\s\-().]+")
+_NOT_DIGIT = re.compile(r"\D")
+# Stored phones are digits with an optional + (customers.services.normalise_phone), mainland
+# numbers with or without +86.
+_MAINLAND_PREFIX = re.compile(r"^(?:\+86|0086)")
+
+
+def _customer_matches(text: str) -> Q:
+    """The customer's name (a part of it), account number (the whole, any case), e-mail and
+    phone numbers.
+
+    An e-mail query has an @ (the whole address, "zhang@" or "@example.com", any case):
+    without one, a word such as "net" would match every customer whose address holds it.
+    A phone query is compared as digits: seven or more are found anywhere in a stored number
+    (138 1234 5678 finds +8613812345678), four to six only at its end, the "尾号" customers
+    quote (a shorter piece anywhere would match countless numbers).
+    """
+    matches = Q(customer__name__icontains=text) | Q(customer__account_number__iexact=text)
+    if "@" in text:
+        matches |= Q(customer__primary_email__icontains=text)
+        matches |= Q(customer__emails__icontains=text)
+    if _PHONE_QUERY.fullmatch(text):
+        digits = _NOT_DIGIT.sub("", _MAINLAND_PREFIX.sub("", text))
+        if len(digits) >= 7:
+            matches |= Q(customer__primary_phone__contains=digits)
+            matches |= Q(customer__phones__icontains=digits)
+        elif len(digits) >= 4:
+            # In the list's JSON text every number ends with a quote: ["13812345678", …].
+            matches |= Q(customer__primary_phone__endswith=digits)
+            matches |= Q(customer__phones__icontains=f'{digits}"')
+    return matches
 
 
 # Five digits or more (spaces and dashes aside), or an e-mail sign: part of a phone, an ID,

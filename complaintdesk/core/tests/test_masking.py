@@ -38,6 +38,30 @@ def test_a_file_name_with_the_customers_name_is_masked():
     assert mask_text("invoice_John_Smith.pdf", names=["John Smith"]) == "invoice_J***_S****.pdf"
 
 
+def test_numbers_between_underscores_in_a_file_name_are_masked():
+    masked = mask_text("赵六_身份证_110101199003071234_13700002222.png", names=["赵六"])
+    assert masked == "赵**_身份证_[ID_NUMBER]_[PHONE].png"
+
+
+def test_numbers_between_dashes_in_a_file_name_are_masked():
+    masked = mask_text("赵六-身份证-110101199003071234-13700002222.png", names=["赵六"])
+    assert masked == "赵**-身份证-[ID_NUMBER]-[PHONE].png"
+
+
+def test_an_email_with_an_underscore_is_masked_whole():
+    assert mask_text("回复到 zhang_wei@example.com") == "回复到 [EMAIL]"
+
+
+def test_dates_and_order_numbers_in_file_names_are_left_alone():
+    for name in (
+        "IMG_20260315_143022.jpg",
+        "订单_DD2026031512345678.pdf",
+        "Screenshot_2026-03-15-14-30-22.png",
+        "账单-2026-03.pdf",
+    ):
+        assert mask_text(name) == name
+
+
 def test_english_names_are_masked_case_insensitively_as_whole_words():
     masked = mask_text(
         "JOHN called; smith too. Johnson and Smithers are others.", names=["John Smith"]

@@ -1,9 +1,9 @@
 """Personal-data detection and masking.
 
 Masked text is what analysts, exports, logs and the training store see. Numbers are only
-masked when their shape (and checksum, for ID numbers and bank cards) says they are personal
-data; order and ticket numbers, amounts, dates and numbers the customer already masked
-(138****5678) are left alone.
+masked when their shape (and checksum, for ID numbers and bank cards, or an ID or passport word
+right before them) says they are personal data; order and ticket numbers, amounts, dates and
+numbers the customer already masked (138****5678) are left alone.
 """
 
 from __future__ import annotations
@@ -59,6 +59,23 @@ _EMAIL = re.compile(
 _ID_NUMBER = re.compile(
     r"(\d" + _NUMBER_BEGUN + r"\d{5}[ ]?\d{8}[ ]?\d{3}[\dXx])" + r"(?![0-9A-Za-z*])"
 )
+# Right before a number, a word that names it as an ID document's: 身份证号：, 证件号码为, ID no.
+# With it an ID-shaped number is masked even when its check character is wrong (customers
+# mistype them; it is still their ID number), and a passport number is recognised at all.
+_ID_JOINER = r"\s*(?:[:：]|是|为|為|is\b){0,2}\s*$"
+_ID_CUE = re.compile(
+    r"(?:(?:身份证|身份證)(?:号码?|號碼?)?|(?:证件|證件)(?:号码?|號碼?)"
+    r"|(?<![A-Za-z])(?:id ?(?:number|no\.?)|hkid))" + _ID_JOINER,
+    re.IGNORECASE,
+)
+_PASSPORT_CUE = re.compile(
+    r"(?:(?:护照|護照)(?:号码?|號碼?)?|(?<![A-Za-z])passport(?: ?(?:number|no\.?))?)" + _ID_JOINER,
+    re.IGNORECASE,
+)
+# A quicker first check: most texts name no passport, so their letters are not tried.
+_PASSPORT_WORDS = re.compile(r"护照|護照|passport", re.IGNORECASE)
+# Mainland passports E12345678, G12345678, EA1234567; others one or two letters, 7-9 digits.
+_PASSPORT = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{1,2}\d{7,9}(?![0-9A-Za-z])")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"
 
@@ -312,6 +329,11 @@ def _digit_count(text: str) -> int:
     return sum(char.isdigit() for char in text)
 
 
+def _cued(cue: re.Pattern[str], text: str, start: int) -> bool:
+    """True when ``cue`` ends right before ``start`` (a label and a colon, 是 or a space)."""
+    return cue.search(text[max(0, start - 20) : start]) is not None
+
+
 def _is_reference_number(text: str, start: int) -> bool:
     """True when the number follows an order/ticket/account word ("订单号:", "order #")."""
     return _REFERENCE_CUE.search(text[max(0, start - 16) : start]) is not None
@@ -452,8 +474,15 @@ def _find_numbers(text: str, claim: Callable[[PiiKind, int, int], None]) -> None
     if not _NUMBER_STRETCH.search(text):
         return
     for match in _ID_NUMBER.finditer(text):
-        if _id_number_is_valid(match.group(1)):
+        if _id_number_is_valid(match.group(1)) or (
+            _has_birth_date(match.group(1).replace(" ", ""))
+            and _cued(_ID_CUE, text, match.start(1))
+        ):
             claim("id_number", match.start(1), match.end(1))
+    if _PASSPORT_WORDS.search(text):
+        for match in _PASSPORT.finditer(text):
+            if _cued(_PASSPORT_CUE, text, match.start()):
+                claim("id_number", match.start(), match.end())
     # Phones are looked for where a slash between two of them is read as a space (the same
     # length, so spans still point into ``text``).
     phone_text = _PHONE_SLASH.sub(_slash_between_phones, text) if "/" in text else text

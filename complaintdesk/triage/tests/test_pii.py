@@ -46,9 +46,61 @@ def test_valid_id_numbers_are_masked(text):
     assert [span.kind for span in result.spans] == ["id_number"]
 
 
-def test_id_number_with_wrong_checksum_is_left_alone():
-    wrong = VALID_ID[:-1] + ("0" if VALID_ID[-1] != "0" else "1")
-    assert mask(f"身份证{wrong}").masked_text == f"身份证{wrong}"
+WRONG_CHECK_ID = VALID_ID[:-1] + ("0" if VALID_ID[-1] != "0" else "1")
+
+
+def test_unlabelled_id_number_with_wrong_checksum_is_left_alone():
+    assert mask(f"参考 {WRONG_CHECK_ID} 作废").masked_text == f"参考 {WRONG_CHECK_ID} 作废"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("身份证号110101199003071234", "身份证号[ID_NUMBER]"),
+        (f"身份证{WRONG_CHECK_ID}", "身份证[ID_NUMBER]"),
+        (f"身份證號碼：{WRONG_CHECK_ID}", "身份證號碼：[ID_NUMBER]"),
+        (f"证件号码为 {WRONG_CHECK_ID[:-1]}X,请核实", "证件号码为 [ID_NUMBER],请核实"),
+        (f"我的证件号是{WRONG_CHECK_ID}", "我的证件号是[ID_NUMBER]"),
+        (f"ID number: {WRONG_CHECK_ID}", "ID number: [ID_NUMBER]"),
+        (f"ID no. {WRONG_CHECK_ID}", "ID no. [ID_NUMBER]"),
+        (f"HKID {WRONG_CHECK_ID}", "HKID [ID_NUMBER]"),
+    ],
+)
+def test_id_number_with_wrong_checksum_is_masked_after_an_id_word(text, expected):
+    assert mask(text).masked_text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Month 13: not a birth date, so not an ID number however labelled.
+        "身份证号110101199013071234",
+        # An ID word further back does not label a number after other words.
+        f"身份证丢了,订单{WRONG_CHECK_ID}",
+    ],
+)
+def test_labelled_number_without_an_id_shape_is_left_alone(text):
+    assert mask(text).masked_text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("护照号E12345678被登记错了", "护照号[ID_NUMBER]被登记错了"),
+        ("護照：G12345678", "護照：[ID_NUMBER]"),
+        ("护照号码是EA1234567", "护照号码是[ID_NUMBER]"),
+        ("Passport No.: E12345678", "Passport No.: [ID_NUMBER]"),
+        ("my passport number is G12345678", "my passport number is [ID_NUMBER]"),
+        ("passport g12345678 expired", "passport [ID_NUMBER] expired"),
+    ],
+)
+def test_passport_numbers_are_masked_after_a_passport_word(text, expected):
+    assert mask(text).masked_text == expected
+
+
+@pytest.mark.parametrize("text", ["订单E12345678未发货", "型号G12345678", "EA1234567"])
+def test_passport_shaped_codes_without_a_passport_word_are_left_alone(text):
+    assert mask(text).masked_text == text
 
 
 @pytest.mark.parametrize(
