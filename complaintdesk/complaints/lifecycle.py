@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
-from complaintdesk.accounts.permissions import role_of
+from complaintdesk.accounts.permissions import acts_for_complaint, not_acting_for_complaint, role_of
 from complaintdesk.complaints import escalation, sla
 from complaintdesk.complaints.choices import (
     FINISHED_STATUSES,
@@ -93,9 +93,10 @@ class Transition:
     note_required: Any = None
     guards: tuple[Guard, ...] = field(default_factory=tuple)
     customer_visible: bool = False
-    # Roles that may take the action only on complaints assigned to them: an intake agent
-    # resolves at first contact what they handle, not a department's complaint.
-    assignee_only: frozenset[str] = frozenset()
+    # Taken only by whoever handles the complaint (accounts.permissions.acts_for_complaint):
+    # an intake agent resolves at first contact what they handle, a handler what is
+    # assigned to them, not a colleague's complaint.
+    handler_only: bool = False
 
 
 # Guards -------------------------------------------------------------------------------------
@@ -217,11 +218,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("resolve", _("Resolve and notify the result"),
                frozenset({S.IN_PROGRESS, S.EXECUTING}), S.RESOLVED, ALL_STAFF_ACTING,
                note_required=_("Write the result notified to the customer."),
-               guards=(_guard_handling_finished,), customer_visible=True,
-               assignee_only=frozenset({Role.AGENT})),
+               guards=(_guard_handling_finished,), customer_visible=True, handler_only=True),
     Transition("close", _("Close"), frozenset({S.RESOLVED}), S.CLOSED,
-               HANDLING | {Role.AGENT}, guards=(_guard_result_notified,),
-               assignee_only=frozenset({Role.AGENT})),
+               HANDLING | {Role.AGENT}, guards=(_guard_result_notified,), handler_only=True),
     Transition("reopen", _("Reopen"), frozenset({S.RESOLVED, S.CLOSED}), S.REOPENED,
                ALL_STAFF_ACTING, note_required=_("Say why the complaint is reopened."),
                customer_visible=True),
@@ -254,6 +253,11 @@ ROLE_REFUSALS: Mapping[str, Any] = {
     "reject": _("Your role may not reject complaints as invalid or malicious."),
     "merge": _("Your role may not merge complaints."),
 }
+# The same for the actions only whoever handles the complaint takes; who may follows.
+HANDLER_ONLY_REFUSALS: Mapping[str, Any] = {
+    "resolve": _("You may not resolve this complaint or notify its result."),
+    "close": _("You may not close this complaint."),
+}
 
 
 def transitions_from(status: str) -> list[Transition]:
@@ -267,8 +271,8 @@ def _may_take(transition: Transition, actor: User | None) -> bool:
 
 
 def _may_take_on(transition: Transition, actor: User | None, complaint: Complaint) -> bool:
-    if role_of(actor) in transition.assignee_only:
-        return actor is not None and complaint.assignee_id == actor.pk
+    if transition.handler_only and actor is not None:
+        return acts_for_complaint(actor, complaint)
     return True
 
 
@@ -387,6 +391,19 @@ def _target_status(transition: Transition, complaint: Complaint) -> str:
     return complaint.status_before_pause or S.REGISTERED
 
 
+def _note_require_length(note: str) -> None:
+    """An action note is as long as a description may be, no longer (QA: a 300,000-character
+    note was stored and made the complaint page weigh a megabyte)."""
+    # Intake imports the lifecycle, hence the import here.
+    from complaintdesk.intake.services import DESCRIPTION_MAX
+
+    if len(note) > DESCRIPTION_MAX:
+        raise InvalidInput(
+            _("The note is longer than %(max)d characters.") % {"max": DESCRIPTION_MAX},
+            field="note",
+        )
+
+
 def complaint_transition(
     *,
     complaint: Complaint,
@@ -425,19 +442,11 @@ def complaint_transition(
         if not _may_take(transition, actor):
             raise NotAllowed(ROLE_REFUSALS[action])
         if not _may_take_on(transition, actor, locked):
-            raise NotAllowed(
-                _(
-                    "An intake agent may %(action)s only complaints assigned to them; "
-                    "this one is handled by %(assignee)s."
-                )
-                % {
-                    "action": str(transition.label).lower(),
-                    "assignee": locked.assignee or _("nobody yet"),
-                }
-            )
+            raise NotAllowed(not_acting_for_complaint(locked, HANDLER_ONLY_REFUSALS[action]))
         note = (note or "").strip()
         if transition.note_required and not note:
             raise InvalidInput(transition.note_required, field="note")
+        _note_require_length(note)
         request = TransitionRequest(
             complaint=locked, actor=actor, note=note, params=params, now=clock.now()
         )

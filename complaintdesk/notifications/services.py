@@ -26,7 +26,11 @@ from django.utils.translation import gettext as _
 
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
-from complaintdesk.accounts.permissions import role_of
+from complaintdesk.accounts.permissions import (
+    acts_for_complaint,
+    not_acting_for_complaint,
+    role_of,
+)
 from complaintdesk.complaints import sla
 from complaintdesk.complaints.choices import EventKind, Visibility
 from complaintdesk.complaints.errors import DomainError, InvalidInput, NotAllowed
@@ -333,6 +337,20 @@ def notice_send_by_hand(
     *, complaint: Complaint, purpose: str, actor: User, note: str, channel: str = ""
 ) -> Notice:
     """A message staff write themselves: progress, thanks for a suggestion, a follow-up."""
+    if role_of(actor) in ROLES_SENDING_NOTICES and not acts_for_complaint(actor, complaint):
+        # One voice to the customer: whoever handles the complaint (QA: an intake agent
+        # wrote to the customer of a complaint another department was working on).
+        raise NotAllowed(
+            not_acting_for_complaint(
+                complaint, _("You may not write to the customer of this complaint.")
+            )
+        )
+    if purpose not in NoticePurpose.values:
+        raise InvalidInput(
+            _("%(purpose)s is not a message purpose. Messages sent by hand are one of: %(known)s.")
+            % {"known": ", ".join(MANUAL_PURPOSES), "purpose": purpose},
+            field="purpose",
+        )
     if purpose not in MANUAL_PURPOSES:
         raise InvalidInput(
             _("Messages sent by hand are one of: %(known)s; %(purpose)s goes with its own step.")
@@ -343,6 +361,11 @@ def notice_send_by_hand(
     return notice_send(
         complaint=complaint, purpose=purpose, actor=actor, context=context, channel=channel or None
     )
+
+
+def may_send_by_hand(user: User, complaint: Complaint) -> bool:
+    """Whether the user may write to this complaint's customer (notice_send_by_hand)."""
+    return role_of(user) in ROLES_SENDING_NOTICES and acts_for_complaint(user, complaint)
 
 
 def notice_for_transition(

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from complaintdesk.accounts.models import User
-from complaintdesk.accounts.permissions import role_of, sees_personal_data
+from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.complaints.choices import OPEN_STATUSES
 from complaintdesk.complaints.errors import DomainError
 from complaintdesk.complaints.models import Complaint
@@ -24,7 +24,7 @@ from complaintdesk.notifications.choices import NoticeChannel, NoticePurpose, No
 from complaintdesk.notifications.forms import MessageForm, TrackForm
 from complaintdesk.notifications.models import Notice
 from complaintdesk.notifications.selectors import complaint_for_tracking, customer_messages
-from complaintdesk.notifications.services import ROLES_SENDING_NOTICES, notice_send_by_hand
+from complaintdesk.notifications.services import may_send_by_hand, notice_send_by_hand
 
 # Failed status-page lookups allowed per IP address and per browser session in the window.
 TRACK_MAX_FAILURES = 5
@@ -123,7 +123,7 @@ def _panel(complaint: Complaint, user: User, form: MessageForm | None = None) ->
     return {
         "tracking_number": complaint.tracking_number,
         "notices": [_notice_row(n, user) for n in complaint.notices.order_by("created_at", "id")],
-        "may_send": role_of(user) in ROLES_SENDING_NOTICES,
+        "may_send": may_send_by_hand(user, complaint),
         "message_form": form or MessageForm(),
     }
 

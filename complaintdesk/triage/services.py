@@ -18,7 +18,11 @@ from django.utils.translation import gettext as _
 
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
-from complaintdesk.accounts.permissions import role_of
+from complaintdesk.accounts.permissions import (
+    acts_for_complaint,
+    not_acting_for_complaint,
+    role_of,
+)
 from complaintdesk.complaints import sla
 from complaintdesk.complaints.choices import EventKind
 from complaintdesk.complaints.errors import InvalidInput, NotAllowed
@@ -231,6 +235,13 @@ def complaint_triage_review(
     """
     if not may_review_triage(actor):
         raise NotAllowed(_("Your role may not review triage labels."))
+    if not acts_for_complaint(actor, complaint):
+        # The labels set the time-limit rule: whoever handles the complaint owns them.
+        raise NotAllowed(
+            not_acting_for_complaint(
+                complaint, _("You may not correct the triage labels of this complaint.")
+            )
+        )
     accept = list(accept or [])
     corrections = dict(corrections or {})
     unknown = [head for head in [*accept, *corrections] if head not in REVIEWABLE_HEADS]
@@ -311,8 +322,12 @@ def complaint_current_labels(complaint: Complaint) -> dict[str, Any]:
     return labels
 
 
-def may_review_triage(user: User) -> bool:
-    return role_of(user) in ROLES_REVIEWING_TRIAGE
+def may_review_triage(user: User, complaint: Complaint | None = None) -> bool:
+    """Whether the user's role reviews triage labels, and, given a complaint, whether they
+    may review that complaint's."""
+    if role_of(user) not in ROLES_REVIEWING_TRIAGE:
+        return False
+    return complaint is None or acts_for_complaint(user, complaint)
 
 
 def _current_value(complaint: Complaint, head: str) -> Any:

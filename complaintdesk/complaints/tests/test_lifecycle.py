@@ -326,7 +326,7 @@ def test_reject_needs_a_proposal_confirmed_by_someone_else(agent, supervisor, se
 def test_an_intake_agent_cannot_resolve_a_complaint_someone_else_handles(status, agent, handler):
     complaint = _put_in_status(complaint_make(actor=agent), status, assignee=handler)
     assert "resolve" not in allowed_actions(complaint, agent)
-    with pytest.raises(NotAllowed, match="assigned to them"):
+    with pytest.raises(NotAllowed, match="handler handles this complaint"):
         complaint_transition(
             complaint=complaint, action="resolve", actor=agent, note=NOTES["resolve"]
         )
@@ -339,7 +339,7 @@ def test_an_intake_agent_cannot_close_a_complaint_someone_else_handles(agent, ha
     complaint_transition(complaint=complaint, action="resolve", actor=handler, note="已处理")
     complaint.refresh_from_db()
     assert "close" not in allowed_actions(complaint, agent)
-    with pytest.raises(NotAllowed, match="assigned to them"):
+    with pytest.raises(NotAllowed, match="handler handles this complaint"):
         complaint_transition(complaint=complaint, action="close", actor=agent)
     complaint.refresh_from_db()
     assert complaint.status == Status.RESOLVED
@@ -356,11 +356,39 @@ def test_an_intake_agent_resolves_and_closes_at_first_contact_what_they_handle(a
     assert closed.status == Status.CLOSED
 
 
-def test_handlers_and_supervisors_resolve_what_their_colleague_handles(agent, handler, supervisor):
-    colleague = user_make(Role.HANDLER, department=handler.department)
+def test_a_handler_cannot_resolve_or_close_a_colleagues_complaint(agent, handler, supervisor):
+    # QA: ma.xiulan resolved hu.yutong's complaint with a two-word note sent as the result.
+    colleague = user_make(Role.HANDLER, department=handler.department, username="hu.yutong")
     complaint = _put_in_status(complaint_make(actor=agent), Status.IN_PROGRESS, colleague)
+    assert "resolve" not in allowed_actions(complaint, handler)
+    with pytest.raises(NotAllowed, match=r"hu\.yutong handles this complaint: only they, a sup"):
+        complaint_transition(complaint=complaint, action="resolve", actor=handler, note="已处理")
+    complaint.refresh_from_db()
+    assert complaint.status == Status.IN_PROGRESS
+    assert not complaint.notices.filter(purpose="result").exists()
     resolved = complaint_transition(
-        complaint=complaint, action="resolve", actor=handler, note=NOTES["resolve"]
+        complaint=complaint, action="resolve", actor=colleague, note=NOTES["resolve"]
     )
-    closed = complaint_transition(complaint=resolved, action="close", actor=supervisor)
+    assert "close" not in allowed_actions(resolved, handler)
+    with pytest.raises(NotAllowed, match=r"may not close this complaint\. hu\.yutong handles"):
+        complaint_transition(complaint=resolved, action="close", actor=handler)
+    resolved.refresh_from_db()
+    assert resolved.status == Status.RESOLVED
+
+
+def test_supervisors_and_administrators_resolve_and_close_any_complaint(
+    agent, handler, supervisor, administrator
+):
+    complaint = _put_in_status(complaint_make(actor=agent), Status.IN_PROGRESS, handler)
+    assert "resolve" in allowed_actions(complaint, supervisor)
+    resolved = complaint_transition(
+        complaint=complaint, action="resolve", actor=supervisor, note=NOTES["resolve"]
+    )
+    closed = complaint_transition(complaint=resolved, action="close", actor=administrator)
     assert closed.status == Status.CLOSED
+
+
+def test_every_action_for_whoever_handles_the_complaint_has_its_refusal():
+    from complaintdesk.complaints.lifecycle import HANDLER_ONLY_REFUSALS
+
+    assert {t.action for t in TRANSITIONS if t.handler_only} == set(HANDLER_ONLY_REFUSALS)

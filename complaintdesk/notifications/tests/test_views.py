@@ -118,3 +118,18 @@ def test_an_auditor_sees_the_panel_without_the_form_and_cannot_post(agent, audit
     url = f"/complaints/{complaint.tracking_number}/messages/"
     assert "message-form" not in client.get(url).content.decode()
     assert client.post(url, {"purpose": "progress", "note": "x"}).status_code == 403
+
+
+def test_an_intake_agent_gets_no_form_on_a_complaint_a_handler_works_on(agent, handler):
+    complaint = complaint_for_customer(actor=agent)
+    complaint_transition(
+        complaint=complaint, action="assign", actor=agent, params={"assignee": handler}
+    )
+    client = Client()
+    client.force_login(agent)
+    url = f"/complaints/{complaint.tracking_number}/messages/"
+    assert "message-form" not in client.get(url).content.decode()
+    refused = client.post(url, {"purpose": "progress", "note": "x"})
+    assert refused.status_code == 403
+    assert "handler handles this complaint" in refused.content.decode()
+    assert not Notice.objects.filter(purpose="progress").exists()

@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
+from complaintdesk.accounts.choices import Role
 from complaintdesk.api.tests.test_complaints_api import api_client, post_json
 from complaintdesk.complaints.choices import EventKind
-from complaintdesk.core.testing.factories import complaint_make
+from complaintdesk.complaints.errors import NotAllowed
+from complaintdesk.complaints.lifecycle import complaint_transition
+from complaintdesk.core.testing.factories import complaint_make, user_make
 from complaintdesk.triage.engine import CORRECTION_WEIGHT, load_model
 from complaintdesk.triage.engine.corpus import CORPUS_DIR
 from complaintdesk.triage.models import TriageCorrection, TriageModelVersion
@@ -238,3 +241,39 @@ def test_the_text_stored_for_retraining_is_the_text_triage_read(agent):
     assert complaint.subject == OUTAGE
     complaint_triage_review(complaint=complaint, actor=agent, corrections={"emotion": "anxiety"})
     assert TriageCorrection.objects.get(complaint=complaint).masked_text == OUTAGE
+
+
+def test_an_intake_agent_cannot_correct_the_triage_of_a_complaint_a_handler_works_on(
+    agent, handler
+):
+    # QA: chen.jing set nature=major on another department's complaint, moving its deadline.
+    complaint = complaint_make(actor=agent, description=OUTAGE, nature="general")
+    complaint_transition(
+        complaint=complaint, action="assign", actor=agent, params={"assignee": handler}
+    )
+    complaint.refresh_from_db()
+    due = complaint.resolution_due_at
+    response = post_json(
+        api_client(agent),
+        f"/api/complaints/{complaint.tracking_number}/triage/review",
+        {"corrections": {"nature": "major"}},
+    )
+    assert response.status_code == 403
+    assert "handler handles this complaint" in response.json()["detail"]
+    complaint.refresh_from_db()
+    assert (complaint.nature.key, complaint.resolution_due_at) == ("general", due)
+    assert not TriageCorrection.objects.exists()
+    complaint_triage_review(complaint=complaint, actor=handler, corrections={"nature": "major"})
+    assert TriageCorrection.objects.get().actor == handler
+
+
+def test_before_assignment_only_the_registering_agent_corrects_the_triage(agent, supervisor):
+    complaint = complaint_make(actor=agent, description=OUTAGE)
+    assert complaint.assignee_id is None
+    with pytest.raises(NotAllowed, match="registered it"):
+        complaint_triage_review(
+            complaint=complaint, actor=user_make(Role.AGENT), corrections={"emotion": "anxiety"}
+        )
+    complaint_triage_review(complaint=complaint, actor=agent, corrections={"emotion": "anxiety"})
+    complaint_triage_review(complaint=complaint, actor=supervisor, accept=["category"])
+    assert TriageCorrection.objects.count() == 2

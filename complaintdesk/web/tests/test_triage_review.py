@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from complaintdesk.complaints.choices import EventKind
+from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core.testing.factories import complaint_make
 from complaintdesk.triage.models import TriageCorrection
@@ -101,4 +102,21 @@ def test_the_auditor_posting_a_review_is_refused(agent, auditor) -> None:
     response = client_for(auditor).post(review_url(complaint), posted)
     assert response.status_code == 403
     assert "may not review triage" in response.content.decode()
+    assert not TriageCorrection.objects.filter(complaint=complaint).exists()
+
+
+def test_an_intake_agent_cannot_review_the_triage_of_a_complaint_a_handler_works_on(
+    agent, handler
+) -> None:
+    complaint = complaint_make(actor=agent, description=ANGRY)
+    complaint_transition(
+        complaint=complaint, action="assign", actor=agent, params={"assignee": handler}
+    )
+    detail = reverse("web:complaint_detail", args=[complaint.tracking_number])
+    assert "data-triage-review" not in client_for(agent).get(detail).content.decode()
+    assert "data-triage-review" in client_for(handler).get(detail).content.decode()
+    posted = {**complaint_current_labels(complaint), "nature": "major"}
+    response = client_for(agent).post(review_url(complaint), posted)
+    assert response.status_code == 403
+    assert "handler handles this complaint" in response.content.decode()
     assert not TriageCorrection.objects.filter(complaint=complaint).exists()
