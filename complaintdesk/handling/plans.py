@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaintdesk.accounts.choices import Role
@@ -46,12 +47,14 @@ from complaintdesk.handling.choices import (
     PlanStatus,
 )
 from complaintdesk.handling.models import ApprovalStep, ExecutionStep, HandlingPlan
+from complaintdesk.intake.services import DESCRIPTION_MAX
 from complaintdesk.remedies.services import compensation_totals
 
 PLANNING = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN})
 # Who writes a complaint's plan besides the person assigned to handle it.
 SUPERVISING = frozenset({Role.SUPERVISOR, Role.ADMIN})
 TEXT_FIELDS = ("measures", "coordination", "risks", "agreed_scope", "problem_spread")
+STEP_TITLE_MAX = ExecutionStep._meta.get_field("title").max_length or 300
 
 
 @dataclass
@@ -115,6 +118,16 @@ def may_withdraw_plan(actor: User, plan: HandlingPlan) -> bool:
 def _clean(content: PlanContent) -> None:
     if not content.measures.strip():
         raise InvalidInput(_("Describe the measures of the plan."), field="measures")
+    # The plan's free text is held to the description's limit (QA: 40,000 characters).
+    for name in TEXT_FIELDS:
+        if len(getattr(content, name).strip()) > DESCRIPTION_MAX:
+            raise InvalidInput(
+                _("This text is longer than %(max)d characters.") % {"max": DESCRIPTION_MAX},
+                field=name,
+            )
+    # A time without its offset would be read in the server's zone, not the writer's.
+    if timezone.is_naive(content.deadline):
+        raise InvalidInput(_("Give the time with its time zone."), field="deadline")
     if content.deadline <= clock.now():
         raise InvalidInput(_("The deadline must be in the future."), field="deadline")
     if not content.responsible_person.is_active:
@@ -122,9 +135,16 @@ def _clean(content: PlanContent) -> None:
             _("Choose an active staff member as the responsible person."),
             field="responsible_person",
         )
-    for title, _due in content.steps or []:
+    for title, due in content.steps or []:
         if not title.strip():
             raise InvalidInput(_("Every execution step needs a title."), field="steps")
+        if len(title.strip()) > STEP_TITLE_MAX:
+            raise InvalidInput(
+                _("A step's title is longer than %(max)d characters.") % {"max": STEP_TITLE_MAX},
+                field="steps",
+            )
+        if due is not None and timezone.is_naive(due):
+            raise InvalidInput(_("Give the time with its time zone."), field="steps")
 
 
 def _apply(plan: HandlingPlan, content: PlanContent) -> None:

@@ -30,6 +30,7 @@ from complaintdesk.complaints.choices import (
     Visibility,
 )
 from complaintdesk.complaints.errors import Conflict, InvalidInput, NotAllowed
+from complaintdesk.complaints.escalation import SERIOUS_NATURES
 from complaintdesk.complaints.events import event_record
 from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint
@@ -50,7 +51,7 @@ from complaintdesk.routing.services import (
     complaint_route,
     routing_rules_active,
 )
-from complaintdesk.triage.choices import Dimension
+from complaintdesk.triage.choices import CrisisSignal, Dimension
 from complaintdesk.triage.engine import TriageResult
 from complaintdesk.triage.models import TaxonomyEntry
 from complaintdesk.triage.services import complaint_text, complaint_triage, triage_text
@@ -346,6 +347,97 @@ def complaint_create(
         complaint_route(complaint=complaint, rules=rules)
     complaint.refresh_from_db()
     return IntakeResult(complaint=complaint, created=True)
+
+
+def complaint_resolve_at_first_contact(
+    *, draft: ComplaintDraft, actor: User, resolution: str
+) -> IntakeResult:
+    """Register a complaint the registering person solved on the spot, and resolve it.
+
+    SPEC §5, seed 004: what can be solved at once is solved at once, and the record shows
+    it. The person who took it handles it: no routing to a department's queue, no plan and
+    no approval. Registration, assignment, start and resolution run through the lifecycle
+    in one transaction, so the customer gets the acknowledgement and the result notice
+    (`resolution`), and the satisfaction survey follows as after any resolution.
+
+    Refused, with nothing stored, for what a department must handle: a complaint passed on
+    by an external body, one triaged major or urgent or with a crisis signal, and the
+    customer's open complaint sent again.
+    """
+    if not can_register_complaints(actor):
+        raise NotAllowed(_("Your role may not register complaints."))
+    _validate(draft)
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise InvalidInput(
+            _("Write the resolution: what the customer was told and what was done."),
+            field="resolution",
+        )
+    if _through_external_body(draft):
+        raise InvalidInput(
+            _(
+                "A complaint passed on by a regulator, the media, a consumer association or "
+                "a manufacturer goes to a department and is answered to that body; it cannot "
+                "be solved at first contact. Untick “Solved at first contact” to register it."
+            ),
+            field="first_contact",
+        )
+    text = complaint_text(draft.subject, draft.description)
+    prediction = triage_text(text) if settings.TRIAGE_ENABLED else None
+    with transaction.atomic():
+        customer = customer_find_or_create(details=draft.customer)
+        match = repeat_of(customer=customer, subject=draft.subject, description=draft.description)
+        if match is not None:
+            raise Conflict(
+                _(
+                    "The customer already has this complaint open as %(number)s; it cannot "
+                    "be solved at first contact here. Untick “Solved at first contact” to "
+                    "record the contact on %(number)s, or open it."
+                )
+                % {"number": match.complaint.tracking_number},
+                field="first_contact",
+            )
+        complaint = _store_new(draft, actor, customer, prediction, taken_up=None)
+        _require_first_contact_fit(complaint)
+        complaint_transition(complaint=complaint, action="register", actor=actor)
+        complaint_transition(
+            complaint=complaint,
+            action="assign",
+            actor=actor,
+            note=_("Solved at first contact by the person who registered it."),
+            params={"assignee": actor},
+        )
+        complaint_transition(complaint=complaint, action="start", actor=actor)
+        complaint_transition(complaint=complaint, action="resolve", actor=actor, note=resolution)
+    complaint.refresh_from_db()
+    return IntakeResult(complaint=complaint, created=True)
+
+
+def _require_first_contact_fit(complaint: Complaint) -> None:
+    """Triage's verdict after the fact: major, urgent and crisis complaints need a department
+    (SPEC §3 nature, §15 crisis watch), whatever the agent at the counter could do."""
+    nature = complaint.nature
+    if nature is not None and nature.key in SERIOUS_NATURES:
+        raise Conflict(
+            _(
+                "This complaint is classified as %(nature)s: a major or urgent complaint goes "
+                "to a department, it cannot be solved at first contact. Untick “Solved at "
+                "first contact” to register it; it will be routed."
+            )
+            % {"nature": nature.label},
+            field="first_contact",
+        )
+    if complaint.crisis_signals:
+        labels = dict(CrisisSignal.choices)
+        raise Conflict(
+            _(
+                "This complaint shows crisis signals (%(signals)s): it goes to a department, "
+                "it cannot be solved at first contact. Untick “Solved at first contact” to "
+                "register it; it will be routed."
+            )
+            % {"signals": ", ".join(str(labels.get(s, s)) for s in complaint.crisis_signals)},
+            field="first_contact",
+        )
 
 
 def _through_external_body(draft: ComplaintDraft) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from complaintdesk.surveys.choices import Rating
@@ -16,7 +17,9 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 def _rating_field(label: Any, *, required: bool) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
-        choices=[(value, f"{value} · {name}") for value, name in Rating.choices],
+        # Lazy, so each option is translated when the page renders in the survey's language;
+        # an f-string froze them in the language active at import (QA: English options).
+        choices=[(value, format_lazy("{} · {}", value, name)) for value, name in Rating.choices],
         coerce=int,
         widget=forms.RadioSelect,
         required=required,

@@ -25,6 +25,8 @@ from complaintdesk.triage.services import REVIEWABLE_HEADS
 from complaintdesk.web.selectors import FilterOptions
 
 OPEN = "open"
+# The value format of an <input type="datetime-local">: local time, to the minute.
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 def _blank(label: Any) -> list[tuple[str, Any]]:
@@ -122,6 +124,7 @@ class ComplaintCreateForm(DomainErrorMixin, forms.Form):
         "customer.phone": "customer_phone",
         "customer.email": "customer_email",
         "customer.account_number": "customer_account",
+        "first_contact": "solved_at_first_contact",
     }
 
     channel = forms.ChoiceField(
@@ -159,6 +162,39 @@ class ComplaintCreateForm(DomainErrorMixin, forms.Form):
         choices=Demand.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Passed on by an outside body: its reference and its deadline for our reply set the
+    # time limit (SPEC §1). Any channel may name one, so the fields are always there.
+    external_body = forms.CharField(
+        label=_("Passed on by"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "The body that passed it on: a regulator, a newspaper or TV station, a "
+            "consumer association, the manufacturer."
+        ),
+    )
+    channel_reference = forms.CharField(label=_("Their reference"), required=False, max_length=200)
+    external_deadline = forms.DateTimeField(
+        label=_("Their deadline for our reply"),
+        required=False,
+        help_text=_("In your local time; the time limit is set so the reply is not late."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    solved_at_first_contact = forms.BooleanField(
+        label=_("Solved at first contact"),
+        required=False,
+        help_text=_(
+            "Solved on the spot by you: it is registered, assigned to you and resolved at "
+            "once, and the customer gets the result and the satisfaction survey. Not for "
+            "major or urgent complaints nor ones passed on by an outside body."
+        ),
+    )
+    resolution = forms.CharField(
+        label=_("Resolution told to the customer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the customer as the result; required when solved at first contact."),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -166,6 +202,12 @@ class ComplaintCreateForm(DomainErrorMixin, forms.Form):
         if not any(data.get(key) for key in keys):
             raise forms.ValidationError(
                 _("Say who is complaining: a name, phone, e-mail or account number.")
+            )
+        if data.get("resolution", "").strip() and not data.get("solved_at_first_contact"):
+            # A resolution written without the box ticked would silently be dropped.
+            self.add_error(
+                "resolution",
+                _("Tick “Solved at first contact” to resolve it now, or clear the resolution."),
             )
         return data
 
@@ -178,6 +220,9 @@ class ComplaintCreateForm(DomainErrorMixin, forms.Form):
             expected_resolution=data["expected_resolution"],
             demands=list(data["demands"]),
             received_at=data["received_at"],
+            external_body=data["external_body"].strip(),
+            channel_reference=data["channel_reference"].strip(),
+            external_deadline=data["external_deadline"],
             customer=CustomerDetails(
                 name=data["customer_name"],
                 phone=data["customer_phone"],
@@ -295,7 +340,10 @@ class PlanForm(DomainErrorMixin, forms.Form):
 
     measures = forms.CharField(label=_("Measures"), widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateTimeField(
-        label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Deadline"),
+        # A datetime-local input shows only this format; the field's prepare_value has already
+        # put the value in the current (the user's) time zone.
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
     )
     responsible_person = forms.ModelChoiceField(
         label=_("Responsible person"),

@@ -363,3 +363,27 @@ def test_similar_complaints_show_how_widespread_the_problem_is(
     assert same_batch.count() == 1
     assert not alike.filter(pk=complaint.pk).exists()
     assert similar_complaints(user=other_department_handler, complaint=complaint).count() == 0
+
+
+@pytest.mark.parametrize("name", ["measures", "coordination", "risks", "agreed_scope"])
+def test_plan_text_longer_than_a_description_is_refused_and_nothing_stored(agent, handler, name):
+    complaint = handled_complaint(agent, handler)
+    with pytest.raises(InvalidInput, match="20000") as refused:
+        plan_create(
+            complaint=complaint,
+            actor=handler,
+            content=plan_content(handler, **{name: "措" * 40_000}),
+        )
+    assert refused.value.field == name
+    assert not complaint.handling_plans.exists()
+
+
+def test_a_step_title_longer_than_its_column_is_refused(agent, handler):
+    complaint = handled_complaint(agent, handler)
+    with pytest.raises(InvalidInput) as refused:
+        plan_create(
+            complaint=complaint,
+            actor=handler,
+            content=plan_content(handler, steps=[("步" * 301, None)]),
+        )
+    assert refused.value.field == "steps"

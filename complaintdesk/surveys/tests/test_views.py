@@ -47,6 +47,9 @@ def test_the_page_is_in_chinese_for_a_chinese_speaking_customer(agent, handler):
     assert "您的问题解决了吗" in page
     assert complaint.tracking_number in page
     assert 'name="viewport"' in page
+    # The rating options too, not only the questions (QA: "1 · Very dissatisfied").
+    assert "1 · 非常不满意" in page
+    assert "Very dissatisfied" not in page
 
 
 def test_the_page_is_in_english_for_an_english_speaking_customer(agent, handler):
@@ -61,6 +64,7 @@ def test_the_page_is_in_english_for_an_english_speaking_customer(agent, handler)
     page = response.content.decode()
     assert "Was your problem solved?" in page
     assert "您的问题解决了吗" not in page
+    assert "1 · Very dissatisfied" in page
     # The customer may switch language on the page.
     switched = Client().get(url(survey_token(complaint)) + "?lang=zh-hans").content.decode()
     assert "您的问题解决了吗" in switched

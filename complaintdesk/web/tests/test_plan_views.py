@@ -265,3 +265,14 @@ def test_an_unknown_plan_is_an_error_page_from_every_plan_view(agent, handler):
         response = client.post(url, {}, **HTMX)
         assert response.status_code == 404, url
         assert "No handling plan 999999" in response.content.decode()
+
+
+def test_the_revise_form_prefills_the_deadline_in_local_time_for_the_input(
+    agent, handler, supervisor
+):
+    complaint = handled_complaint(agent, handler)
+    plan = _sent_back(complaint, handler, supervisor)
+    page = client_for(handler).get(plans_url(complaint)).content.decode()
+    # datetime-local needs YYYY-MM-DDTHH:MM in the user's time zone, or it shows empty.
+    local = timezone.localtime(plan.deadline).strftime("%Y-%m-%dT%H:%M")
+    assert f'value="{local}"' in page

@@ -16,7 +16,11 @@ from complaintdesk.accounts.permissions import can_register_complaints
 from complaintdesk.complaints.errors import DomainError, NotAllowed
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaints_visible_to
-from complaintdesk.intake.services import complaint_create
+from complaintdesk.intake.services import (
+    IntakeResult,
+    complaint_create,
+    complaint_resolve_at_first_contact,
+)
 from complaintdesk.web.forms import ComplaintCreateForm
 from complaintdesk.web.views.common import acting_user, error_page, redirect_to
 
@@ -24,6 +28,27 @@ from complaintdesk.web.views.common import acting_user, error_page, redirect_to
 def spoken(tracking_number: str) -> str:
     """The number grouped for reading aloud: K7M2-9XQ4-R → "K 7 M 2 · 9 X Q 4 · R"."""
     return " · ".join(" ".join(group) for group in tracking_number.split("-"))
+
+
+def _after_first_contact(complaint: Complaint) -> tuple[str, str]:
+    message = _(
+        "Complaint registered and resolved at first contact. Tracking number %(number)s — "
+        "read it to the customer as: %(spoken)s. The result has been sent to the customer, "
+        "and the satisfaction survey follows."
+    ) % {
+        "number": complaint.tracking_number,
+        "spoken": spoken(complaint.tracking_number),
+    }
+    return message, reverse("web:complaint_detail", args=[complaint.tracking_number])
+
+
+def _register(form: ComplaintCreateForm, user: User) -> IntakeResult:
+    data = form.cleaned_data
+    if data["solved_at_first_contact"]:
+        return complaint_resolve_at_first_contact(
+            draft=form.to_draft(), actor=user, resolution=data["resolution"]
+        )
+    return complaint_create(draft=form.to_draft(), actor=user)
 
 
 def _after_registration(complaint: Complaint, user: User) -> tuple[str, str]:
@@ -64,12 +89,15 @@ def complaint_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                complaint = complaint_create(draft=form.to_draft(), actor=user).complaint
+                complaint = _register(form, user).complaint
             except DomainError as exc:
                 form.add_domain_error(exc)
                 status = exc.status_code
             else:
-                message, next_page = _after_registration(complaint, user)
+                if form.cleaned_data["solved_at_first_contact"]:
+                    message, next_page = _after_first_contact(complaint)
+                else:
+                    message, next_page = _after_registration(complaint, user)
                 messages.success(request, message)
                 return redirect_to(request, next_page)
         else:

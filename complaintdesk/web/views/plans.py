@@ -99,6 +99,7 @@ def _plan_form(user: User, data: Any = None, plan: HandlingPlan | None = None) -
     if plan is not None:
         initial = {
             "measures": plan.measures,
+            "deadline": plan.deadline,
             "responsible_person": plan.responsible_person_id,
             "steps_text": "\n".join(s.title for s in plan.execution_steps.all()),
             "coordination": plan.coordination,

@@ -7,11 +7,12 @@ Templates get these dicts, never the model, so a template cannot print an unmask
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from complaintdesk.accounts.models import User
+from complaintdesk.accounts.models import Department, User
 from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.api.presenters import (
     attachment_out,
@@ -102,7 +103,7 @@ def complaint_panel(complaint: Complaint, user: User) -> dict[str, Any]:
             "order_reference": complaint.order_reference,
             "product_reference": complaint.product_reference,
             "actions": _actions(data["allowed_actions"]),
-            "may_review_triage": may_review_triage(user),
+            "may_review_triage": may_review_triage(user, complaint),
             **_triage_reasons(complaint),
         }
     )
@@ -182,10 +183,81 @@ def _triage_reasons(complaint: Complaint) -> dict[str, Any]:
     }
 
 
+def _routed_note(after: dict[str, Any]) -> str | None:
+    if after.get("rule") is None:
+        return str(_("No routing rule matched; the complaint waits for manual routing."))
+    department = Department.objects.filter(code=after.get("department")).first()
+    if department is None:
+        return None
+    values = {"department": str(department), "rule": after["rule"]}
+    if after.get("assignee"):
+        return _("Routed to %(department)s by rule “%(rule)s”, assigned to %(user)s.") % {
+            **values,
+            "user": after["assignee"],
+        }
+    return (
+        _(
+            "Routed to %(department)s by rule “%(rule)s”. Nobody with the skill and "
+            "language is available: the complaint waits in the department queue."
+        )
+        % values
+    )
+
+
+def _duplicate_note(after: dict[str, Any]) -> str | None:
+    if after.get("same_customer") or not after.get("duplicate_of"):
+        return None  # the same customer's note names the channel, which is not kept
+    return _("Possibly the same complaint as %(number)s (similarity %(score).0f%%).") % {
+        "number": after["duplicate_of"],
+        "score": float(after.get("score") or 0) * 100,
+    }
+
+
+def _mass_note(after: dict[str, Any]) -> str | None:
+    if "similar_customers" not in after:
+        return None
+    return _("%(count)d other customers complained of the same within 24 hours.") % {
+        "count": after["similar_customers"]
+    }
+
+
+def _visits_cancelled_note(after: dict[str, Any]) -> str | None:
+    if after.get("status") != "cancelled":
+        return None
+    return str(
+        _(
+            "The follow-up visits planned after the closure are cancelled: the complaint "
+            "was reopened. The next closure plans new ones."
+        )
+    )
+
+
+# Notes the system writes from a template, in the language active when it wrote them (a
+# sweep, an API call): they are said again in the reader's language from the event's data.
+_SYSTEM_NOTES: dict[str, Callable[[dict[str, Any]], str | None]] = {
+    EventKind.ROUTED: _routed_note,
+    EventKind.DUPLICATE_SUSPECTED: _duplicate_note,
+    EventKind.TRIAGE: _mass_note,
+    EventKind.FOLLOW_UP: _visits_cancelled_note,
+}
+
+
+def _system_note(event: ComplaintEvent) -> str | None:
+    """The system-written note in the reader's language; None for a person's note, or an
+    older event without the data (its stored note is shown)."""
+    build = _SYSTEM_NOTES.get(event.kind)
+    if build is None or not event.note:
+        return None
+    return build(event.after or {})
+
+
 def event_row(event: ComplaintEvent, user: User) -> dict[str, Any]:
     """One entry of the timeline, with the note masked for those who may not read it."""
     data = event_out(event, user)
     after = event.after or {}
+    note = _system_note(event)
+    if note is not None:
+        data["note"] = note
     data.update(
         {
             "kind_label": _label(EventKind, event.kind),
