@@ -23,6 +23,7 @@ from complaintdesk.api.schemas import (
     ConflictOut,
     ErrorOut,
     EventOut,
+    IntakeReceiptOut,
     NoteIn,
     TransitionIn,
     ValidationErrorOut,
@@ -34,11 +35,13 @@ from complaintdesk.complaints.selectors import (
     complaint_get,
     complaint_list,
     complaint_timeline,
+    complaints_visible_to,
 )
 from complaintdesk.complaints.services import attachment_add, complaint_add_note
 from complaintdesk.core.masking import mask_complaint_text
 from complaintdesk.intake.duplicates import similar_complaints
 from complaintdesk.intake.services import ComplaintDraft, CustomerDetails, complaint_create
+from complaintdesk.routing.models import is_known_language, spoken_languages
 
 router = Router(tags=["complaints"])
 
@@ -54,12 +57,15 @@ ERRORS: dict[int, Any] = {
 
 @router.post(
     "/complaints",
-    response={200: ComplaintOut, 201: ComplaintOut, **ERRORS},
+    response={200: ComplaintOut | IntakeReceiptOut, 201: ComplaintOut, **ERRORS},
     summary="Register a complaint",
     description=(
         "Creates and registers a complaint. Send an `Idempotency-Key` header to make retries "
         "safe: the same key with the same body returns the complaint already created (200); "
-        "the same key with another body is refused (409)."
+        "the same key with another body is refused (409). The same customer sending an open "
+        "complaint again is recorded as a repeat of it (200). When the complaint answered "
+        "with (a repeat or a replay) is one the caller may not view, the 200 carries only "
+        "`IntakeReceiptOut`: its tracking number, status and whether it was a repeat."
     ),
 )
 def create_complaint(
@@ -67,6 +73,16 @@ def create_complaint(
     payload: ComplaintIn,
     idempotency_key: str = Header("", alias="Idempotency-Key"),
 ) -> Status[dict[str, Any]]:
+    if payload.language and not is_known_language(payload.language):
+        # Replaced by the detected language, a mistyped one would be lost in silence.
+        raise InvalidInput(
+            _(
+                "Unknown language %(code)s; use one of %(known)s (regional variants such as "
+                "zh-Hant or en-GB too), or leave it empty to detect it."
+            )
+            % {"code": payload.language, "known": ", ".join(spoken_languages())},
+            field="language",
+        )
     data = payload.dict()
     customer = data.pop("customer")
     draft = ComplaintDraft(
@@ -74,11 +90,26 @@ def create_complaint(
         content_category=data.pop("category"),
         **data,
     )
-    result = complaint_create(
-        draft=draft, actor=request_user(request), idempotency_key=idempotency_key
-    )
+    user = request_user(request)
+    result = complaint_create(draft=draft, actor=user, idempotency_key=idempotency_key)
+    complaint = result.complaint
+    if result.created or complaints_visible_to(user).filter(pk=complaint.pk).exists():
+        return Status(201 if result.created else 200, complaint_out(complaint, user))
+    # A repeat or replay of a complaint the caller may not open: GET would be a 404, so the
+    # answer must not hand out the stored record either; the number is what they need.
+    if result.repeat:
+        detail = _("Recorded as a repeat of complaint %(number)s.")
+    else:
+        detail = _("This request was already recorded as complaint %(number)s.")
     return Status(
-        201 if result.created else 200, complaint_out(result.complaint, request_user(request))
+        200,
+        {
+            "tracking_number": complaint.tracking_number,
+            "status": complaint.status,
+            "status_label": str(complaint.get_status_display()),
+            "repeat": result.repeat,
+            "detail": detail % {"number": complaint.tracking_number},
+        },
     )
 
 

@@ -109,7 +109,7 @@ def _rule(rule_id: int) -> RoutingRule:
 
 @router.get("/routing-rules", response={200: list[RoutingRuleOut], **ERRORS}, summary="List rules")
 def list_rules(request: HttpRequest) -> list[dict[str, Any]]:
-    require_administrator(request_user(request))
+    require_administrator(request_user(request), reading=True)
     return [_out(rule) for rule in RoutingRule.objects.select_related("department")]
 
 
@@ -122,7 +122,7 @@ def create_rule(request: HttpRequest, payload: RoutingRuleIn) -> Status[dict[str
 
 @router.get("/routing-rules/{rule_id}", response={200: RoutingRuleOut, **ERRORS}, summary="Read")
 def get_rule(request: HttpRequest, rule_id: int) -> dict[str, Any]:
-    require_administrator(request_user(request))
+    require_administrator(request_user(request), reading=True)
     return _out(_rule(rule_id))
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 
 class CustomerIn(Schema):
+    # A misspelt field ("phnoe") would otherwise be dropped and its value lost in silence.
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field("", max_length=200, description="The customer's name as given.")
     phone: str = Field("", max_length=40)
     email: str = Field("", max_length=254)
@@ -20,6 +24,8 @@ class CustomerIn(Schema):
 
 
 class ComplaintIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     channel: str = Field(..., description="hotline, web, email, sms, app, chat, social, …")
     subject: str = Field("", max_length=300)
     description: str = Field(..., min_length=1, max_length=20000)
@@ -28,7 +34,9 @@ class ComplaintIn(Schema):
     expected_resolution: str = Field("", max_length=5000)
     demands: list[str] = Field(default_factory=list)
     received_at: datetime | None = None
-    language: str = Field("", max_length=10)
+    language: str = Field(
+        "", max_length=10, description="zh-Hans, zh-Hant, en, en-GB, …; blank: detected"
+    )
     order_reference: str = Field("", max_length=120)
     product_reference: str = Field("", max_length=120)
     category: str = Field("", description="Content taxonomy key, e.g. billing.charge")
@@ -110,6 +118,23 @@ class ComplaintOut(Schema):
     merged_into: str | None
     reopen_count: int
     allowed_actions: list[str]
+
+
+class IntakeReceiptOut(Schema):
+    """The answer to an intake that matched a complaint the caller may not view.
+
+    A repeat (or an idempotent replay) of a complaint routed to another department says only
+    that it was recorded, never the stored record: phone, e-mail, text and assignee stay hidden.
+    """
+
+    tracking_number: str
+    status: str
+    status_label: str
+    repeat: bool = Field(
+        ...,
+        description="True when the submission was recorded as a repeat of an open complaint.",
+    )
+    detail: str
 
 
 class ComplaintSummary(Schema):

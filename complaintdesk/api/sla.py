@@ -101,7 +101,7 @@ def _policy(policy_id: int) -> SlaPolicy:
     "/sla-policies", response={200: list[SlaPolicyOut], **ERRORS}, summary="List time limits"
 )
 def list_policies(request: HttpRequest) -> list[SlaPolicy]:
-    require_administrator(request_user(request))
+    require_administrator(request_user(request), reading=True)
     return list(SlaPolicy.objects.all())
 
 
@@ -118,7 +118,7 @@ def create_policy(request: HttpRequest, payload: SlaPolicyIn) -> Status[SlaPolic
     summary="Read a time-limit policy",
 )
 def get_policy(request: HttpRequest, policy_id: int) -> SlaPolicy:
-    require_administrator(request_user(request))
+    require_administrator(request_user(request), reading=True)
     return _policy(policy_id)
 
 

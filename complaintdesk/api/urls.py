@@ -18,7 +18,7 @@ from complaintdesk.accounts.permissions import role_of
 from complaintdesk.api.auth import SessionAuth, TokenAuth
 from complaintdesk.api.complaints import router as complaints_router
 from complaintdesk.api.routing import router as routing_router
-from complaintdesk.api.schemas import MeOut
+from complaintdesk.api.schemas import ErrorOut, MeOut
 from complaintdesk.api.sla import router as sla_router
 from complaintdesk.api.taxonomy import router as taxonomy_router
 from complaintdesk.api.triage import router as triage_router
@@ -96,7 +96,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
-@api.get("/me", response=MeOut, tags=["accounts"], summary="Who am I")
+@api.get("/me", response={200: MeOut, 401: ErrorOut}, tags=["accounts"], summary="Who am I")
 def me(request: HttpRequest) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     assert isinstance(user, User)

@@ -49,6 +49,8 @@ CHINA = "cn"
 # A deadline search gives up after this many years without enough working time, so a
 # calendar with no working days fails loudly instead of looping.
 SEARCH_HORIZON_YEARS = 25
+# Measuring builds the timeline of every year in between, so a span is bounded too.
+MEASURE_HORIZON_YEARS = 100
 
 Interval = tuple[int, int]
 """Working interval as minutes after local midnight, start inclusive, end exclusive."""
@@ -456,8 +458,10 @@ class WorkingCalendar:
 
     def _timeline_reaching(self, timeline: _Timeline, target: int) -> _Timeline:
         """Extend ``timeline`` by whole years until its business time reaches ``target``."""
-        horizon = timeline.last_year + SEARCH_HORIZON_YEARS
+        horizon = min(timeline.last_year + SEARCH_HORIZON_YEARS, _LAST_YEAR)
         while target > timeline.total:
+            if timeline.last_year >= _LAST_YEAR:
+                raise ValueError(_BEYOND_RANGE)
             if timeline.last_year >= horizon:
                 raise ValueError(
                     f"calendar {self.name or self.time_zone} has too little working time: "
@@ -494,6 +498,12 @@ def _normal_weekday_hours(weekly: WeeklyHours) -> DayHours:
 
 _ZERO = timedelta(0)
 _MAX_US = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // _MICROSECOND
+# Instants the engine accepts and returns: a day inside Python's years 1–9999 at each end,
+# so converting to any time zone cannot step outside them (which raises OverflowError).
+_FIRST_US = (datetime(1, 1, 2, tzinfo=UTC) - _EPOCH) // _MICROSECOND
+_LAST_US = (datetime(9999, 12, 30, tzinfo=UTC) - _EPOCH) // _MICROSECOND
+_LAST_YEAR = 9998
+_BEYOND_RANGE = "the result lies beyond the year 9999, the last date a calendar can hold"
 
 
 def _to_us(moment: datetime) -> int:
@@ -501,6 +511,8 @@ def _to_us(moment: datetime) -> int:
 
 
 def _from_us(instant: int, zone: ZoneInfo) -> datetime:
+    if not _FIRST_US <= instant <= _LAST_US:
+        raise ValueError(_BEYOND_RANGE)
     return (_EPOCH + timedelta(microseconds=instant)).astimezone(zone)
 
 
@@ -508,9 +520,16 @@ def _require_aware(moment: datetime, what: str) -> int:
     try:
         # Subtracting from an aware epoch is the cheapest check and conversion in one: it
         # fails with TypeError for naive datetimes and for anything that is not a datetime.
-        return (moment - _EPOCH) // _MICROSECOND
+        instant = (moment - _EPOCH) // _MICROSECOND
     except TypeError:
         pass
+    else:
+        if not _FIRST_US <= instant <= _LAST_US:
+            raise ValueError(
+                f"{what} {moment.isoformat()} is outside the years 1 to 9999 that business "
+                "time can be counted in"
+            )
+        return instant
     if not isinstance(moment, datetime):
         raise ValueError(f"{what} must be a datetime, not {type(moment).__name__}")
     raise ValueError(
@@ -555,6 +574,11 @@ def business_time_between(calendar: WorkingCalendar, start: datetime, end: datet
         return _ZERO
     if calendar.always_open_exactly:
         return timedelta(microseconds=finish - begin)
+    if calendar._local_year(finish) - calendar._local_year(begin) > MEASURE_HORIZON_YEARS:
+        raise ValueError(
+            f"{start.isoformat()} and {end.isoformat()} lie more than "
+            f"{MEASURE_HORIZON_YEARS} years apart; business time is measured over shorter spans"
+        )
     timeline = calendar._timeline_covering(begin, finish)
     amount = timeline.business_before(finish) - timeline.business_before(begin)
     return timedelta(microseconds=amount)

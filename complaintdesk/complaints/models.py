@@ -37,6 +37,10 @@ def _taxonomy_fk(dimension: str, label: StrOrPromise) -> models.ForeignKey[Any, 
     )
 
 
+# The longest time limit a policy may set: one year.
+MAX_LIMIT_MINUTES = 365 * 24 * 60
+
+
 class SlaPolicy(models.Model):
     """A time-limit rule (时限规则): how soon its complaints get a first response and a result.
 
@@ -101,6 +105,15 @@ class SlaPolicy(models.Model):
         return self.name
 
     def clean(self) -> None:
+        # Beyond a year a limit is a typo, and a huge one (1e12 minutes) puts the deadline
+        # past the last date a computer calendar holds, so no complaint could be registered.
+        too_long = {
+            name: _("At most %(max)s minutes (one year).") % {"max": MAX_LIMIT_MINUTES}
+            for name in ("first_response_minutes", "resolution_minutes")
+            if (getattr(self, name) or 0) > MAX_LIMIT_MINUTES
+        }
+        if too_long:
+            raise ValidationError(too_long)
         # Counted the same way, a first response due after the resolution is a typo (6000
         # for 60) that would leave every complaint overdue before its first answer is due.
         same_basis = self.first_response_basis == self.resolution_basis

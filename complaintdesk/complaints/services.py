@@ -83,6 +83,12 @@ def complaint_reassign(
             or assignee.department_id != actor.department_id
         ):
             raise NotAllowed(_("A department handler reassigns only within their department."))
+        if locked.assignee_id == assignee.pk:
+            # A move to the same person would write a timeline entry where nothing moved.
+            raise Conflict(
+                _("The complaint is already assigned to %(assignee)s.")
+                % {"assignee": assignee.username}
+            )
         before = {"assignee": locked.assignee.username if locked.assignee else None}
         locked.assignee = assignee
         locked.needs_assignment = False

@@ -127,6 +127,27 @@ def _due(
     return start + amount + complaint.sla_paused_wall
 
 
+def _due_or_none(
+    complaint: Complaint, calendar: WorkingCalendar, limit: dict[str, Any]
+) -> datetime | None:
+    """The due time, or None when the limit reaches past the last date a calendar holds.
+
+    Policies are capped at a year, but one stored before the cap must not make
+    registration fail and lose the complaint: it is kept without that due time.
+    """
+    try:
+        return _due(complaint, calendar, limit)
+    except (ValueError, OverflowError) as exc:
+        logger.warning(
+            "complaint %s: no due time for a limit of %s minutes under policy %r: %s",
+            complaint.tracking_number,
+            limit["minutes"],
+            complaint.sla_terms.get("policy"),
+            exc,
+        )
+        return None
+
+
 def _used(
     complaint: Complaint, calendar: WorkingCalendar, limit: dict[str, Any], at: datetime
 ) -> timedelta:
@@ -171,14 +192,16 @@ def _schedule(complaint: Complaint) -> None:
     calendar = _calendar(complaint.sla_calendar)
     start = complaint.sla_started_at
     if complaint.first_responded_at is None:
-        complaint.first_response_due_at = _due(complaint, calendar, terms["first_response"])
-    due = _due(complaint, calendar, terms["resolution"])
-    warn = _due(complaint, calendar, terms["resolution"], warning_share())
+        complaint.first_response_due_at = _due_or_none(complaint, calendar, terms["first_response"])
+    due = _due_or_none(complaint, calendar, terms["resolution"])
+    warn = _due(complaint, calendar, terms["resolution"], warning_share()) if due else None
     external = complaint.external_deadline
-    terms["external_deadline"] = bool(external and external < due)
-    if external is not None and external < due:
+    earlier = external is not None and (due is None or external < due)
+    terms["external_deadline"] = earlier
+    if external is not None and earlier:
         due = external
-        warn = min(warn, start + (external - start) * warning_share()) if external > start else due
+        share = start + (external - start) * warning_share() if external > start else due
+        warn = share if warn is None else min(warn, share)
     complaint.resolution_due_at = due
     paused = complaint.sla_paused_at is not None
     complaint.sla_warn_at = None if paused else warn

@@ -39,8 +39,10 @@ _TAXONOMY_KEYS = {
 }
 
 
-def require_administrator(actor: User) -> None:
+def require_administrator(actor: User, *, reading: bool = False) -> None:
     if role_of(actor) != Role.ADMIN:
+        if reading:
+            raise NotAllowed(_("Only administrators may see time limits and routing rules."))
         raise NotAllowed(_("Only administrators may change time limits and routing rules."))
 
 
@@ -53,10 +55,8 @@ def validated_save(instance: Any, values: dict[str, Any], fields: tuple[str, ...
         instance.full_clean()
     except ValidationError as exc:
         name, messages = next(iter(exc.message_dict.items()))
-        raise InvalidInput(
-            _("%(field)s: %(message)s") % {"field": name, "message": " ".join(messages)},
-            field=name,
-        ) from exc
+        # The answer's `field` names the field; the message need not repeat it.
+        raise InvalidInput(" ".join(messages), field=name) from exc
     instance.save()
 
 

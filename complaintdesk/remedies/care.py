@@ -3,7 +3,7 @@ scheduled for someone and then recorded with its outcome and effect."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,9 @@ from complaintdesk.core import clock
 from complaintdesk.remedies.choices import CareEffect, CareKind, CareStatus
 from complaintdesk.remedies.models import CareAction
 from complaintdesk.remedies.services import ACTING, record_event, require_actor
+
+# How far a scheduled time may lie behind our clock: the caller's may run a little ahead.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def care_schedule(
@@ -41,6 +44,16 @@ def care_schedule(
         raise InvalidInput(_("Say what the care action is for."), field="purpose")
     if timezone.is_naive(scheduled_for):
         raise InvalidInput(_("Give the time with its time zone."), field="scheduled_for")
+    # A care action planned in the past is overdue the moment it exists; a few minutes'
+    # difference between clocks is not.
+    if scheduled_for < clock.now() - CLOCK_SKEW:
+        raise InvalidInput(
+            _("The care action is scheduled in the past; give a time from now on."),
+            field="scheduled_for",
+        )
+    # Stored and answered in UTC, as every other time of the API: the caller's offset
+    # would otherwise come back on the POST answer and not on a later GET.
+    scheduled_for = scheduled_for.astimezone(UTC)
     assignee = assignee or actor
     if not assignee.is_active or role_of(assignee) not in ACTING:
         raise InvalidInput(_("Choose an active staff member who handles complaints."), "assignee")

@@ -156,6 +156,12 @@ def compensation_propose(
     )
     if assessed_loss is not None and assessed_loss < 0:
         raise InvalidInput(_("The assessed loss cannot be negative."), field="assessed_loss")
+    if quantity is not None and quantity <= 0:
+        # "-3 GB of data" gives the customer nothing; leave the quantity out if it has none.
+        raise InvalidInput(
+            _("The quantity must be more than zero, or left out when it does not apply."),
+            field="quantity",
+        )
     charged_to = department or complaint.department
     if charged_to is None:
         raise InvalidInput(

@@ -11,6 +11,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from complaintdesk.accounts.choices import Role
+from complaintdesk.accounts.models import User
+
+# A rule's skill that any staff member will do for.
+ANY_SKILL = "*"
+# Who takes a rule's complaints when the rule names no queue.
+DEFAULT_QUEUE_ROLES = (Role.HANDLER, Role.AGENT)
 
 # A language tag as complaints carry it: "zh", "zh-Hans", "en-GB".
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
@@ -24,6 +30,21 @@ def language_of(code: str) -> str:
 def spoken_languages() -> list[str]:
     """The languages complaints are taken in: those the product writes to customers in."""
     return list(dict.fromkeys(language_of(code) for code, _name in settings.LANGUAGES))
+
+
+def is_known_language(code: str) -> bool:
+    """A language tag of a language complaints are taken in, regional variants included."""
+    return bool(_LANGUAGE_TAG.fullmatch(code)) and language_of(code) in spoken_languages()
+
+
+def has_skill(skills: list[Any], needed: str) -> bool:
+    if not needed or needed == ANY_SKILL:
+        return True
+    for skill in map(str, skills):
+        # "network" covers "network.speed"; "network.speed" will do for a plain "network".
+        if skill == needed or needed.startswith(f"{skill}.") or skill.startswith(f"{needed}."):
+            return True
+    return False
 
 
 def _share_field(label: Any, help_text: Any) -> models.FloatField[Any, Any]:
@@ -125,6 +146,9 @@ class RoutingRule(models.Model):
             # NaN slips past the range validators: every comparison with it is false.
             if value is not None and not math.isfinite(value):
                 errors[name] = _("Give a share from 0 to 1.")
+        skill_problem = self._skill_problem()
+        if skill_problem:
+            errors["skill"] = skill_problem
         low, high = self.confidence_at_least, self.confidence_below
         if not errors and low is not None and high is not None and low >= high:
             errors["confidence_at_least"] = _(
@@ -133,3 +157,39 @@ class RoutingRule(models.Model):
             ) % {"low": low, "high": high}
         if errors:
             raise ValidationError(errors)
+
+    def _skill_problem(self) -> str:
+        """Why nobody could ever take this rule's complaints for want of its skill, if so.
+
+        A skill that no active staff member of the rule's queue in its department has makes
+        matching complaints wait unassigned forever. A department with no such staff at all
+        is accepted: rules are set up (by presets, before the demo or the first hires) ahead
+        of the people, and then it is staffing that is missing, not a wrong skill. A skill the
+        rule already holds is not checked again, so editing another field still works after
+        the last person with it left.
+        """
+        if not self.skill or self.skill == ANY_SKILL or self.department_id is None:
+            return ""
+        if self.pk is not None:
+            stored = RoutingRule.objects.filter(pk=self.pk).values("skill", "department_id")
+            if list(stored) == [{"skill": self.skill, "department_id": self.department_id}]:
+                return ""
+        roles = (self.queue_role,) if self.queue_role else DEFAULT_QUEUE_ROLES
+        staff = User.objects.filter(
+            department_id=self.department_id, is_active=True, role__in=roles
+        ).values_list("skills", flat=True)
+        skills = list(staff)
+        if not skills or any(has_skill(held or [], self.skill) for held in skills):
+            return ""
+        known = sorted({str(skill) for held in skills for skill in held or []})
+        return str(
+            _(
+                "Nobody in %(department)s has the skill %(skill)s, so its complaints would "
+                "never be assigned. Use a skill its staff have (%(known)s), * for anyone, or "
+                "leave it empty for the complaint's category."
+            )
+        ) % {
+            "department": self.department,
+            "skill": self.skill,
+            "known": ", ".join(known) or "—",
+        }

@@ -27,7 +27,6 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import Department, User
 from complaintdesk.complaints import sla
 from complaintdesk.complaints.choices import OPEN_STATUSES, Channel, EventKind, Status
@@ -42,11 +41,13 @@ from complaintdesk.complaints.sla_policies import (
 )
 from complaintdesk.core import clock
 from complaintdesk.customers.models import CustomerTier
-from complaintdesk.routing.models import RoutingRule, language_of
+from complaintdesk.routing.models import (
+    DEFAULT_QUEUE_ROLES,
+    RoutingRule,
+    has_skill,
+    language_of,
+)
 from complaintdesk.triage.choices import Dimension
-
-ANY_SKILL = "*"
-DEFAULT_QUEUE_ROLES = (Role.HANDLER, Role.AGENT)
 
 
 @dataclass(frozen=True)
@@ -109,16 +110,6 @@ def rule_for(facts: RoutingFacts, rules: list[RoutingRule]) -> RoutingRule | Non
     return next((rule for rule in rules if rule_matches(rule, facts)), None)
 
 
-def _has_skill(skills: list[Any], needed: str) -> bool:
-    if not needed or needed == ANY_SKILL:
-        return True
-    for skill in map(str, skills):
-        # "network" covers "network.speed"; "network.speed" will do for a plain "network".
-        if skill == needed or needed.startswith(f"{skill}.") or skill.startswith(f"{needed}."):
-            return True
-    return False
-
-
 def needed_skill(rule: RoutingRule, facts: RoutingFacts) -> str:
     return rule.skill or (facts.categories[0] if facts.categories else "")
 
@@ -148,7 +139,7 @@ def candidates(rule: RoutingRule, facts: RoutingFacts) -> list[tuple[User, int]]
     return [
         (user, int(user.load))
         for user in staff
-        if _has_skill(user.skills or [], skill)
+        if has_skill(user.skills or [], skill)
         and facts.language in [language_of(str(code)) for code in user.languages or []]
     ]
 
@@ -304,6 +295,11 @@ def _rule_values(values: dict[str, Any]) -> dict[str, Any]:
             )
     if "department" in values:
         code = values.pop("department")
+        if not code:
+            raise InvalidInput(
+                _("A routing rule needs a target department: give a department code."),
+                field="department",
+            )
         department = Department.objects.filter(code=code).first()
         if department is None:
             raise InvalidInput(_("No department %(code)s.") % {"code": code}, field="department")

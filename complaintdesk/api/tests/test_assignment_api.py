@@ -48,6 +48,15 @@ def test_a_handler_may_not_move_a_complaint_out_of_their_department(
     assert assigned.assignee.username == "handler"
 
 
+def test_reassigning_to_the_current_assignee_is_refused_and_writes_nothing(assigned, supervisor):
+    events = assigned.events.count()
+    url = f"/api/complaints/{assigned.tracking_number}/reassign"
+    response = post_json(api_client(supervisor), url, {"assignee": "handler", "reason": "again"})
+    assert response.status_code == 409, response.content
+    assert "already assigned to handler" in response.json()["detail"]
+    assert assigned.events.count() == events
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -10,8 +10,10 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from complaintdesk.accounts.models import ApiToken
+from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core.testing.factories import complaint_make
+from complaintdesk.triage.taxonomy import taxonomy_load_preset
 
 pytestmark = pytest.mark.django_db
 
@@ -224,6 +226,52 @@ def test_list_refuses_unknown_status_and_bad_pages(agent):
     assert client.get("/api/complaints", {"page_size": 10_000}).status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "named"),
+    [
+        ("nature", "bogus", "urgent"),
+        ("category", "bogus", "billing"),
+        ("department", "nope", "billing"),
+        ("channel", "pigeon", "hotline"),
+        ("assignee", "nope", "none"),
+    ],
+)
+def test_list_refuses_a_filter_value_nothing_can_carry(
+    agent, billing_department, name, value, named
+):
+    # QA: these answered 200 with an empty list, which reads as "no such complaints".
+    taxonomy_load_preset("telecom")
+    response = api_client(agent).get("/api/complaints", {name: value})
+    assert response.status_code == 422
+    assert response.json()["field"] == name
+    assert value in response.json()["detail"]
+    assert named in response.json()["detail"]
+
+
+def test_registration_refuses_unknown_fields_naming_them(agent):
+    body = {**PAYLOAD, "foo": "bar", "urgnecy": 3}
+    body["customer"] = {"name": "李先生", "phnoe": "139 1234 5678"}
+    response = post_json(api_client(agent), "/api/complaints", body)
+    assert response.status_code == 422
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert fields == {"foo", "urgnecy", "customer.phnoe"}
+    assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["zh-Hant", "en-GB", "en", "zh"])
+def test_registration_takes_a_language_the_product_writes_in(agent, language):
+    response = post_json(api_client(agent), "/api/complaints", {**PAYLOAD, "language": language})
+    assert response.status_code == 201, response.content
+
+
+def test_registration_refuses_an_unknown_language(agent):
+    response = post_json(api_client(agent), "/api/complaints", {**PAYLOAD, "language": "klingon"})
+    assert response.status_code == 422
+    assert response.json()["field"] == "language"
+    assert "klingon" in response.json()["detail"]
+    assert not Complaint.objects.exists()
+
+
 def test_note_is_added_to_the_timeline(agent):
     complaint = complaint_make(actor=agent)
     client = api_client(agent)
@@ -293,6 +341,18 @@ def test_openapi_schema_and_docs_are_served(db):
     assert Client().get("/api/docs").status_code == 200
 
 
+def test_every_operation_that_needs_a_login_documents_the_401(db):
+    document = Client().get("/api/openapi.json").json()
+    undocumented = [
+        f"{method.upper()} {path}"
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if operation.get("security") and "401" not in operation["responses"]
+    ]
+    assert undocumented == []
+    assert Client().get("/api/me").status_code == 401
+
+
 def test_the_same_customer_sending_it_again_is_a_repeat_not_a_new_complaint(agent):
     client = api_client(agent)
     first = post_json(client, "/api/complaints", PAYLOAD).json()
@@ -338,3 +398,72 @@ def test_many_customers_with_the_same_problem_raise_the_mass_signal(agent):
     ]
     results = [post_json(client, "/api/complaints", body).json() for body in bodies]
     assert "mass" in results[-1]["crisis_signals"]
+
+
+def _repeat_payload() -> dict:
+    return {
+        "channel": "sms",
+        "description": "我的手机号13812345678这个月被多扣了58元,请核查。",
+        "customer": {"name": "张伟", "phone": "13812345678", "email": "zw@example.com"},
+    }
+
+
+def _assigned_in_network(agent, handler) -> Complaint:
+    complaint = complaint_make(
+        actor=agent,
+        customer_name="张伟",
+        phone="13812345678",
+        description=_repeat_payload()["description"],
+    )
+    return complaint_transition(
+        complaint=complaint, action="assign", actor=agent, params={"assignee": handler}
+    )
+
+
+def test_a_repeat_of_a_complaint_the_caller_may_not_view_answers_only_the_receipt(
+    agent, handler, other_department_handler
+):
+    complaint = _assigned_in_network(agent, handler)
+    client = api_client(other_department_handler)
+    assert client.get(f"/api/complaints/{complaint.tracking_number}").status_code == 404
+    response = post_json(client, "/api/complaints", _repeat_payload())
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert set(body) == {"tracking_number", "status", "status_label", "repeat", "detail"}
+    assert body["tracking_number"] == complaint.tracking_number
+    assert body["repeat"] is True
+    assert "13812345678" not in response.content.decode()
+    assert Complaint.objects.get().repeat_count == 1
+
+
+def test_a_replay_of_a_complaint_routed_out_of_sight_answers_only_the_receipt(
+    agent, handler, other_department_handler
+):
+    client = api_client(other_department_handler)
+    key = {"Idempotency-Key": "crm-900"}
+    first = post_json(client, "/api/complaints", PAYLOAD, **key)
+    assert first.status_code == 201
+    complaint = Complaint.objects.get(tracking_number=first.json()["tracking_number"])
+    # Handed on to a department the caller does not see.
+    complaint_transition(
+        complaint=complaint, action="assign", actor=agent, params={"assignee": handler}
+    )
+    again = post_json(client, "/api/complaints", PAYLOAD, **key)
+    assert again.status_code == 200
+    assert again.json()["repeat"] is False
+    assert "customer" not in again.json()
+
+
+def test_a_repeat_the_caller_may_view_still_answers_the_full_record(agent, handler):
+    complaint = _assigned_in_network(agent, handler)
+    response = post_json(api_client(handler), "/api/complaints", _repeat_payload())
+    assert response.status_code == 200
+    assert response.json()["tracking_number"] == complaint.tracking_number
+    assert response.json()["customer"]["phone"] == "13812345678"
+
+
+def test_the_openapi_document_describes_the_intake_receipt(db):
+    document = Client().get("/api/openapi.json").json()
+    assert "IntakeReceiptOut" in document["components"]["schemas"]
+    answers = document["paths"]["/api/complaints"]["post"]["responses"]["200"]
+    assert "IntakeReceiptOut" in json.dumps(answers)

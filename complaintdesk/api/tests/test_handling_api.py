@@ -3,6 +3,7 @@ approval, the period listing; every endpoint answers 404 for another department'
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -347,3 +348,31 @@ def test_a_supervisor_of_another_department_cannot_approve_through_the_api(
     refused = post_json(api_client(outsider), f"{base}/{plan_id}/approve", {})
     assert refused.status_code == 403, refused.content
     assert "Network operations" in refused.json()["detail"]
+
+
+def test_a_plan_time_without_its_offset_is_refused_not_read_as_local_time(
+    agent, handler, billing_department
+):
+    # QA: a naive deadline was a 500 (naive compared with aware); a naive step due time
+    # was silently read in the server's zone.
+    complaint = handled_complaint(agent, handler)
+    base = f"/api/complaints/{complaint.tracking_number}/plans"
+    naive = (clock.now() + timedelta(days=2)).replace(tzinfo=None).isoformat()
+    refused = post_json(api_client(handler), base, _plan_body(handler, deadline=naive))
+    assert refused.status_code == 422, refused.content
+    assert refused.json()["field"] == "deadline"
+    assert "time zone" in refused.json()["detail"]
+    steps = [{"title": "预约上门", "due_at": naive}]
+    refused = post_json(api_client(handler), base, _plan_body(handler, steps=steps))
+    assert refused.status_code == 422, refused.content
+    assert refused.json()["field"] == "steps"
+
+    plan = post_json(api_client(handler), base, _plan_body(handler))
+    assert plan.status_code == 201, plan.content
+    edited = api_client(handler).put(
+        f"{base}/{plan.json()['id']}",
+        data=json.dumps(_plan_body(handler, deadline=naive)),
+        content_type="application/json",
+    )
+    assert edited.status_code == 422, edited.content
+    assert edited.json()["field"] == "deadline"

@@ -4,7 +4,7 @@ complaint endpoint answers 404 for another department's complaint."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pytest
 from django.conf import settings as django_settings
@@ -144,6 +144,34 @@ def test_consent_recorded_by_the_agent_and_care_through_the_api(
     assert [c["kind"] for c in api_client(handler).get(f"{base}/care").json()] == ["visit"]
 
 
+def test_care_in_the_past_is_refused_and_times_read_the_same_on_post_and_get(agent, handler):
+    complaint = handled_complaint(agent, handler)
+    url = f"/api/complaints/{complaint.tracking_number}/care"
+    body = {"kind": "call", "purpose": "回访", "scheduled_for": "2020-03-01T10:00:00+08:00"}
+    past = post_json(api_client(handler), url, body)
+    assert past.status_code == 422, past.content
+    assert past.json()["field"] == "scheduled_for"
+    assert "in the past" in past.json()["detail"]
+    assert not complaint.care_actions.exists()
+    # A minute behind our clock is the caller's clock, not the past.
+    skewed = clock.now() - timedelta(minutes=1)
+    assert (
+        post_json(
+            api_client(handler), url, {**body, "scheduled_for": skewed.isoformat()}
+        ).status_code
+        == 201
+    )
+    shanghai = timezone(timedelta(hours=8))
+    when = (clock.now() + timedelta(days=1)).astimezone(shanghai).replace(microsecond=0)
+    posted = post_json(api_client(handler), url, {**body, "scheduled_for": when.isoformat()})
+    assert posted.status_code == 201
+    read = next(c for c in api_client(handler).get(url).json() if c["id"] == posted.json()["id"])
+    assert posted.json()["scheduled_for"] == read["scheduled_for"]
+    assert read["scheduled_for"].endswith("Z")
+    complaint_read = api_client(handler).get(f"/api/complaints/{complaint.tracking_number}")
+    assert complaint_read.json()["received_at"].endswith("Z")
+
+
 ENDPOINTS = [
     ("get", "/compensation", {}),
     ("post", "/compensation", {"form": "gift", "amount": "1", "policy_clause": "outage-refund"}),
@@ -195,6 +223,27 @@ def test_compensation_of_nothing_is_refused_with_a_message(agent, handler, amoun
     )
     assert response.status_code == 422, response.content
     assert "must be more than zero" in response.json()["detail"]
+    assert not complaint.compensation_items.exists()
+
+
+@pytest.mark.parametrize("quantity", ["0", "-3"])
+def test_a_quantity_of_nothing_is_refused_with_a_message(agent, handler, quantity):
+    clause_make()
+    complaint = handled_complaint(agent, handler)
+    response = post_json(
+        api_client(handler),
+        f"/api/complaints/{complaint.tracking_number}/compensation",
+        {
+            "form": "data",
+            "amount": "30.00",
+            "quantity": quantity,
+            "unit": "GB",
+            "policy_clause": "outage-refund",
+        },
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["field"] == "quantity"
+    assert "quantity must be more than zero" in response.json()["detail"]
     assert not complaint.compensation_items.exists()
 
 

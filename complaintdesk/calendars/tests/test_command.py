@@ -10,6 +10,9 @@ from django.core.management.base import CommandError
 
 pytestmark = pytest.mark.django_db
 
+DEADLINE_2026 = ("deadline", "--calendar", "cn-office", "--start", "2026-09-30T17:00+08:00")
+BETWEEN_OFFICE = ("between", "--calendar", "cn-office", "--start")
+
 
 def run(*args: str) -> str:
     out = StringIO()
@@ -102,6 +105,18 @@ def test_between_in_calendar_hours_counts_the_holiday() -> None:
         (
             ["between", "--calendar", "cn-office", "--start", "2025-09-30T17:30Z", "--end", "soon"],
             "--end 'soon' is not an ISO 8601 time",
+        ),
+        (
+            [*DEADLINE_2026, "--hours", "1e12"],
+            "--hours 1e12 is more than a time span can hold",
+        ),
+        (
+            ["deadline", "--calendar", "cn-24x7", *DEADLINE_2026[3:], "--hours", "1e10"],
+            "beyond the year 9999",
+        ),
+        (
+            [*BETWEEN_OFFICE, "0001-01-01T00:00+08:00", "--end", "9999-12-31T00:00+08:00"],
+            "outside the years 1 to 9999",
         ),
     ],
 )

@@ -381,3 +381,28 @@ def test_holiday_regions_are_normalised(region: str, expected: str | None) -> No
 def test_unknown_holiday_regions_are_rejected(region: str) -> None:
     with pytest.raises(ValueError, match=r"not a (holiday region|subdivision)"):
         normalise_holiday_region(region)
+
+
+# -- inputs past the years a datetime holds ---------------------------------------------
+
+
+def test_a_deadline_past_the_year_9999_is_a_value_error_not_an_overflow() -> None:
+    start = shanghai(2026, 9, 30, 17)
+    huge = timedelta(minutes=1_000_000_000_000)
+    with pytest.raises(ValueError, match="beyond the year 9999"):
+        add_business_time(AROUND_THE_CLOCK, start, huge)
+    with pytest.raises(ValueError, match="more than 25 years ahead"):
+        add_business_time(CN_OFFICE, start, huge)
+
+
+def test_a_start_in_the_first_year_is_a_value_error_not_an_overflow() -> None:
+    start = datetime(1, 1, 1, tzinfo=SHANGHAI)
+    with pytest.raises(ValueError, match="outside the years 1 to 9999"):
+        business_time_between(CN_OFFICE, start, shanghai(2026, 1, 1, 9))
+    with pytest.raises(ValueError, match="outside the years 1 to 9999"):
+        add_business_time(CN_OFFICE, start, HOURS)
+
+
+def test_measuring_over_centuries_is_refused_rather_than_built_year_by_year() -> None:
+    with pytest.raises(ValueError, match="more than 100 years apart"):
+        business_time_between(CN_OFFICE, shanghai(2026, 1, 1, 9), shanghai(2500, 1, 1, 9))

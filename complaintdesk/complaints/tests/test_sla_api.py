@@ -122,3 +122,54 @@ def test_a_first_response_later_than_the_resolution_is_refused(administrator):
     assert response.status_code == 422
     assert response.json()["field"] == "first_response_minutes"
     assert not SlaPolicy.objects.filter(name="Backwards").exists()
+
+
+HUGE = 1_000_000_000_000
+
+
+def test_a_time_limit_beyond_a_year_is_refused_on_create_and_on_change(administrator):
+    admin = client(administrator)
+    body = {
+        "name": "QA VIP urgent",
+        "customer_tier": "vip",
+        "first_response_minutes": 30,
+        "resolution_minutes": HUGE,
+        "priority": 10,
+    }
+    created = admin.post(
+        "/api/sla-policies", data=json.dumps(body), content_type="application/json"
+    )
+    assert created.status_code == 422
+    assert created.json()["field"] == "resolution_minutes"
+    assert not SlaPolicy.objects.filter(name="QA VIP urgent").exists()
+
+    body["resolution_minutes"] = 600
+    policy_id = admin.post(
+        "/api/sla-policies", data=json.dumps(body), content_type="application/json"
+    ).json()["id"]
+    changed = admin.patch(
+        f"/api/sla-policies/{policy_id}",
+        data=json.dumps({"resolution_minutes": HUGE, "resolution_basis": "calendar"}),
+        content_type="application/json",
+    )
+    assert changed.status_code == 422
+    assert SlaPolicy.objects.get(pk=policy_id).resolution_minutes == 600
+
+
+def test_a_complaint_under_a_stored_policy_too_long_to_compute_is_still_registered(agent):
+    # A policy stored before limits were capped: its deadline lies past the year 9999.
+    SlaPolicy.objects.create(
+        name="Legacy", first_response_minutes=30, resolution_minutes=HUGE, priority=999
+    )
+    body = {
+        "channel": "hotline",
+        "description": "The internet has been down since Monday.",
+        "customer": {"name": "Li Wei", "phone": "13800000000"},
+    }
+    response = client(agent).post(
+        "/api/complaints", data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    complaint = Complaint.objects.get(tracking_number=response.json()["tracking_number"])
+    assert complaint.resolution_due_at is None
+    assert complaint.first_response_due_at is not None

@@ -105,3 +105,11 @@ def test_the_api_refuses_a_retired_key_with_the_same_message(admin_client, admin
     assert response.status_code == 422
     assert response.json()["field"] == "category_key"
     assert "network.speed is a retired content key" in response.json()["detail"]
+
+
+def test_a_resolution_limit_beyond_a_year_is_refused(admin_client):
+    response = admin_client.post(ADD, form(resolution_minutes="1000000000000"))
+    assert response.status_code == 200
+    [message] = errors_of(response)["resolution_minutes"]
+    assert "525600" in message
+    assert not SlaPolicy.objects.filter(name="Billing disputes").exists()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Sum
 from django.test import Client
@@ -28,6 +30,8 @@ from complaintdesk.notifications.choices import NoticeStatus
 from complaintdesk.notifications.models import Notice
 from complaintdesk.remedies.choices import COMMITTED_STATUSES, ItemStatus
 from complaintdesk.remedies.models import CompensationBudget, CompensationItem
+from complaintdesk.routing.defaults import TELECOM
+from complaintdesk.routing.models import RoutingRule
 
 PASSWORD = "demo-password-for-tests"
 COUNT = 60
@@ -40,13 +44,38 @@ def corpus() -> dict[str, list[CorpusText]]:
 
 
 @pytest.fixture(scope="module")
-def demo(
+def made_run(
     django_db_setup: None, django_db_blocker: object, corpus: dict[str, list[CorpusText]]
-) -> Iterator[DemoReport]:
-    """One small demo for the whole module, rolled back at the end like any test's data."""
+) -> Iterator[tuple[str, DemoReport]]:
+    """One small demo for the whole module, after `setup` as `make run` orders them (its
+    output is kept), rolled back at the end like any test's data."""
     with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
-        yield demo_load(complaints=COUNT, seed=7, password=PASSWORD, corpus=corpus)
+        output = io.StringIO()
+        call_command("setup", "--industry", "telecom", stdout=output)
+        report = demo_load(complaints=COUNT, seed=7, password=PASSWORD, corpus=corpus)
+        yield output.getvalue(), report
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo(made_run: tuple[str, DemoReport]) -> DemoReport:
+    return made_run[1]
+
+
+def test_setup_before_the_demo_names_the_rules_it_skipped_and_how_to_load_them(
+    made_run: tuple[str, DemoReport], db: None
+) -> None:
+    output = made_run[0]
+    assert f"{len(TELECOM)} routing rules skipped" in output
+    assert all(spec["name"] in output for spec in TELECOM)
+    assert "complaintdesk setup --industry telecom` again" in output
+
+
+def test_the_demo_loads_the_presets_routing_rules_once_its_departments_exist(
+    demo: DemoReport, db: None
+) -> None:
+    rules = {rule.name: rule.department.code for rule in RoutingRule.objects.all()}
+    assert rules == {spec["name"]: spec["department"] for spec in TELECOM}
 
 
 def _timeline(complaint: Complaint) -> list[ComplaintEvent]:

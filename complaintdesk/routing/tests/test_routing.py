@@ -328,3 +328,82 @@ def test_the_rule_api_refuses_an_unknown_language_and_a_contradictory_band(
     assert status == 422 and "confidence_below" in answer["detail"]
     stored = RoutingRule.objects.get()
     assert (stored.confidence_at_least, stored.confidence_below) == (None, 0.5)
+
+
+def test_a_skill_nobody_in_the_department_has_is_refused(network_department):
+    staff(network_department, "net-zh", ["zh"], skills=["network", "billing.refund"])
+    error = cleaned(network_department, skill="nonexistent-skill")
+    assert error is not None and "skill" in error.message_dict
+    assert "billing.refund, network" in error.message_dict["skill"][0]
+
+
+@pytest.mark.parametrize("skill", ["network", "network.speed", "*", ""])
+def test_a_skill_someone_in_the_department_has_is_accepted(network_department, skill):
+    staff(network_department, "net-zh", ["zh"], skills=["network"])
+    assert cleaned(network_department, skill=skill) is None
+
+
+def test_a_skill_only_staff_outside_the_rules_queue_have_is_refused(network_department):
+    staff(network_department, "net-zh", ["zh"], skills=["network"])
+    user_make(Role.SUPERVISOR, department=network_department, skills=["billing"])
+    assert cleaned(network_department, skill="network", queue_role=Role.SUPERVISOR) is not None
+    staff(network_department, "gone", ["zh"], skills=["billing"], is_active=False)
+    assert cleaned(network_department, skill="billing") is not None
+
+
+def test_a_department_without_staff_yet_takes_a_rule_with_any_skill(network_department):
+    # Rules are set up ahead of the people (presets, then the first hires).
+    assert cleaned(network_department, skill="nonexistent-skill") is None
+
+
+def test_a_rule_keeps_its_skill_after_the_last_person_with_it_leaves(network_department):
+    person = staff(network_department, "net-zh", ["zh"], skills=["network"])
+    staff(network_department, "billing-zh", ["zh"], skills=["billing"])
+    kept = rule(network_department, skill="network")
+    person.is_active = False
+    person.save()
+    kept.name = "renamed"
+    kept.full_clean()
+    kept.skill = "network.speed"
+    with pytest.raises(ValidationError):
+        kept.full_clean()
+
+
+def _admin_client(user: User) -> Client:
+    _token, raw = ApiToken.issue(user=user, name="test")
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+def test_the_rule_api_refuses_an_unknown_skill_with_422(administrator, network_department):
+    staff(network_department, "net-zh", ["zh"], skills=["network"])
+    body = {"name": "n", "department": "network", "skill": "nonexistent-skill"}
+    response = _admin_client(administrator).post(
+        "/api/routing-rules", data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "skill"
+    assert not RoutingRule.objects.exists()
+
+
+def test_rule_api_errors_say_what_to_do_without_repeating_the_field(
+    administrator, analyst, network_department
+):
+    admin = _admin_client(administrator)
+    created = rule(network_department)
+    url = f"/api/routing-rules/{created.pk}"
+    response = admin.patch(
+        url, data=json.dumps({"department": None}), content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "department"
+    assert "needs a target department" in response.json()["detail"]
+    assert "None" not in response.json()["detail"]
+    response = admin.patch(
+        url, data=json.dumps({"language": "fr"}), content_type="application/json"
+    )
+    assert response.json()["field"] == "language"
+    assert response.json()["detail"].startswith("Unknown language fr")
+    refused = _admin_client(analyst).get("/api/routing-rules")
+    assert refused.status_code == 403
+    assert "may see" in refused.json()["detail"]
+    assert RoutingRule.objects.get().department == network_department

@@ -169,3 +169,54 @@ def test_evaluate_refuses_a_file_without_examples(tmp_path):
     data.write_text("\n", encoding="utf-8")
     with pytest.raises(CommandError, match="no labelled examples"):
         call_command("triage", "evaluate", "--data", str(data), stdout=io.StringIO())
+
+
+def _write_lines(path, rows):
+    path.write_text(
+        "\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n", encoding="utf-8"
+    )
+    return path
+
+
+def test_train_names_a_bad_label_in_the_extra_file(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write_lines(corpus / "a.jsonl", [{"id": "1", "text": "宽带断网", "category": "network"}])
+    extra = _write_lines(
+        tmp_path / "bad.jsonl", [{"id": "2", "text": "话费多扣", "category": "nonsense"}]
+    )
+    arguments = ["--corpus", str(corpus), "--extra", str(extra), "--output", str(tmp_path / "m")]
+    with pytest.raises(CommandError, match='record 1: category "nonsense" is not one of'):
+        call_command("triage", "train", *arguments, stdout=io.StringIO(), stderr=io.StringIO())
+    assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize(
+    ("corpus", "message"),
+    [
+        ("missing", "--corpus .*missing is not a folder"),
+        ("empty", "--corpus .*empty holds no"),
+        ("tiny", "fewer than two labels|no training examples"),
+    ],
+)
+def test_train_without_enough_examples_is_a_clear_error(tmp_path, corpus, message):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "tiny").mkdir()
+    _write_lines(
+        tmp_path / "tiny" / "a.jsonl", [{"id": "1", "text": "宽带断网", "category": "network"}]
+    )
+    arguments = ["--corpus", str(tmp_path / corpus), "--output", str(tmp_path / "m")]
+    with pytest.raises(CommandError, match=message):
+        call_command("triage", "train", *arguments, stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_train_with_a_missing_extra_file_is_a_clear_error(tmp_path):
+    arguments = ["--extra", str(tmp_path / "nope.jsonl"), "--output", str(tmp_path / "m")]
+    with pytest.raises(CommandError, match=r"cannot read --extra .*nope\.jsonl"):
+        call_command("triage", "train", *arguments, stdout=io.StringIO())
+
+
+def test_evaluate_names_a_missing_data_file_without_the_errno(tmp_path):
+    with pytest.raises(CommandError) as caught:
+        call_command("triage", "evaluate", "--data", "nope.jsonl", stdout=io.StringIO())
+    assert str(caught.value) == "cannot read --data nope.jsonl: No such file or directory"

@@ -42,7 +42,10 @@ def parse_hours(text: str) -> timedelta:
     if hours < 0:
         raise CommandError(f"--hours must not be negative, got {text}")
     # Decimal keeps 1.1 hours exact; the engine's resolution is a microsecond.
-    return timedelta(microseconds=int((hours * _MICROSECONDS_PER_HOUR).to_integral_value()))
+    try:
+        return timedelta(microseconds=int((hours * _MICROSECONDS_PER_HOUR).to_integral_value()))
+    except OverflowError:
+        raise CommandError(f"--hours {text} is more than a time span can hold") from None
 
 
 class Command(BaseCommand):

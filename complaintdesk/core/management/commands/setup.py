@@ -23,8 +23,26 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"taxonomy preset {options['industry']!r} loaded ({created} new entries)")
-        rules = routing_rules_load_defaults(options["industry"])
-        self.stdout.write(f"routing rules: {len(rules.created)} new, {len(rules.kept)} kept")
+        industry = options["industry"]
+        rules = routing_rules_load_defaults(industry)
+        self.stdout.write(
+            f"routing rules: {len(rules.created)} new, {len(rules.kept)} kept, "
+            f"{len(rules.skipped)} skipped"
+        )
+        if not rules.skipped:
+            return
+        # Not an error: on a fresh install the departments come later (the demo creates its
+        # own and loads these rules itself), so set-up still succeeds.
+        missing = sorted({code for _name, code in rules.skipped})
+        self.stdout.write(
+            f"{len(rules.skipped)} routing rules skipped because their departments do not "
+            f"exist yet ({', '.join(missing)}):"
+        )
         for name, code in rules.skipped:
-            # Departments may be created later; running set-up again adds these rules.
-            self.stdout.write(f"  skipped {name!r}: no department {code!r} yet")
+            self.stdout.write(f"  - {name} (needs department {code!r})")
+        self.stdout.write(
+            "To load them later: create those departments, then run "
+            f"`complaintdesk setup --industry {industry}` again (rules already there are kept "
+            "as they are). `complaintdesk demo` creates the demo departments and loads them "
+            "itself."
+        )

@@ -21,7 +21,7 @@ from complaintdesk.triage.engine import (
     train,
 )
 from complaintdesk.triage.engine.batch import Writable, dedupe_lines, predict_lines
-from complaintdesk.triage.engine.corpus import load_examples
+from complaintdesk.triage.engine.corpus import corpus_files, load_examples
 from complaintdesk.triage.engine.labels import INDUSTRIES
 
 
@@ -59,11 +59,26 @@ class Command(BaseCommand):
             self._stream(action, options)
 
     def _train(self, options: dict[str, Any]) -> None:
-        examples = collect_training_examples(extra=options["extra"], corpus_dir=options["corpus"])
-        model = train(examples, progress=lambda message: self.stderr.write(message))
+        corpus: Path | None = options["corpus"]
+        if corpus is not None and not corpus.is_dir():
+            raise CommandError(f"--corpus {corpus} is not a folder")
+        if corpus is not None and not corpus_files(corpus):
+            raise CommandError(f"--corpus {corpus} holds no *.jsonl files")
+        extra: Path | None = options["extra"]
+        if extra is not None and not extra.is_file():
+            raise CommandError(f"cannot read --extra {extra}: no such file")
+        try:
+            examples = collect_training_examples(extra=extra, corpus_dir=corpus)
+            model = train(examples, progress=lambda message: self.stderr.write(message))
+        except (OSError, ValueError) as error:
+            # A bad label in a file, or too few examples to learn from.
+            raise CommandError(str(error)) from error
         metadata = model.metadata
         output = options["output"] or Path(settings.TRIAGE_MODEL_DIR) / metadata["version"]
-        model.save(output)
+        try:
+            model.save(output)
+        except OSError as error:
+            raise CommandError(f"cannot write --output {output}: {error.strerror}") from error
         self.stdout.write(f"model {metadata['version']} written to {output}")
         self.stdout.write(f"created {metadata['created']}, data hash {metadata['data_hash']}")
         self.stdout.write(f"{metadata['n_examples']} examples, {metadata['n_validation']} held out")
@@ -72,7 +87,9 @@ class Command(BaseCommand):
     def _evaluate(self, options: dict[str, Any]) -> None:
         try:
             examples = load_examples(options["data"])
-        except (OSError, ValueError) as error:
+        except OSError as error:
+            raise CommandError(f"cannot read --data {options['data']}: {error.strerror}") from error
+        except ValueError as error:
             raise CommandError(str(error)) from error
         if not examples:
             raise CommandError(f"no labelled examples in {options['data']}")
