@@ -108,7 +108,9 @@ def test_the_api_refuses_a_retired_key_with_the_same_message(admin_client, admin
 
 
 def test_a_resolution_limit_beyond_a_year_is_refused(admin_client):
-    response = admin_client.post(ADD, form(resolution_minutes="1000000000000"))
+    # Above a year but within every database's integer column (PostgreSQL's form field adds
+    # its own range check for larger values).
+    response = admin_client.post(ADD, form(resolution_minutes="600000"))
     assert response.status_code == 200
     [message] = errors_of(response)["resolution_minutes"]
     assert "525600" in message
