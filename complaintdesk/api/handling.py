@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from complaintdesk.accounts.models import Department, User
 from complaintdesk.accounts.permissions import sees_personal_data
+from complaintdesk.accounts.selectors import staff_member_by_username
 from complaintdesk.api.auth import request_user
 from complaintdesk.api.complaints import ERRORS
 from complaintdesk.api.handling_schemas import (
@@ -167,13 +168,6 @@ def plan_out(plan: HandlingPlan, user: User) -> dict[str, Any]:
 # Look-ups by the names the API uses -------------------------------------------------------
 
 
-def _staff(username: str, field: str) -> User:
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise InvalidInput(_("No active staff member %(name)s.") % {"name": username}, field)
-    return user
-
-
 def _department(code: str, field: str) -> Department:
     department = Department.objects.filter(code=code, is_active=True).first()
     if department is None:
@@ -188,7 +182,9 @@ def _plan_content(payload: PlanIn) -> PlanContent:
         responsible_department=_department(
             payload.responsible_department, "responsible_department"
         ),
-        responsible_person=_staff(payload.responsible_person, "responsible_person"),
+        responsible_person=staff_member_by_username(
+            username=payload.responsible_person, field="responsible_person"
+        ),
         collaborating_departments=[
             _department(c, "collaborating_departments") for c in payload.collaborating_departments
         ],
@@ -246,7 +242,7 @@ def propose_determination(
         reason=payload.reason,
         facts=payload.facts,
         outlet=payload.outlet,
-        staff_ids=[_staff(u, "staff").pk for u in payload.staff],
+        staff_ids=[staff_member_by_username(username=u, field="staff").pk for u in payload.staff],
         note_ids=payload.note_ids,
         attachment_ids=payload.attachment_ids,
     )
@@ -269,7 +265,7 @@ def revise_determination(
         reason=payload.reason,
         facts=payload.facts,
         outlet=payload.outlet,
-        staff_ids=[_staff(u, "staff").pk for u in payload.staff],
+        staff_ids=[staff_member_by_username(username=u, field="staff").pk for u in payload.staff],
         note_ids=payload.note_ids,
         attachment_ids=payload.attachment_ids,
     )
@@ -344,7 +340,9 @@ def add_accountability(
         kind=payload.kind,
         measure=payload.measure,
         department=_department(payload.department, "department") if payload.department else None,
-        staff=_staff(payload.staff, "staff") if payload.staff else None,
+        staff=staff_member_by_username(username=payload.staff, field="staff")
+        if payload.staff
+        else None,
         party_name=payload.party_name,
         note=payload.note,
     )
@@ -363,7 +361,7 @@ def add_rectification(
         determination=_determination(request, tracking_number, determination_id),
         actor=request_user(request),
         description=payload.description,
-        owner=_staff(payload.owner, "owner"),
+        owner=staff_member_by_username(username=payload.owner, field="owner"),
         due_on=payload.due_on,
     )
     return Status(201, rectification_out(action, request_user(request)))
@@ -404,7 +402,11 @@ def open_rectifications(
     user = request_user(request)
     owner = None
     if query.owner:
-        owner = user if query.owner == "me" else _staff(query.owner, "owner")
+        owner = (
+            user
+            if query.owner == "me"
+            else staff_member_by_username(username=query.owner, field="owner")
+        )
     actions = rectifications_open(user=user, owner=owner, overdue_only=query.overdue)
     return [rectification_out(a, user) for a in actions]
 
