@@ -137,9 +137,13 @@ _WITHDRAWN_AFTER = re.compile(
 # to small claims. Honestly can't be bothered" (a thought before the cue, dropped after it).
 _SECOND_THOUGHT_BEFORE = re.compile(
     r"想过|谂过|考虑过|本来想|本想|\b(?:thought about|considered|could|was going to)\b"
+    # "back home I'd probably have gone to Ofcom by now, but I'd rather sort this out with you"
+    r"|\b(?:i'd|i would) (?:probably |definitely |already )?have\b"
 )
 _SECOND_THOUGHT_AFTER = re.compile(
     r"算了|算啦|算吧|懒得|can'?t be bothered|not worth (?:it|the)|\brather not\b"
+    r"|\bdon't (?:really )?care about (?:that|it|them)\b"
+    r"|\b(?:i'd|i would) rather (?:sort|deal|fix|resolve|settle|work)\b"
 )
 # ... or a step nearly taken and overtaken by events: "本来都准备打12300了,朋友说先找你们…
 # 结果十分钟就退了", "昨天本来已经写好了12300的申诉…申诉就不交了", "I'd drafted an email to Ofcom
@@ -167,6 +171,11 @@ _TAKEN_BACK_LATER = re.compile(
     r" (?:it|this|things|the matter) (?:that far|any further|further)\b"
     r"|\bdropped the (?:lawyer|legal|court|lawsuit|ombudsman|regulator|media|press) "
     r"(?:thing|idea|threat)\b"
+    # "later apologised … said he won't be taking it any further"; "但我觉得未去到嗰步",
+    # "还没到那一步" (OpenCC reads 嗰 as 𠮶)
+    r"|\b(?:won't|will not|isn't|is not|not) (?:be )?taking (?:it|this|things|the matter)"
+    r" (?:any )?further\b"
+    r"|(?:还|仲)?(?:没|未)(?:去)?到(?:那|嗰|𠮶|这)(?:一)?步"
 )
 _TAKEN_BACK_CONTEXT = {"zh": 60, "en": 200}
 # ... or someone's advice turned down: "有朋友叫我入小額錢債同佢哋拗，但我唔想再搞上庭",
@@ -190,7 +199,7 @@ _DECLINED_AFTER = re.compile(
 )
 # "我不是那种动不动就打电话去工信部的人": the clause breaks at 就, so the refusal of the
 # type is read in the window before the cue, up to the last punctuation.
-_NOT_THAT_KIND_BEFORE = re.compile(r"(?:不是|唔系)(?:那种|嗰种|那样)[^,.;:!?，。；：！？]*$")
+_NOT_THAT_KIND_BEFORE = re.compile(r"(?:不是|唔系)(?:那种|嗰种|𠮶种|那样)[^,.;:!?，。；：！？]*$")
 # ... or the customer's own trade, set aside: "I'm a journalist, but writing as a customer",
 # "本人是某报社记者,但这次是以个人身份" (a reporter on the job is a media signal). The trade is
 # read right before a media or legal cue, the setting aside in the 60 characters after it.

@@ -510,6 +510,22 @@ def test_lexicon_rules_triage_without_any_model():
         ("机柜冒烟起火,消防来了才扑灭", ["safety"]),
         ("電線甩咗落嚟,吊喺行人路上", ["safety"]),
         ("已經預約咗下個禮拜見律師", ["legal"]),
+        # Lexicon 2026.11.28a and the rules written from round 31
+        ("(抖音视频文案)我们村的信号塔坏了半个月", ["media"]),
+        ("【小紅書】機場買的上網卡用兩天就斷", ["media"]),
+        ("[r/ireland] Third price rise this year from my provider", ["media"]),
+        ("(Facebook Messenger)你好,我想問個 plan 幾時到期", []),
+        ("【Dcard 閒聊板】想問大家攜碼要多久", []),
+        ("我把经过写成文章发在今日头条上了", ["media"]),
+        ("帖子发了三天,已经两百多条评论", ["media"]),
+        ("已经收到87条回复了,都是同一片断网", []),
+        ("截圖我 post 咗上連登", ["media"]),
+        ("转发的朋友们帮我扩散一下", ["media"]),
+        ("開咗個 WhatsApp group,下個禮拜一齊交信", ["mass"]),
+        ("網上見到通訊辦有投訴熱線,不過我覺得未去到嗰步", []),
+        ("Back home I'd have gone to Ofcom by now, but I'd rather sort it out with you.", []),
+        ("I know I could file with the FCC, honestly I don't care about that.", []),
+        ("He said he'd see us in small claims, later said he won't be taking it any further.", []),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
