@@ -62,6 +62,8 @@ _REGULATOR_RULES_CITED = re.compile(
     r"(?:rules?|codes?|guidance|guidelines"
     r"|conditions|coverage checker|checker|expects|requires|say|says|said|brought in"
     r"|regulations|website|map|figures|research)\b"
+    # ... or its website read: "我上 NCC 網站看了一下,上面寫…".
+    r"| ?(?:的)?(?:网站|官网|网页)(?:看|查|上面|上写|写|说)"
 )
 # A regulator or a lawsuit in the news, not the customer's own step: "看到新闻说工信部在整治",
 # "saw on the news they got fined by the FCC". Looked for in the clause before the cue, in
@@ -184,7 +186,7 @@ _TAKEN_BACK_CONTEXT = {"zh": 60, "en": 200}
 # window after it.
 _ADVICE_BEFORE = re.compile(
     # ... or someone else's own threat: "我同事之前为别的事说要去找媒体曝光,我觉得没必要".
-    r"(?:同事|朋友|家人|老公|老婆|邻居|亲戚)[^,.;:!?，。；：！？]{0,10}(?:说要|话要|说去|要去)|"
+    r"(?:同事|朋友|家人|老公|老婆|邻居|亲戚)[^,.;:!?，。；：！？]{0,10}(?:说|话)?[^,.;:!?，。；：！？]{0,3}?(?:要|去)|"
     r"叫我|让我|劝我|建议|教我|(?:说|话|讲)[^,.;:!?，。；：！？]{0,8}可以|有人(?:说|话|讲|叫)"
     r"|\b(?:told me (?:to|i could|i should)|said i (?:could|should)|says i (?:could|should)"
     r"|suggested|advised me|reckons i (?:could|should)|wants me to|keeps telling me to)\b"
@@ -193,6 +195,8 @@ _DECLINED_AFTER = re.compile(
     r"(?:但|不过|可是|我)[^。!?]{0,10}?(?:不想|唔想|唔使|不用|不必|不至于|不值得|不划算|累了"
     r"|算了|算啦|没力气|冇力|只想|只是想|就想|只系想|懒得|没必要|冇必要"
     r"|没(?:那|这)?(?:个)?闲?(?:工夫|功夫|精力))|唔使啦|算了|算啦"
+    # "我老公在旁邊說乾脆去告你們,我跟他說告什麼,浪費時間"
+    r"|浪费时间|(?:告|投诉|申诉)(?:什么|乜嘢|咩)"
     r"|\bbut (?:honestly |frankly |really |to be honest,? )?(?:i|we)(?:'m| am|'d| would)?"
     r" (?:just |really |only )?(?:not|don't|do not|rather|can't be bothered|only want|just want"
     r"|want)|\bnot worth\b|\bcan't be bothered\b"

@@ -526,6 +526,17 @@ def test_lexicon_rules_triage_without_any_model():
         ("Back home I'd have gone to Ofcom by now, but I'd rather sort it out with you.", []),
         ("I know I could file with the FCC, honestly I don't care about that.", []),
         ("He said he'd see us in small claims, later said he won't be taking it any further.", []),
+        ("這篇文章發出去,按讚已經破千", ["media"]),
+        ("我 IG 有五萬多追蹤,會把經過做成限動", ["media"]),
+        ("如貴公司堅持收費,本公司將委由律師處理", ["legal"]),
+        ("社區信箱旁的電信箱門開著,有些線泡在水裡", ["safety"]),
+        ("公告說系統異常,影響約 2.5 萬戶", ["mass"]),
+        ("我們車隊群組八十幾個司機都說這邊收不到", ["mass"]),
+        ("公司十几个司机都用你们的卡", []),
+        ("好多人在留言區也在抱怨一樣的事", []),
+        ("貼文底下留言很多人也在抱怨斷線", ["mass"]),
+        ("我老公在旁邊說乾脆去告你們,我說告什麼,浪費時間", []),
+        ("我上 NCC 網站看了一下,上面寫要先找業者", []),
     ],
 )
 def test_crisis_cues_are_threats_or_reports_not_mentions(text, signals):
