@@ -30,8 +30,10 @@ PROBE = "营业厅的小哥帮我把套餐改了,但改完以后每个月话费�
 
 
 def _small_sample() -> list[TrainingExample]:
+    # About a thousand texts of every batch and language: enough for each head to see each
+    # label, small enough that the suite trains a dozen models in a minute.
     examples = collect_training_examples()
-    return examples[::8]
+    return examples[::24]
 
 
 def test_same_model_version_gives_the_same_answer_twice(shipped_model, tmp_path):
@@ -129,7 +131,10 @@ def test_the_rules_fingerprint_follows_the_rule_sources(tmp_path):
 
 @pytest.mark.slow
 def test_agent_corrections_change_the_prediction_after_retraining(shipped_model):
-    before = shipped_model.predict([PROBE])[0]
+    # A model trained on part of the corpus (the whole takes minutes), then the same part
+    # with the agents' corrections: only the corrections differ between the two.
+    sample = collect_training_examples()[::8]
+    before = train_model(sample, tune=False).predict([PROBE])[0]
     corrected_category = "product" if before.category != "product" else "billing"
     corrected_emotion = "anxiety" if before.emotion != "anxiety" else "neutral"
     # An agent corrects the probe and a few complaints like it.
@@ -148,7 +153,7 @@ def test_agent_corrections_change_the_prediction_after_retraining(shipped_model)
             "改套餐之后费用没有变化,我不清楚到底改成功没有。",
         )
     ]
-    model = train_model(collect_training_examples(extra=corrections), tune=False)
+    model = train_model([*sample, *corrections], tune=False)
     after = model.predict([PROBE])[0]
     assert after.category == corrected_category
     assert after.emotion == corrected_emotion
