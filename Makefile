@@ -7,7 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BIND ?= 127.0.0.1:8000
-PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist), at most four workers: each loads the model.
+PYTEST_ARGS ?= -n auto --maxprocesses=4
 
 .PHONY: run test lint setup assets system-test-deps migrate demo serve clean
 
