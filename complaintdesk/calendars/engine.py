@@ -584,6 +584,24 @@ def business_time_between(calendar: WorkingCalendar, start: datetime, end: datet
     return timedelta(microseconds=amount)
 
 
+def working_day_length(calendar: WorkingCalendar) -> timedelta:
+    """The business time one working day of ``calendar`` holds: the hours of its normal
+    weekday (`WorkingCalendar.workday_hours`), a whole day on a calendar open around the clock.
+
+    This is what a limit stated in working days is counted in: five working days are five of
+    these, so on an office calendar they end at the same clock time on the fifth working day
+    after the start (at closing time when the start is before opening), and on a 24×7
+    calendar five calendar days later, not 5 × 7.5 hours (QA: due in 37.5 hours).
+    """
+    minutes = sum(end - start for start, end in calendar.workday_hours)
+    if not minutes:
+        raise ValueError(
+            f"calendar {calendar.name or calendar.time_zone} has no working days, so a limit "
+            "in working days cannot be counted in it"
+        )
+    return timedelta(minutes=minutes)
+
+
 def business_minutes_between(calendar: WorkingCalendar, start: datetime, end: datetime) -> int:
     """Whole business minutes from ``start`` to ``end`` (seconds are truncated)."""
     return business_time_between(calendar, start, end) // timedelta(minutes=1)

@@ -379,7 +379,14 @@ def _carry_external_deadline(
             "number": source.tracking_number,
         },
         before=before,
-        after={"external_deadline": deadline.isoformat(), "external_body": locked.external_body},
+        after={
+            "external_deadline": deadline.isoformat(),
+            "external_body": locked.external_body,
+            # What the note says, so the timeline says it in the reader's language.
+            "from_complaint": source.tracking_number,
+            "from_body": source.external_body,
+            "from_channel": source.channel,
+        },
     )
     return deadline
 

@@ -5,8 +5,9 @@ This module is the one home of the time-limit rules:
 - `start_clock` at registration picks the time-limit policy (`SlaPolicy`: the most
   specific active rule that matches, ties broken by priority) and computes the first
   response and resolution due times, each in business hours of the department's calendar
-  (`cn-office` while the complaint has no department yet) or in calendar hours, as the
-  rule says;
+  (`cn-office` while the complaint has no department yet), in calendar hours, or in working
+  days of that calendar, as the rule says (`_limit_amount`: a working day is as long as the
+  calendar's own working day, so five of them on a 24×7 desk are five calendar days);
 - `pause_clock` / `resume_clock`: while the complaint awaits the customer's information
   the clock stands still; on resume the due times move by the time spent paused, measured
   the way the limit is counted (business time in the complaint's calendar for business
@@ -39,6 +40,7 @@ from complaintdesk.calendars.engine import (
     WorkingCalendar,
     add_business_time,
     business_time_between,
+    working_day_length,
 )
 from complaintdesk.calendars.models import BusinessCalendar, load_calendar
 from complaintdesk.complaints.choices import FINISHED_STATUSES, TimeBasis
@@ -51,6 +53,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_CALENDAR = "cn-office"
 ZERO = timedelta(0)
 MINUTE = timedelta(minutes=1)
+DAY = timedelta(days=1)
+# Limits counted against the department's calendar; the others run around the clock.
+CALENDAR_COUNTED = frozenset({TimeBasis.BUSINESS, TimeBasis.WORKING_DAYS})
 
 
 def warning_share() -> float:
@@ -115,14 +120,24 @@ def _terms(policy: SlaPolicy) -> dict[str, Any]:
 # -- due-time arithmetic ---------------------------------------------------------------------
 
 
+def _limit_amount(calendar: WorkingCalendar, limit: dict[str, Any]) -> timedelta:
+    """The limit as time to count: business or calendar time as written, or, for a limit in
+    working days (1,440 minutes each), that many of the calendar's own working days."""
+    minutes = int(limit["minutes"])
+    if limit["basis"] == TimeBasis.WORKING_DAYS:
+        # Integer arithmetic, so whole days come out exact to the microsecond.
+        return working_day_length(calendar) * minutes // (DAY // MINUTE)
+    return timedelta(minutes=minutes)
+
+
 def _due(
     complaint: Complaint, calendar: WorkingCalendar, limit: dict[str, Any], share: float = 1.0
 ) -> datetime:
     """When `share` of the limit will have been used, counting the pauses so far."""
     start = complaint.sla_started_at
     assert start is not None
-    amount = timedelta(minutes=int(limit["minutes"])) * share
-    if limit["basis"] == TimeBasis.BUSINESS:
+    amount = _limit_amount(calendar, limit) * share
+    if limit["basis"] in CALENDAR_COUNTED:
         return add_business_time(calendar, start, amount + complaint.sla_paused_business)
     return start + amount + complaint.sla_paused_wall
 
@@ -154,7 +169,7 @@ def _used(
     """Time used against a limit up to `at`, without the completed pauses."""
     start = complaint.sla_started_at
     assert start is not None
-    if limit["basis"] == TimeBasis.BUSINESS:
+    if limit["basis"] in CALENDAR_COUNTED:
         return business_time_between(calendar, start, at) - complaint.sla_paused_business
     return max(ZERO, at - start - complaint.sla_paused_wall)
 
@@ -356,7 +371,7 @@ def sla_state(complaint: Complaint, now: datetime) -> SlaState:
         else:
             limit = terms["resolution"]
             used = _used(complaint, calendar, limit, at)
-            share = used / timedelta(minutes=int(limit["minutes"]))
+            share = used / _limit_amount(calendar, limit)
         share = round(max(0.0, share), 4)
     first_due = complaint.first_response_due_at
     first_breached = first_due is not None and (complaint.first_responded_at or at) > first_due

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -55,8 +55,10 @@ def validated_save(instance: Any, values: dict[str, Any], fields: tuple[str, ...
         instance.full_clean()
     except ValidationError as exc:
         name, messages = next(iter(exc.message_dict.items()))
-        # The answer's `field` names the field; the message need not repeat it.
-        raise InvalidInput(" ".join(messages), field=name) from exc
+        # The answer's `field` names the field; the message need not repeat it. A problem of
+        # the whole record (a duplicate) names none.
+        field = None if name == NON_FIELD_ERRORS else name
+        raise InvalidInput(" ".join(messages), field=field) from exc
     instance.save()
 
 

@@ -26,7 +26,11 @@ from django.utils.translation import gettext as _
 
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import Department, User
-from complaintdesk.accounts.permissions import role_of
+from complaintdesk.accounts.permissions import (
+    acts_for_complaint,
+    not_acting_for_complaint,
+    role_of,
+)
 from complaintdesk.complaints.choices import EventKind, Status
 from complaintdesk.complaints.errors import Conflict, InvalidInput, NotAllowed
 from complaintdesk.complaints.events import event_record
@@ -469,7 +473,13 @@ def _send_progress(*, complaint: Complaint, actor: User, note: str) -> None:
 def execution_step_check(
     *, step: ExecutionStep, actor: User, note: str, send_to_customer: bool = False
 ) -> ExecutionStep:
-    """Check off an execution step with a progress note, optionally sent to the customer."""
+    """Check off an execution step with a progress note, optionally sent to the customer.
+
+    Sending it is writing to the customer, so it follows the rule for that once the complaint
+    is assigned (acts_for_complaint: its assignee, a supervisor, an administrator; QA: a
+    colleague's progress note reached the customer of a complaint they did not handle).
+    Checking the step off without sending stays open to the department's planners.
+    """
     note = (note or "").strip()
     if not note:
         raise InvalidInput(_("Write a progress note for this step."), field="note")
@@ -481,6 +491,16 @@ def execution_step_check(
         )
         plan = locked.plan
         _require_planner(actor, plan.complaint)
+        if send_to_customer and not acts_for_complaint(actor, plan.complaint):
+            raise NotAllowed(
+                not_acting_for_complaint(
+                    plan.complaint,
+                    _(
+                        "You may not send a progress note to the customer of this complaint; "
+                        "check the step off without sending it."
+                    ),
+                )
+            )
         if plan.status != PlanStatus.APPROVED:
             raise Conflict(_("Steps are checked off once the plan is approved."))
         if locked.done_at is not None:

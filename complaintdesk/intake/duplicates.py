@@ -243,6 +243,8 @@ def _link_to_own_complaint(complaint: Complaint, taken_up: RepeatMatch) -> None:
             "duplicate_of": original.tracking_number,
             "score": taken_up.score,
             "same_customer": True,
+            # What the sentence names, so the timeline says it in the reader's language.
+            "channel": complaint.channel,
         },
         note=_(
             "The customer's open complaint %(number)s says the same. This one came through "

@@ -6,14 +6,20 @@ there is no attribute to reach through), `{% if %}` blocks and a few text filter
 else — an unknown variable, a dotted lookup, `{% load %}`, `{% include %}` — is refused when
 the template is saved (`template_check`) and again before rendering. Output is plain text for
 SMS and e-mail, so autoescaping is off here; pages that show a notice escape it themselves.
+
+A customer who reads traditional Chinese (zh-Hant) gets the simplified template converted
+with OpenCC (`to_traditional`) while no zh-Hant template exists: our words, the complaint's
+subject and the handler's note are converted, people's names are left as they are written.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
+import opencc
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.template.base import FilterExpression, Node, TextNode, Variable, VariableNode
@@ -27,7 +33,10 @@ VARIABLES: dict[str, Any] = {
     "status": _("the complaint's status, in the customer's language"),
     "due_at": _("the expected time: the resolution due time, or the one the sender gives"),
     "handler_name": _("the name of the staff member handling the complaint"),
-    "handler_contact": _("how to reach the handler (e-mail or service line)"),
+    "handler_contact": _(
+        "how to reach the complaint desk: the service line or address (NOTICE_CONTACT), never "
+        "a staff member's own e-mail"
+    ),
     "note": _("the sender's own text: the result, the progress, what information is needed"),
     "link": _("a link: the survey, the consent page, the status page"),
     "amount": _("an amount of money, formatted"),
@@ -145,8 +154,42 @@ def template_variables(source: str) -> set[str]:
     return found
 
 
-def template_render(source: str, variables: Mapping[str, str]) -> str:
-    """Render checked template text with plain-string variables, unescaped, tidied."""
+TRADITIONAL = "zh-hant"
+# OpenCC's own traditional forms (s2t: 爲, 裏) are not what readers in Hong Kong or Taiwan
+# write: Hong Kong and Macau get Hong Kong's forms (s2hk: 着, 户), Taiwan and a plain zh-Hant,
+# which CLDR takes to mean Taiwan (likely subtags: zh-Hant → zh-Hant-TW), Taiwan's (為, 著, 戶).
+_TRADITIONAL_CONFIGS = {"tw": "s2tw", "hk": "s2hk", "mo": "s2hk"}
+_DEFAULT_TRADITIONAL_CONFIG = "s2tw"
+# People's names stay as they are written (钟 is 鐘 or 鍾 depending on the person); codes,
+# links and amounts have nothing to convert.
+_KEPT_AS_WRITTEN = frozenset({"customer_name", "handler_name", "tracking_number", "link", "amount"})
+
+
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_traditional(text: str, language: str = TRADITIONAL) -> str:
+    """Simplified Chinese text in traditional characters for a reader of ``language`` (a
+    zh-Hant code as the customer's record has it: zh-Hant, zh-HK, zh-TW…)."""
+    region = (language or "").strip().lower().replace("_", "-").rsplit("-", 1)[-1]
+    return _converter(_TRADITIONAL_CONFIGS.get(region, _DEFAULT_TRADITIONAL_CONFIG)).convert(text)
+
+
+def template_render(source: str, variables: Mapping[str, str], *, traditional_for: str = "") -> str:
+    """Render checked template text with plain-string variables, unescaped, tidied.
+
+    ``traditional_for``: the zh-Hant language of a reader of a simplified Chinese template;
+    the template's text and the variables other than names are converted for them.
+    """
+    values = dict(variables)
+    if traditional_for:
+        source = to_traditional(source, traditional_for)
+        values = {
+            name: value if name in _KEPT_AS_WRITTEN else to_traditional(value, traditional_for)
+            for name, value in values.items()
+        }
     template = template_check(source)
-    text = template.render(Context(dict(variables), autoescape=False))
+    text = template.render(Context(values, autoescape=False))
     return _BLANK_LINES.sub("\n\n", text).strip()

@@ -1,10 +1,11 @@
 """Writing notices: rendering, choosing the channel, queueing, delivering, recording.
 
 `notice_send` is the one way a message to a customer is made. It renders the template for
-the purpose in the customer's language, picks the channel (the one asked for or the
-customer's preferred one, falling back past opted-out channels and missing addresses to the
-portal inbox), holds an SMS back during quiet hours, writes the Notice and a customer-visible
-timeline event, and enqueues delivery once the transaction commits.
+the purpose in the customer's language (a zh-Hant reader gets the simplified Chinese text in
+traditional characters while there is no zh-Hant template), picks the channel (the one asked
+for or the customer's preferred one, falling back past opted-out channels and missing
+addresses to the portal inbox), holds an SMS back during quiet hours, writes the Notice and a
+customer-visible timeline event, and enqueues delivery once the transaction commits.
 
 `notice_deliver` is what the background task runs: it claims the queued row atomically, so a
 notice goes out at most once however often the task runs, retries transient failures with
@@ -54,7 +55,12 @@ from complaintdesk.notifications.providers import (
     email_send,
     sms_send,
 )
-from complaintdesk.notifications.rendering import template_render
+from complaintdesk.notifications.rendering import (
+    TRADITIONAL,
+    template_render,
+    template_variables,
+    to_traditional,
+)
 
 logger = logging.getLogger("complaintdesk.notifications")
 
@@ -106,6 +112,21 @@ def _languages(complaint: Complaint) -> list[str]:
         DEFAULT_LANGUAGE,
     ]
     return [code for code in dict.fromkeys(candidates) if code]
+
+
+def _traditional_reader(complaint: Complaint, template: NoticeTemplate) -> str:
+    """The zh-Hant code (zh-Hant, zh-HK, zh-TW…) of a customer who reads traditional Chinese
+    and is answered from a simplified Chinese template for want of a zh-Hant one; "" else
+    (QA: zh-Hant customers got their acknowledgement in simplified characters)."""
+    if template.language != DEFAULT_LANGUAGE:
+        return ""
+    # In the order of _languages: a language without templates of its own is passed over.
+    for code in (complaint.customer.preferred_language, complaint.language):
+        if normalise_language(code) == TRADITIONAL:
+            return code
+        if normalise_language(code) == template.language:
+            return ""
+    return ""
 
 
 def _template_for(purpose: str, channel: str, languages: list[str]) -> NoticeTemplate:
@@ -197,8 +218,10 @@ def _variables(complaint: Complaint, purpose: str, context: Mapping[str, Any]) -
         "status": str(complaint.get_status_display()),
         "due_at": _format_time(due) if isinstance(due, datetime) else str(due or ""),
         "handler_name": str(assignee) if assignee else "",
-        "handler_contact": (assignee.email if assignee and assignee.email else "")
-        or policy.contact_line(),
+        # The desk's line, never the handler's own address: the customer's answer must reach
+        # the complaint, not one person's inbox (QA: an information request told customers
+        # to write to the handler's e-mail).
+        "handler_contact": policy.contact_line(),
         "note": str(context.get("note") or "").strip(),
         "link": link,
         "amount": _format_amount(context["amount"]) if context.get("amount") is not None else "",
@@ -229,6 +252,17 @@ def _validate_context(purpose: str, context: Mapping[str, Any]) -> None:
     due = context.get("due_at")
     if isinstance(due, datetime) and timezone.is_naive(due):
         raise InvalidInput(_("Give due_at with a time zone."), field="due_at")
+
+
+def _with_note(
+    body: str, template: NoticeTemplate, purpose: str, note: str, traditional: str
+) -> str:
+    """The body with the sender's note: a template edited without {{ note }} must not drop
+    what the customer is asked for or told (the information needed, the result)."""
+    needed = "note" in REQUIRED_CONTEXT.get(purpose, ())
+    if not needed or "note" in template_variables(template.body):
+        return body
+    return f"{body}\n\n{to_traditional(note, traditional) if traditional else note}".strip()
 
 
 def _log(notice: Notice, status: str, at: datetime, detail: str = "") -> None:
@@ -270,10 +304,14 @@ def notice_send(
         requested = channel or customer.preferred_channel
         chosen, recipient, reasons = _route(customer, channel or "")
         template = _template_for(purpose, chosen, _languages(complaint))
+        traditional = _traditional_reader(complaint, template)
         with translation.override(template.language):
             variables = _variables(complaint, purpose, context)
-            subject = template_render(template.subject, variables).replace("\n", " ")
-            body = template_render(template.body, variables)
+            subject = template_render(
+                template.subject, variables, traditional_for=traditional
+            ).replace("\n", " ")
+            body = template_render(template.body, variables, traditional_for=traditional)
+        body = _with_note(body, template, purpose, variables["note"], traditional)
         fallback = ""
         if reasons:
             fallback = _("Sent by %(channel)s instead of %(requested)s: %(reasons)s.") % {
@@ -287,7 +325,7 @@ def notice_send(
             channel=chosen,
             requested_channel=requested if reasons else "",
             fallback_reason=fallback[:300],
-            language=template.language,
+            language=TRADITIONAL if traditional else template.language,
             recipient=recipient,
             subject=subject[:300],
             body=body,
@@ -386,7 +424,7 @@ def notice_for_transition(
             complaint=complaint,
             actor=actor,
             kind=EventKind.MESSAGE,
-            after={"purpose": purpose, "status": "not_prepared"},
+            after={"purpose": purpose, "status": "not_prepared", "reason": error.message},
             note=_("The %(purpose)s notice could not be prepared: %(reason)s")
             % {"purpose": purpose, "reason": error.message},
         )
@@ -497,6 +535,14 @@ def _fail(notice: Notice, error: str) -> Notice:
 
 
 def _failure_event(notice: Notice, error: str) -> None:
+    # The data holds what the sentence names, so the timeline says it in the reader's
+    # language (complaints/events.py), whatever language the delivery task ran in.
+    details = {
+        "purpose": notice.purpose,
+        "channel": notice.channel,
+        "recipient": notice.recipient,
+        "error": error[:300],
+    }
     event_record(
         complaint=notice.complaint,
         actor=None,
@@ -506,12 +552,11 @@ def _failure_event(notice: Notice, error: str) -> None:
             "(%(error)s). Reach the customer another way."
         )
         % {
+            **details,
             "purpose": NoticePurpose(notice.purpose).label,
             "channel": NoticeChannel(notice.channel).label,
-            "recipient": notice.recipient,
-            "error": error[:300],
         },
-        after={"notice": notice.pk, "status": NoticeStatus.FAILED},
+        after={"notice": notice.pk, "status": NoticeStatus.FAILED, **details},
         visibility=Visibility.INTERNAL,
     )
 

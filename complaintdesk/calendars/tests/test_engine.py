@@ -18,6 +18,7 @@ from complaintdesk.calendars.engine import (
     format_weekly_hours,
     normalise_holiday_region,
     parse_weekly_hours,
+    working_day_length,
 )
 from complaintdesk.calendars.tests.samples import (
     AROUND_THE_CLOCK,
@@ -171,6 +172,27 @@ def test_end_before_start_measures_zero() -> None:
 def test_five_working_days_span_a_weekend() -> None:
     due = add_business_time(CN_OFFICE, shanghai(2025, 9, 3, 9), 5 * timedelta(hours=7.5))
     assert due == shanghai(2025, 9, 9, 18, 0)
+
+
+def test_a_working_day_is_as_long_as_the_calendars_own_working_day() -> None:
+    assert working_day_length(CN_OFFICE) == 7.5 * HOURS
+    assert working_day_length(HK_OFFICE) == 9 * HOURS
+    # Around the clock a working day is a calendar day, so five of them end five days later.
+    assert working_day_length(AROUND_THE_CLOCK) == 24 * HOURS
+    start = shanghai(2025, 9, 3, 9)
+    five_days = add_business_time(AROUND_THE_CLOCK, start, 5 * working_day_length(AROUND_THE_CLOCK))
+    assert five_days == shanghai(2025, 9, 8, 9)
+    # In the office: the same clock time on the fifth working day after the start.
+    office = add_business_time(
+        CN_OFFICE, shanghai(2025, 9, 3, 10), 5 * working_day_length(CN_OFFICE)
+    )
+    assert office == shanghai(2025, 9, 10, 10)
+
+
+def test_a_calendar_without_working_days_has_no_working_day_length() -> None:
+    closed = WorkingCalendar.from_spec(time_zone="Asia/Shanghai", weekly_hours={}, name="shut")
+    with pytest.raises(ValueError, match="shut has no working days"):
+        working_day_length(closed)
 
 
 # -- time zones -------------------------------------------------------------------------

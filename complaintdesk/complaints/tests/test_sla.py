@@ -128,6 +128,67 @@ def test_a_department_in_hong_kong_times_by_its_own_calendar(agent):
     assert assigned.resolution_due_at == datetime(2026, 10, 6, 14, 30, tzinfo=hk)
 
 
+def _assign_to_desk(complaint: Complaint, calendar: str, moment: datetime, actor) -> Complaint:
+    """Assign the complaint to a handler of a department timed by `calendar`."""
+    desk = department_make(f"{calendar}-desk", f"Desk on {calendar}")
+    desk.calendar_name = calendar
+    desk.save()
+    desk_handler = user_make(Role.HANDLER, department=desk, username=f"{calendar}-handler")
+    with clock.travel_to(moment):
+        return complaint_transition(
+            complaint=complaint, action="assign", actor=actor, params={"assignee": desk_handler}
+        )
+
+
+def test_five_working_days_around_the_clock_are_five_calendar_days(agent):
+    # QA: on a 24×7 desk "5 working days" fell due in 37.5 hours, five office days' hours.
+    complaint = register_at(at(2026, 10, 12, 10, 0), agent)
+    policy = complaint.sla_policy
+    assert policy is not None and policy.name == "General: 2 business hours / 5 working days"
+    assert (policy.resolution_minutes, policy.resolution_basis) == (7200, TimeBasis.WORKING_DAYS)
+    assigned = _assign_to_desk(complaint, "cn-24x7", at(2026, 10, 12, 10, 5), agent)
+    assert assigned.sla_calendar == "cn-24x7"
+    assert assigned.resolution_due_at == at(2026, 10, 17, 10, 0)
+    state = sla.sla_state(assigned, at(2026, 10, 14, 22, 0))
+    assert state.share_used == pytest.approx(0.5)
+    assert state.business_minutes_left == int(2.5 * 24 * 60)
+
+
+def test_five_working_days_in_the_office_end_at_the_same_time_five_working_days_later(agent):
+    complaint = register_at(at(2026, 10, 12, 10, 0), agent)
+    # Monday 10:00 + 5 × 7.5 office hours: Monday 19 October, 10:00, as before the fix.
+    assert complaint.sla_calendar == "cn-office"
+    assert complaint.resolution_due_at == at(2026, 10, 19, 10, 0)
+    early = register_at(at(2026, 10, 12, 8, 0), agent)
+    # Before opening: counting starts at 09:00, so the fifth working day ends at closing.
+    assert early.resolution_due_at == at(2026, 10, 16, 18, 0)
+    # The same rule after the National Day week skips the holiday and counts the make-up
+    # Saturday: 8, 9, 10 (Saturday), 12, 13 October.
+    holiday = register_at(at(2026, 9, 30, 18, 30), agent)
+    assert holiday.resolution_due_at == at(2026, 10, 13, 18, 0)
+
+
+def test_working_days_count_each_calendars_own_day_and_pauses_in_its_hours(agent, handler):
+    only_policy(resolution_minutes=2 * 1440, resolution_basis=TimeBasis.WORKING_DAYS)
+    complaint = register_at(at(2026, 10, 12, 9, 0), agent)
+    assert complaint.resolution_due_at == at(2026, 10, 13, 18, 0)
+    hong_kong = _assign_to_desk(complaint, "hk-office", at(2026, 10, 12, 9, 30), agent)
+    # Two hk-office days of 9 hours from Monday 09:00 (Shanghai = Hong Kong time).
+    assert hong_kong.resolution_due_at == at(2026, 10, 13, 18, 0)
+    only_policy(resolution_minutes=1440 + 720, resolution_basis=TimeBasis.WORKING_DAYS)
+    around = register_at(at(2026, 10, 12, 9, 0), agent)
+    around = _assign_to_desk(around, "cn-24x7", at(2026, 10, 12, 9, 1), agent)
+    # A day and a half around the clock.
+    assert around.resolution_due_at == at(2026, 10, 13, 21, 0)
+    with clock.travel_to(at(2026, 10, 12, 12, 0)):
+        paused = complaint_transition(
+            complaint=around, action="request_info", actor=handler, note="请提供账单截图。"
+        )
+    with clock.travel_to(at(2026, 10, 12, 18, 0)):
+        resumed = complaint_transition(complaint=paused, action="receive_info", actor=handler)
+    assert resumed.resolution_due_at == at(2026, 10, 14, 3, 0)
+
+
 def test_reopened_complaint_gets_a_new_deadline_by_rule(agent, handler):
     only_policy(resolution_minutes=4 * 60, resolution_basis=TimeBasis.CALENDAR)
     complaint = register_at(at(2026, 10, 12, 9, 0), agent)

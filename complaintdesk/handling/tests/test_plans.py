@@ -387,3 +387,94 @@ def test_a_step_title_longer_than_its_column_is_refused(agent, handler):
             content=plan_content(handler, steps=[("步" * 301, None)]),
         )
     assert refused.value.field == "steps"
+
+
+def _approved_plan_steps(agent, handler, supervisor):
+    complaint = handled_complaint(agent, handler)
+    plan = plan_submit(plan=_plan_with_compensation(complaint, handler), actor=handler)
+    plan_approve(plan=plan, actor=supervisor)
+    return complaint, plan, list(plan.execution_steps.order_by("position"))
+
+
+@pytest.fixture
+def colleague(network_department):
+    """A handler of the same department who is not assigned the complaint."""
+    from complaintdesk.accounts.choices import Role
+    from complaintdesk.core.testing.factories import user_make
+
+    return user_make(Role.HANDLER, department=network_department, username="colleague")
+
+
+def test_a_colleague_may_not_send_a_progress_note_to_the_customer(
+    agent, handler, supervisor, colleague
+):
+    # QA: progress notes reached the customer without the rule for writing to them.
+    from complaintdesk.notifications.models import Notice
+
+    complaint, _plan, (first, _second) = _approved_plan_steps(agent, handler, supervisor)
+    with pytest.raises(NotAllowed) as refused:
+        execution_step_check(
+            step=first, actor=colleague, note="工程师明早上门。", send_to_customer=True
+        )
+    assert "You may not send a progress note to the customer" in refused.value.message
+    assert "handler handles this complaint" in refused.value.message
+    first.refresh_from_db()
+    assert first.done_at is None
+    assert not Notice.objects.filter(complaint=complaint, purpose="progress").exists()
+    assert not complaint.events.filter(kind=EventKind.PLAN, after__step="step_done").exists()
+    # Checking the step off for the department, without writing to the customer, is open.
+    done = execution_step_check(step=first, actor=colleague, note="已预约上门。")
+    assert done.done_by == colleague and not done.sent_to_customer
+    assert complaint.events.filter(kind=EventKind.PLAN, after__step="step_done").count() == 1
+
+
+def test_the_assignee_and_a_supervisor_send_progress_notes_to_the_customer(
+    agent, handler, supervisor
+):
+    from complaintdesk.notifications.models import Notice
+
+    complaint, _plan, (first, second) = _approved_plan_steps(agent, handler, supervisor)
+    execution_step_check(step=first, actor=handler, note="已预约周六上门。", send_to_customer=True)
+    execution_step_check(
+        step=second, actor=supervisor, note="光猫已更换,测速正常。", send_to_customer=True
+    )
+    bodies = list(
+        Notice.objects.filter(complaint=complaint, purpose="progress").values_list(
+            "body", flat=True
+        )
+    )
+    assert len(bodies) == 2
+    assert "已预约周六上门。" in bodies[0] and "光猫已更换" in bodies[1]
+
+
+def test_the_api_answers_403_when_a_colleague_sends_a_progress_note(
+    agent, handler, supervisor, colleague
+):
+    from complaintdesk.api.tests.test_complaints_api import api_client, post_json
+
+    complaint, plan, (first, _second) = _approved_plan_steps(agent, handler, supervisor)
+    url = f"/api/complaints/{complaint.tracking_number}/plans/{plan.pk}/steps/{first.pk}/done"
+    body = {"note": "工程师明早上门。", "send_to_customer": True}
+    refused = post_json(api_client(colleague), url, body)
+    assert refused.status_code == 403, refused.content
+    assert "handler handles this complaint" in refused.json()["detail"]
+    allowed = post_json(api_client(handler), url, body)
+    assert allowed.status_code == 200, allowed.content
+
+
+def test_the_web_panel_says_why_a_colleague_cannot_send_a_progress_note(
+    agent, handler, supervisor, colleague
+):
+    from django.urls import reverse
+
+    from complaintdesk.web.tests.helpers import client_for
+
+    complaint, plan, (first, _second) = _approved_plan_steps(agent, handler, supervisor)
+    url = reverse("web:plan_step", args=[complaint.tracking_number, plan.pk, first.pk])
+    response = client_for(colleague).post(
+        url, {"note": "工程师明早上门。", "send_to_customer": "on"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 403
+    assert "handler handles this complaint" in response.content.decode()
+    first.refresh_from_db()
+    assert first.done_at is None

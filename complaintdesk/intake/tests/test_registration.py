@@ -71,10 +71,11 @@ def test_the_acknowledgement_promises_the_deadline_tracked_after_routing(
         )
     assert complaint.department == around_the_clock_desk
     assert complaint.sla_calendar == "cn-24x7"
-    # 37.5 hours around the clock, not five office days (Friday 4 December, 18:00).
-    assert complaint.resolution_due_at == datetime(2026, 11, 29, 14, 44, tzinfo=SHANGHAI)
+    # Five working days around the clock are five calendar days, not five office days
+    # (Friday 4 December, 18:00) nor their 37.5 hours.
+    assert complaint.resolution_due_at == datetime(2026, 12, 3, 1, 14, tzinfo=SHANGHAI)
     sent = acknowledgement(complaint)
-    assert "2026年11月29日 14:44" in sent.body
+    assert "2026年12月3日 01:14" in sent.body
     assert "12月4日" not in sent.body
     [routed] = complaint.events.filter(kind=EventKind.ROUTED)
     assert routed.after["department"] == "customer-service"

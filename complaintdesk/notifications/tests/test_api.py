@@ -34,7 +34,7 @@ def test_an_agent_sends_a_progress_message(agent, django_capture_on_commit_callb
     assert body["status"] == "published"
     assert "明天上门检修" in body["body"]
     assert callbacks == []  # nothing to deliver for the portal
-    listed = api_client(agent).get(_url(complaint)).json()
+    listed = api_client(agent).get(_url(complaint)).json()["results"]
     assert [n["purpose"] for n in listed] == ["acknowledgement", "progress"]
 
 

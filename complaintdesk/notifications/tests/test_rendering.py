@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from complaintdesk.notifications.choices import NoticePurpose
 from complaintdesk.notifications.models import NoticeTemplate
-from complaintdesk.notifications.rendering import VARIABLES, template_render
+from complaintdesk.notifications.rendering import VARIABLES, template_render, to_traditional
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +61,24 @@ def test_every_seeded_template_renders_with_every_variable():
         assert "[tracking_number]" in body or "[tracking_number]" in template_render(
             template.subject, values
         )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh-Hant", "為您處理投訴"), ("zh-HK", "為您處理投訴"), ("zh_TW", "為您處理投訴")],
+)
+def test_simplified_text_is_converted_for_readers_of_traditional_chinese(language, expected):
+    assert to_traditional("为您处理投诉", language) == expected
+
+
+def test_a_traditional_rendering_keeps_peoples_names_as_written():
+    text = template_render(
+        '{{ customer_name|default:"客户" }}:{{ note }}({{ handler_name }}跟进)',
+        {"customer_name": "钟丽", "note": "请提供发票。", "handler_name": "张伟"},
+        traditional_for="zh-Hant",
+    )
+    assert text == "钟丽:請提供發票。(张伟跟進)"
+    default = "{{ customer_name|default:'客户' }}"
+    assert template_render(default, {}, traditional_for="zh-Hant") == "客戶"
+    # Hong Kong writes 户 (its own list of character forms), Taiwan 戶.
+    assert template_render(default, {}, traditional_for="zh-HK") == "客户"

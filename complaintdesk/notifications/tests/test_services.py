@@ -13,6 +13,7 @@ from django.core import mail
 from complaintdesk.complaints.choices import EventKind, Visibility
 from complaintdesk.complaints.errors import InvalidInput, NotAllowed
 from complaintdesk.complaints.lifecycle import complaint_transition
+from complaintdesk.complaints.models import Complaint
 from complaintdesk.core import clock
 from complaintdesk.core.testing.factories import complaint_make
 from complaintdesk.notifications import services
@@ -273,3 +274,133 @@ def test_registration_survives_a_notice_that_cannot_be_prepared(agent):
     failed = complaint.events.get(kind="message", after__status="not_prepared")
     assert "acknowledgement" in failed.note
     assert failed.visibility == "internal"
+
+
+# -- what an information request says, and in which characters ------------------------
+
+
+def _handler_with_email(department, username="wang"):
+    from complaintdesk.accounts.choices import Role
+    from complaintdesk.core.testing.factories import user_make
+
+    return user_make(
+        Role.HANDLER, department=department, username=username, email="wang.li@corp.example"
+    )
+
+
+def _request_info(complaint, agent, handler, note):
+    with clock.travel_to(DAYTIME):
+        complaint_transition(
+            complaint=complaint, action="assign", actor=agent, params={"assignee": handler}
+        )
+        complaint_transition(complaint=complaint, action="start", actor=handler)
+        complaint_transition(complaint=complaint, action="request_info", actor=handler, note=note)
+    return complaint.notices.get(purpose=NoticePurpose.INFO_NEEDED)
+
+
+@pytest.mark.parametrize(
+    ("language", "channel", "note"),
+    [
+        ("zh-hans", "sms", "请提供近三个月的账单截图,拍清楚金额和日期。"),
+        ("en", "email", "Please send a photo of the router's lights and the bill for March."),
+    ],
+)
+def test_an_information_request_carries_the_handlers_request_not_their_email(
+    agent, network_department, language, channel, note
+):
+    # QA: the notice told the customer to write to the handler's own e-mail address.
+    handler = _handler_with_email(network_department)
+    complaint = complaint_for_customer(
+        actor=agent,
+        preferred_language=language,
+        preferred_channel=channel,
+        primary_email="li@example.com",
+    )
+    notice = _request_info(complaint, agent, handler, note)
+    assert notice.channel == channel
+    assert note in notice.body
+    assert "wang.li@corp.example" not in notice.body
+    assert services.policy.contact_line() in notice.body
+    message = complaint.events.filter(kind=EventKind.MESSAGE).last()
+    assert note in message.note and "wang.li@corp.example" not in message.note
+
+
+def test_no_notice_gives_the_handlers_own_email(agent, network_department):
+    handler = _handler_with_email(network_department)
+    complaint = complaint_for_customer(actor=agent, primary_email="li@example.com")
+    with clock.travel_to(DAYTIME):
+        complaint_transition(
+            complaint=complaint, action="assign", actor=agent, params={"assignee": handler}
+        )
+    notice = _progress(complaint, handler)
+    assert "wang.li@corp.example" not in notice.body
+    assert services.policy.contact_line() in notice.body
+
+
+def test_a_template_edited_without_the_note_still_carries_the_request(agent, network_department):
+    NoticeTemplate.objects.filter(purpose=NoticePurpose.INFO_NEEDED, language="zh-hans").update(
+        body="{{ customer_name }}您好,处理您的投诉{{ tracking_number }}还需要一些资料。"
+    )
+    handler = _handler_with_email(network_department)
+    complaint = complaint_for_customer(actor=agent)
+    notice = _request_info(complaint, agent, handler, "请提供购机发票。")
+    assert notice.body.endswith("还需要一些资料。\n\n请提供购机发票。")
+
+
+def _simplified_left(text: str) -> str:
+    """The characters of `text` that are simplified forms (OpenCC would convert them)."""
+    from complaintdesk.notifications.rendering import to_traditional
+
+    return "".join(ch for ch in text if to_traditional(ch) != ch)
+
+
+def test_a_zh_hant_customer_gets_the_acknowledgement_in_traditional_characters(agent):
+    # QA: there is no zh-Hant template, and the simplified one went out as it was.
+    complaint = complaint_for_customer(
+        actor=agent,
+        name="钟丽",
+        preferred_language="zh-Hant",
+        preferred_channel="email",
+        primary_email="li@example.com",
+    )
+    notice = complaint.notices.get(purpose=NoticePurpose.ACKNOWLEDGEMENT)
+    assert notice.language == "zh-hant"
+    assert "您的投訴已受理" in notice.subject and "受理編號" in notice.body
+    assert "寬帶斷線" in notice.body  # the complaint's subject, converted too
+    assert "投诉" not in notice.subject and "编号" not in notice.body
+    # The customer's name is theirs as written; nothing else is left in simplified forms.
+    assert "尊敬的钟丽" in notice.body
+    assert _simplified_left(notice.body.replace("钟丽", "")) == ""
+    assert _simplified_left(notice.subject) == ""
+    event = complaint.events.get(kind=EventKind.MESSAGE)
+    assert event.after["language"] == "zh-hant" and event.note == notice.body
+
+
+@pytest.mark.parametrize(("language", "form"), [("zh-TW", "著手處理"), ("zh-HK", "着手處理")])
+def test_taiwan_and_hong_kong_customers_get_their_own_traditional_forms(agent, language, form):
+    complaint = complaint_for_customer(
+        actor=agent,
+        preferred_language=language,
+        preferred_channel="email",
+        primary_email="li@example.com",
+    )
+    assert form in complaint.notices.get().body
+
+
+def test_the_handlers_note_reaches_a_zh_hant_customer_in_traditional_characters(
+    agent, network_department
+):
+    handler = _handler_with_email(network_department)
+    complaint = complaint_for_customer(actor=agent, preferred_language="zh-Hant")
+    notice = _request_info(complaint, agent, handler, "请提供近三个月的账单截图。")
+    assert "請提供近三個月的賬單截圖。" in notice.body
+    assert _simplified_left(notice.body.replace("王女士", "")) == ""
+
+
+def test_a_customer_who_chose_simplified_chinese_is_not_converted(agent):
+    complaint = complaint_for_customer(actor=agent, register=False, preferred_language="zh-hans")
+    Complaint.objects.filter(pk=complaint.pk).update(language="zh-Hant")
+    with clock.travel_to(DAYTIME):
+        complaint_transition(complaint=complaint, action="register", actor=agent)
+    notice = complaint.notices.get()
+    assert notice.language == "zh-hans" and "受理编号" in notice.body
