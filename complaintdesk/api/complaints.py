@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Header, Query, Router, Schema, Status
+from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.accounts.selectors import staff_member_by_username
 from complaintdesk.api.auth import request_user
+from complaintdesk.api.pagination import PageQuery, page_of
 from complaintdesk.api.presenters import attachment_out, complaint_out, complaint_summary, event_out
 from complaintdesk.api.schemas import (
     AttachmentOut,
@@ -23,6 +23,8 @@ from complaintdesk.api.schemas import (
     ConflictOut,
     ErrorOut,
     EventOut,
+    EventPage,
+    FirstContactIn,
     IntakeReceiptOut,
     NoteIn,
     TransitionIn,
@@ -40,8 +42,12 @@ from complaintdesk.complaints.selectors import (
 from complaintdesk.complaints.services import attachment_add, complaint_add_note
 from complaintdesk.core.masking import mask_complaint_text
 from complaintdesk.intake.duplicates import similar_complaints
-from complaintdesk.intake.services import ComplaintDraft, CustomerDetails, complaint_create
-from complaintdesk.routing.models import is_known_language, spoken_languages
+from complaintdesk.intake.services import (
+    ComplaintDraft,
+    CustomerDetails,
+    complaint_create,
+    complaint_resolve_at_first_contact,
+)
 
 router = Router(tags=["complaints"])
 
@@ -73,25 +79,8 @@ def create_complaint(
     payload: ComplaintIn,
     idempotency_key: str = Header("", alias="Idempotency-Key"),
 ) -> Status[dict[str, Any]]:
-    if payload.language and not is_known_language(payload.language):
-        # Replaced by the detected language, a mistyped one would be lost in silence.
-        raise InvalidInput(
-            _(
-                "Unknown language %(code)s; use one of %(known)s (regional variants such as "
-                "zh-Hant or en-GB too), or leave it empty to detect it."
-            )
-            % {"code": payload.language, "known": ", ".join(spoken_languages())},
-            field="language",
-        )
-    data = payload.dict()
-    customer = data.pop("customer")
-    draft = ComplaintDraft(
-        customer=CustomerDetails(**customer),
-        content_category=data.pop("category"),
-        **data,
-    )
     user = request_user(request)
-    result = complaint_create(draft=draft, actor=user, idempotency_key=idempotency_key)
+    result = complaint_create(draft=_draft(payload), actor=user, idempotency_key=idempotency_key)
     complaint = result.complaint
     if result.created or complaints_visible_to(user).filter(pk=complaint.pk).exists():
         return Status(201 if result.created else 200, complaint_out(complaint, user))
@@ -113,7 +102,41 @@ def create_complaint(
     )
 
 
-class ListQuery(Schema):
+def _draft(payload: ComplaintIn) -> ComplaintDraft:
+    # The registration's own fields; a subclass (FirstContactIn) adds what its service takes.
+    data = payload.dict(include=set(ComplaintIn.model_fields))
+    customer = data.pop("customer")
+    return ComplaintDraft(
+        customer=CustomerDetails(**customer), content_category=data.pop("category"), **data
+    )
+
+
+# Before /complaints/{tracking_number}: that path would take "first-contact" for a number.
+@router.post(
+    "/complaints/first-contact",
+    response={201: ComplaintOut, **ERRORS},
+    summary="Register a complaint solved at first contact",
+    description=(
+        "Registers a complaint that the caller solved on the spot and resolves it at once "
+        "(SPEC §5): the caller is its assignee, it is not routed, no plan or approval is "
+        "needed; the customer gets the acknowledgement and the result notice (`resolution`), "
+        "and the satisfaction survey follows. Refused, storing nothing, for what a department "
+        "must handle: a complaint passed on by an outside body (channel regulator, media, "
+        "consumer association or manufacturer, or an `external_body` given) answers 422; one "
+        "triaged major or urgent or showing a crisis signal, and the customer's open complaint "
+        "sent again, answer 409. The refusal's `field` is `first_contact`: register such a "
+        "complaint with `POST /complaints` instead."
+    ),
+)
+def resolve_at_first_contact(request: HttpRequest, payload: FirstContactIn) -> Status[Any]:
+    user = request_user(request)
+    result = complaint_resolve_at_first_contact(
+        draft=_draft(payload), actor=user, resolution=payload.resolution
+    )
+    return Status(201, complaint_out(result.complaint, user))
+
+
+class ListQuery(PageQuery):
     status: list[str] | None = None
     category: str = ""
     nature: str = ""
@@ -124,21 +147,16 @@ class ListQuery(Schema):
     overdue: bool | None = None
     needs_triage: bool | None = None
     crisis: bool | None = None
-    q: str = ""
-    page: int = 1
-    page_size: int = 50
+    q: str = Field(
+        "",
+        description="Words of the subject or description (traditional and simplified Chinese "
+        "find each other), a tracking number, or the customer's name, account, phone or e-mail",
+    )
 
 
 @router.get("/complaints", response={200: ComplaintPage, **ERRORS}, summary="List complaints")
 def list_complaints(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
     user = request_user(request)
-    if query.page < 1:
-        raise InvalidInput(_("page starts at 1."), field="page")
-    if not 1 <= query.page_size <= settings.API_PAGE_SIZE_MAX:
-        raise InvalidInput(
-            _("page_size must be 1 to %(max)d.") % {"max": settings.API_PAGE_SIZE_MAX},
-            field="page_size",
-        )
     filters = ComplaintFilters(
         status=query.status,
         category=query.category,
@@ -153,14 +171,7 @@ def list_complaints(request: HttpRequest, query: Query[ListQuery]) -> dict[str, 
         text=query.q,
     )
     queryset = complaint_list(user=user, filters=filters)
-    start = (query.page - 1) * query.page_size
-    rows = list(queryset[start : start + query.page_size])
-    return {
-        "count": queryset.count(),
-        "page": query.page,
-        "page_size": query.page_size,
-        "results": [complaint_summary(c, user) for c in rows],
-    }
+    return page_of(queryset, query, lambda complaint: complaint_summary(complaint, user))
 
 
 @router.get(
@@ -173,13 +184,16 @@ def get_complaint(request: HttpRequest, tracking_number: str) -> dict[str, Any]:
 
 @router.get(
     "/complaints/{tracking_number}/events",
-    response={200: list[EventOut], **ERRORS},
+    response={200: EventPage, **ERRORS},
     summary="The complaint's timeline",
+    description="Oldest first, a page at a time.",
 )
-def list_events(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
+def list_events(
+    request: HttpRequest, tracking_number: str, query: Query[PageQuery]
+) -> dict[str, Any]:
     user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
-    return [event_out(e, user) for e in complaint_timeline(complaint=complaint)]
+    return page_of(complaint_timeline(complaint=complaint), query, lambda e: event_out(e, user))
 
 
 @router.post(

@@ -25,11 +25,13 @@ from complaintdesk.api.handling_schemas import (
     PlanOut,
     RectificationIn,
     RectificationOut,
+    RectificationPage,
     RectificationUpdateIn,
     RejectIn,
     ReviewIn,
     StepCheckIn,
 )
+from complaintdesk.api.pagination import PageQuery, page_of
 from complaintdesk.complaints.errors import InvalidInput
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaint_get
@@ -386,19 +388,20 @@ def update_rectification(
     return rectification_out(action, user)
 
 
-class OpenRectificationsQuery(Schema):
+class OpenRectificationsQuery(PageQuery):
     owner: str = Field("", description="A username, or 'me'")
     overdue: bool = False
 
 
 @router.get(
     "/rectifications",
-    response={200: list[RectificationOut], **ERRORS},
+    response={200: RectificationPage, **ERRORS},
     summary="Rectification actions not done yet",
+    description="The soonest due first, a page at a time.",
 )
 def open_rectifications(
     request: HttpRequest, query: Query[OpenRectificationsQuery]
-) -> list[dict[str, Any]]:
+) -> dict[str, Any]:
     user = request_user(request)
     owner = None
     if query.owner:
@@ -408,7 +411,7 @@ def open_rectifications(
             else staff_member_by_username(username=query.owner, field="owner")
         )
     actions = rectifications_open(user=user, owner=owner, overdue_only=query.overdue)
-    return [rectification_out(a, user) for a in actions]
+    return page_of(actions, query, lambda action: rectification_out(action, user))
 
 
 class PeriodQuery(Schema):

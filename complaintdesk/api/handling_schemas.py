@@ -6,11 +6,14 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from complaintdesk.api.pagination import PageOut
+from complaintdesk.api.schemas import TEXT_MAX
+
 
 class DeterminationIn(Schema):
     party: str = Field(..., description="company, customer, shared, third_party, misunderstanding")
     reason: str = Field(..., description="The sub-reason, e.g. service_defect or malicious")
-    facts: str = Field(..., max_length=20000)
+    facts: str = Field(..., max_length=TEXT_MAX)
     outlet: str = Field("", max_length=200)
     staff: list[str] = Field(default_factory=list, description="Usernames of staff involved")
     note_ids: list[int] = Field(default_factory=list, description="Investigation note event ids")
@@ -19,11 +22,11 @@ class DeterminationIn(Schema):
 
 class ReviewIn(Schema):
     approve: bool
-    note: str = Field("", max_length=10000)
+    note: str = Field("", max_length=TEXT_MAX)
 
 
 class CommunicationIn(Schema):
-    communication: str = Field(..., max_length=10000)
+    communication: str = Field(..., max_length=TEXT_MAX)
     response: str = Field(..., description="accepts, disputes or no_answer")
     apologised: bool = False
 
@@ -34,18 +37,18 @@ class AccountabilityIn(Schema):
     department: str = Field("", description="Department code when kind is department")
     staff: str = Field("", description="Username when kind is staff")
     party_name: str = Field("", max_length=200)
-    note: str = Field("", max_length=10000)
+    note: str = Field("", max_length=TEXT_MAX)
 
 
 class RectificationIn(Schema):
-    description: str = Field(..., max_length=10000)
+    description: str = Field(..., max_length=TEXT_MAX)
     owner: str = Field(..., description="Username of the owner")
     due_on: date
 
 
 class RectificationUpdateIn(Schema):
     status: str = Field(..., description="open, in_progress, done or cancelled")
-    note: str = Field("", max_length=10000)
+    note: str = Field("", max_length=TEXT_MAX)
 
 
 class AccountabilityOut(Schema):
@@ -67,6 +70,10 @@ class RectificationOut(Schema):
     status: str
     progress_note: str
     done_at: datetime | None
+
+
+class RectificationPage(PageOut):
+    results: list[RectificationOut]
 
 
 class DeterminationOut(Schema):
@@ -106,28 +113,28 @@ class StepIn(Schema):
 
 
 class PlanIn(Schema):
-    measures: str = Field(..., max_length=20000)
+    measures: str = Field(..., max_length=TEXT_MAX)
     deadline: datetime
     responsible_department: str = Field(..., description="Department code")
     responsible_person: str = Field(..., description="Username")
     collaborating_departments: list[str] = Field(default_factory=list)
-    coordination: str = Field("", max_length=10000)
-    risks: str = Field("", max_length=10000)
-    agreed_scope: str = Field("", max_length=10000)
-    problem_spread: str = Field("", max_length=10000)
+    coordination: str = Field("", max_length=TEXT_MAX)
+    risks: str = Field("", max_length=TEXT_MAX)
+    agreed_scope: str = Field("", max_length=TEXT_MAX)
+    problem_spread: str = Field("", max_length=TEXT_MAX)
     steps: list[StepIn] | None = Field(None, description="Execution steps; omit to keep them")
 
 
 class DecisionIn(Schema):
-    note: str = Field("", max_length=10000)
+    note: str = Field("", max_length=TEXT_MAX)
 
 
 class RejectIn(Schema):
-    reason: str = Field(..., max_length=10000)
+    reason: str = Field(..., max_length=TEXT_MAX)
 
 
 class StepCheckIn(Schema):
-    note: str = Field(..., max_length=10000)
+    note: str = Field(..., max_length=TEXT_MAX)
     send_to_customer: bool = False
 
 

@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.api.auth import request_user
 from complaintdesk.api.complaints import ERRORS
+from complaintdesk.api.pagination import PageOut, PageQuery, page_of
 from complaintdesk.complaints.selectors import complaint_get
 from complaintdesk.core.masking import mask_email, mask_phone, mask_text
 from complaintdesk.notifications.choices import NoticeChannel
@@ -45,6 +46,10 @@ class NoticeOut(Schema):
     sent_at: datetime | None
 
 
+class NoticePage(PageOut):
+    results: list[NoticeOut]
+
+
 def notice_out(notice: Notice, user: User) -> dict[str, Any]:
     personal = sees_personal_data(user)
     recipient = notice.recipient
@@ -76,13 +81,17 @@ def notice_out(notice: Notice, user: User) -> dict[str, Any]:
 
 @router.get(
     "/complaints/{tracking_number}/messages",
-    response={200: list[NoticeOut], **ERRORS},
+    response={200: NoticePage, **ERRORS},
     summary="Messages sent to the customer, with their delivery status",
+    description="Oldest first, a page at a time.",
 )
-def list_messages(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
+def list_messages(
+    request: HttpRequest, tracking_number: str, query: Query[PageQuery]
+) -> dict[str, Any]:
     user = request_user(request)
     complaint = complaint_get(user=user, tracking_number=tracking_number)
-    return [notice_out(n, user) for n in complaint.notices.order_by("created_at", "id")]
+    notices = complaint.notices.order_by("created_at", "id")
+    return page_of(notices, query, lambda notice: notice_out(notice, user))
 
 
 @router.post(

@@ -7,6 +7,14 @@ from datetime import datetime
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from complaintdesk.api.pagination import PageOut
+from complaintdesk.complaints.services import NOTE_MAX
+from complaintdesk.intake.services import DESCRIPTION_MAX
+
+# The services' cap on free text (a description, a note on an action, a plan's text), so
+# the API never refuses what the web form and the services accept.
+TEXT_MAX = DESCRIPTION_MAX
+
 
 class CustomerIn(Schema):
     # A misspelt field ("phnoe") would otherwise be dropped and its value lost in silence.
@@ -28,7 +36,7 @@ class ComplaintIn(Schema):
 
     channel: str = Field(..., description="hotline, web, email, sms, app, chat, social, …")
     subject: str = Field("", max_length=300)
-    description: str = Field(..., min_length=1, max_length=20000)
+    description: str = Field(..., min_length=1, max_length=TEXT_MAX)
     customer: CustomerIn
     channel_reference: str = Field("", max_length=200)
     expected_resolution: str = Field("", max_length=5000)
@@ -46,6 +54,15 @@ class ComplaintIn(Schema):
     external_body: str = Field("", max_length=200)
     external_deadline: datetime | None = None
     is_report: bool = False
+
+
+class FirstContactIn(ComplaintIn):
+    resolution: str = Field(
+        ...,
+        min_length=1,
+        max_length=TEXT_MAX,
+        description="What the customer was told and what was done; the result notice says it",
+    )
 
 
 class TaxonomyRef(Schema):
@@ -152,10 +169,7 @@ class ComplaintSummary(Schema):
     overdue: bool
 
 
-class ComplaintPage(Schema):
-    count: int
-    page: int
-    page_size: int
+class ComplaintPage(PageOut):
     results: list[ComplaintSummary]
 
 
@@ -172,16 +186,21 @@ class EventOut(Schema):
     visibility: str
 
 
+class EventPage(PageOut):
+    results: list[EventOut]
+
+
 class TransitionIn(Schema):
     action: str = Field(..., description="register, assign, start, request_info, …")
-    note: str = Field("", max_length=10000)
+    note: str = Field("", max_length=TEXT_MAX)
     assignee: str | None = Field(None, description="Username, for assign")
     reason: str | None = Field(None, description="invalid, malicious or duplicate, for reject")
     into: str | None = Field(None, description="Tracking number, for merge")
 
 
 class NoteIn(Schema):
-    text: str = Field(..., min_length=1, max_length=10000)
+    # complaint_add_note's own cap.
+    text: str = Field(..., min_length=1, max_length=NOTE_MAX)
     customer_visible: bool = False
 
 
@@ -201,6 +220,7 @@ class ErrorOut(Schema):
 
 class ConflictOut(Schema):
     detail: str
+    field: str | None = None
     status: str | None = None
     allowed_actions: list[str] = Field(default_factory=list)
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from complaintdesk.api.auth import request_user
+from complaintdesk.api.pagination import PageOut, PageQuery, page_of
 from complaintdesk.api.presenters import complaint_summary
 from complaintdesk.api.schemas import ComplaintSummary, ErrorOut, ValidationErrorOut
-from complaintdesk.complaints.errors import InvalidInput, NotFound
+from complaintdesk.complaints.errors import NotFound
 from complaintdesk.complaints.models import SlaPolicy
 from complaintdesk.complaints.selectors import complaint_at_risk_list
 from complaintdesk.complaints.sla_policies import (
@@ -83,10 +83,7 @@ class SlaPolicyOut(Schema):
     updated_at: datetime
 
 
-class AtRiskPage(Schema):
-    count: int
-    page: int
-    page_size: int
+class AtRiskPage(PageOut):
     results: list[ComplaintSummary]
 
 
@@ -145,10 +142,8 @@ def delete_policy(request: HttpRequest, policy_id: int) -> Status[None]:
     return Status(204, None)
 
 
-class AtRiskQuery(Schema):
+class AtRiskQuery(PageQuery):
     overdue: bool = Field(False, description="Only complaints past their resolution due time")
-    page: int = 1
-    page_size: int = 50
 
 
 @router.get(
@@ -161,19 +156,5 @@ class AtRiskQuery(Schema):
 )
 def at_risk(request: HttpRequest, query: Query[AtRiskQuery]) -> dict[str, Any]:
     user = request_user(request)
-    if query.page < 1:
-        raise InvalidInput(_("page starts at 1."), field="page")
-    if not 1 <= query.page_size <= settings.API_PAGE_SIZE_MAX:
-        raise InvalidInput(
-            _("page_size must be 1 to %(max)d.") % {"max": settings.API_PAGE_SIZE_MAX},
-            field="page_size",
-        )
     queryset = complaint_at_risk_list(user=user, overdue_only=query.overdue)
-    start = (query.page - 1) * query.page_size
-    rows = list(queryset[start : start + query.page_size])
-    return {
-        "count": queryset.count(),
-        "page": query.page,
-        "page_size": query.page_size,
-        "results": [complaint_summary(c, user) for c in rows],
-    }
+    return page_of(queryset, query, lambda complaint: complaint_summary(complaint, user))

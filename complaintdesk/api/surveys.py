@@ -6,12 +6,13 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.api.auth import request_user
 from complaintdesk.api.complaints import ERRORS
+from complaintdesk.api.pagination import PageOut, PageQuery, page_of
 from complaintdesk.complaints.selectors import complaint_get
 from complaintdesk.core.masking import mask_complaint_text
 from complaintdesk.surveys.models import FollowUpVisit, RejectionReview, Survey
@@ -71,6 +72,10 @@ class VisitOut(Schema):
     recorded_at: datetime | None
 
 
+class VisitPage(PageOut):
+    results: list[VisitOut]
+
+
 class VisitOutcomeIn(Schema):
     reached: bool
     problem_returned: bool | None = None
@@ -88,6 +93,10 @@ class ReviewOut(Schema):
     reviewed_by: str | None
     reviewed_at: datetime | None
     review_note: str
+
+
+class ReviewPage(PageOut):
+    results: list[ReviewOut]
 
 
 class ProposalIn(Schema):
@@ -181,11 +190,12 @@ def list_visits(request: HttpRequest, tracking_number: str) -> list[dict[str, An
 
 @router.get(
     "/follow-up-visits/due",
-    response={200: list[VisitOut], **ERRORS},
+    response={200: VisitPage, **ERRORS},
     summary="Follow-up visits due now on the complaints you see",
+    description="The longest due first, a page at a time.",
 )
-def list_due_visits(request: HttpRequest) -> list[dict[str, Any]]:
-    return [visit_out(v) for v in visits_due(user=request_user(request))[:500]]
+def list_due_visits(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    return page_of(visits_due(user=request_user(request)), query, visit_out)
 
 
 @router.post(
@@ -239,11 +249,12 @@ def propose_rejection(
 
 @router.get(
     "/rejection-reviews/pending",
-    response={200: list[ReviewOut], **ERRORS},
+    response={200: ReviewPage, **ERRORS},
     summary="Proposed rejections waiting for your review",
+    description="The longest waiting first, a page at a time.",
 )
-def list_pending_reviews(request: HttpRequest) -> list[dict[str, Any]]:
-    return [review_out(r) for r in rejection_reviews_pending(user=request_user(request))[:500]]
+def list_pending_reviews(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    return page_of(rejection_reviews_pending(user=request_user(request)), query, review_out)
 
 
 @router.post(

@@ -16,7 +16,7 @@ from complaintdesk.accounts.permissions import role_of
 from complaintdesk.api.auth import request_user
 from complaintdesk.api.complaints import ERRORS
 from complaintdesk.api.presenters import complaint_out
-from complaintdesk.api.schemas import ComplaintOut
+from complaintdesk.api.schemas import TEXT_MAX, ComplaintOut
 from complaintdesk.complaints.errors import NotAllowed
 from complaintdesk.complaints.selectors import complaint_get
 from complaintdesk.triage import engine
@@ -28,7 +28,7 @@ router = Router(tags=["triage"])
 
 
 class PredictIn(Schema):
-    text: str = Field(..., min_length=1, max_length=20000)
+    text: str = Field(..., min_length=1, max_length=TEXT_MAX)
     industry: str | None = Field(None, description="telecom, ecommerce or automotive")
 
 

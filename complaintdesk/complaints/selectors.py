@@ -20,8 +20,9 @@ from complaintdesk.complaints.choices import OPEN_STATUSES, Channel, Status
 from complaintdesk.complaints.errors import InvalidInput, NotFound
 from complaintdesk.complaints.models import Complaint, ComplaintEvent
 from complaintdesk.core import clock
-from complaintdesk.core.ids import normalise_tracking_number
+from complaintdesk.core.ids import is_valid_tracking_number, normalise_tracking_number
 from complaintdesk.triage.choices import Dimension
+from complaintdesk.triage.engine.text import normalise_for_features
 from complaintdesk.triage.models import TaxonomyEntry
 
 
@@ -159,7 +160,7 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
             if filters.crisis
             else queryset.filter(crisis_signals=[])
         )
-    if filters.text:
+    if filters.text.strip():
         queryset = queryset.filter(_text_matches(user, filters.text.strip()))
     if filters.received_from:
         queryset = queryset.filter(received_at__gte=filters.received_from)
@@ -171,15 +172,26 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
     return queryset.order_by("-received_at", "-id")
 
 
+def search_text_of(subject: str, description: str) -> str:
+    """A complaint's text as the list search reads it (`Complaint.search_text`).
+
+    Traditional Chinese folds to simplified (OpenCC t2s, as triage reads text), full-width
+    forms to plain ones, letters to lower case, runs of spaces to one: a search in either
+    script, or either width, finds the other. The query is folded the same way.
+    """
+    return normalise_for_features(f"{subject}\n{description}")
+
+
 def _text_matches(user: User, text: str) -> Q:
     """The list search: the tracking number, the subject and description and, for roles that
     see personal data, the customer. Roles that see it masked search neither the customer's
     fields nor personal data in the text: a hit would confirm what the mask hides."""
-    matches = (
-        Q(tracking_number=normalise_tracking_number(text))
-        | Q(subject__icontains=text)
-        | Q(description__icontains=text)
-    )
+    number = normalise_tracking_number(text)
+    if is_valid_tracking_number(number) and not sees_personal_data(user):
+        # Its check symbol makes it a tracking number, not personal data, though it may
+        # hold five digits in a row.
+        return Q(tracking_number=number)
+    matches = Q(tracking_number=number) | Q(search_text__contains=normalise_for_features(text))
     if not sees_personal_data(user):
         _refuse_personal_data_search(text)
         return matches

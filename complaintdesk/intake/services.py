@@ -34,6 +34,7 @@ from complaintdesk.complaints.escalation import SERIOUS_NATURES
 from complaintdesk.complaints.events import event_record
 from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint
+from complaintdesk.complaints.selectors import search_text_of
 from complaintdesk.core import clock
 from complaintdesk.core.ids import generate_tracking_number
 from complaintdesk.customers.models import Customer, CustomerTier
@@ -45,7 +46,7 @@ from complaintdesk.intake.duplicates import (
     repeat_record,
 )
 from complaintdesk.intake.models import IdempotencyRecord
-from complaintdesk.routing.models import RoutingRule
+from complaintdesk.routing.models import RoutingRule, is_known_language, spoken_languages
 from complaintdesk.routing.services import (
     complaint_place_in_department,
     complaint_route,
@@ -58,6 +59,9 @@ from complaintdesk.triage.services import complaint_text, complaint_triage, tria
 
 SUBJECT_MAX = 300
 DESCRIPTION_MAX = 20_000
+# What detection can tell apart in a text (triage's `lang`); "other" leaves the default.
+DETECTED_LANGUAGES = frozenset({"zh-Hans", "zh-Hant", "en"})
+DEFAULT_LANGUAGE = "zh-Hans"
 # Another machine's clock may run a little ahead of ours.
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -128,6 +132,17 @@ def _validate(draft: ComplaintDraft) -> None:
             _("Unknown channel %(channel)s; use one of: %(known)s.")
             % {"channel": draft.channel, "known": ", ".join(Channel.values)},
             field="channel",
+        )
+    draft.language = (draft.language or "").strip()
+    if draft.language and not is_known_language(draft.language):
+        # Replaced by a default, a mistyped language would be lost in silence.
+        raise InvalidInput(
+            _(
+                "Unknown language %(code)s; use one of %(known)s (regional variants such as "
+                "zh-Hant or en-GB too), or leave it empty to detect it."
+            )
+            % {"code": draft.language, "known": ", ".join(spoken_languages())},
+            field="language",
         )
     draft.subject = (draft.subject or "").strip()
     draft.description = (draft.description or "").strip()
@@ -244,7 +259,20 @@ def _new_tracking_number() -> str:
     raise RuntimeError("could not draw a free tracking number")
 
 
-def _store(draft: ComplaintDraft, actor: User | None, customer: Customer) -> Complaint:
+def _intake_language(draft: ComplaintDraft, prediction: TriageResult | None) -> str:
+    """The complaint's language: as given at intake, else as detected in its text, else the
+    default. A language given is never replaced by a guess: a customer who writes simplified
+    characters may still want to be answered in traditional ones."""
+    if draft.language:
+        return draft.language
+    if prediction is not None and prediction.lang in DETECTED_LANGUAGES:
+        return prediction.lang
+    return DEFAULT_LANGUAGE
+
+
+def _store(
+    draft: ComplaintDraft, actor: User | None, customer: Customer, language: str
+) -> Complaint:
     nature = _taxonomy_entry(Dimension.NATURE, draft.nature, "nature")
     if nature is None and draft.channel in MAJOR_BY_DEFAULT_CHANNELS:
         nature = TaxonomyEntry.objects.filter(dimension=Dimension.NATURE, key="major").first()
@@ -260,9 +288,10 @@ def _store(draft: ComplaintDraft, actor: User | None, customer: Customer) -> Com
         created_at=clock.now(),
         subject=draft.subject,
         description=draft.description,
+        search_text=search_text_of(draft.subject, draft.description),
         expected_resolution=draft.expected_resolution,
         demands=list(dict.fromkeys(draft.demands)),
-        language=draft.language or "zh-Hans",
+        language=language,
         order_reference=draft.order_reference,
         product_reference=draft.product_reference,
         content_category=_taxonomy_entry(Dimension.CONTENT, draft.content_category, "category"),
@@ -470,7 +499,7 @@ def _store_new(
     prediction: TriageResult | None,
     taken_up: RepeatMatch | None,
 ) -> Complaint:
-    complaint = _store(draft, actor, customer)
+    complaint = _store(draft, actor, customer, _intake_language(draft, prediction))
     # Triage before registration, so routing and time limits see category and nature;
     # duplicates after it, so a mass signal joins the triage signals.
     complaint_triage(complaint=complaint, actor=None, prediction=prediction)

@@ -157,6 +157,59 @@ class RoutingRule(models.Model):
             ) % {"low": low, "high": high}
         if errors:
             raise ValidationError(errors)
+        same = self.same_rule()
+        if same is not None:
+            raise ValidationError(
+                _(
+                    "Routing rule %(name)s (#%(id)d) already sends the same complaints to the "
+                    "same place: this one would never decide anything. Change that rule "
+                    "instead, or make this one differ in a condition or its target."
+                )
+                % {"name": same.name, "id": same.pk}
+            )
+
+    def _matching_terms(self) -> tuple[Any, ...]:
+        """What decides which complaints the rule takes and where they go: name, order and
+        description aside; lists as sets, keywords in any case, languages as spoken."""
+
+        def values(items: Any) -> tuple[str, ...]:
+            return tuple(sorted({str(item) for item in items or []}))
+
+        return (
+            self.category_key,
+            self.nature_key,
+            self.object_key,
+            values(self.channels),
+            values(self.customer_tiers),
+            language_of(self.language) if self.language else "",
+            values(str(word).casefold() for word in self.keywords or [] if word),
+            self.confidence_below,
+            self.confidence_at_least,
+            self.department_id,
+            self.skill,
+            self.queue_role,
+        )
+
+    def same_rule(self) -> RoutingRule | None:
+        """Another active rule with this one's conditions and target, if this one is active.
+
+        Rules are tried in order and the first that matches decides, so of two such rules
+        the later one never fires, whatever its order. An inactive copy is allowed (a rule
+        being prepared); turning it on is then refused while the other is active.
+        """
+        if not self.is_active or self.department_id is None:
+            return None
+        terms = self._matching_terms()
+        candidates = RoutingRule.objects.filter(
+            is_active=True,
+            department_id=self.department_id,
+            category_key=self.category_key,
+            nature_key=self.nature_key,
+            object_key=self.object_key,
+            skill=self.skill,
+            queue_role=self.queue_role,
+        ).exclude(pk=self.pk)
+        return next((rule for rule in candidates if rule._matching_terms() == terms), None)
 
     def _skill_problem(self) -> str:
         """Why nobody could ever take this rule's complaints for want of its skill, if so.

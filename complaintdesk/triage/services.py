@@ -84,6 +84,9 @@ def complaint_text(subject: str, description: str) -> str:
 
 
 def triage_text(text: str, *, industry: str | None = None) -> engine.TriageResult:
+    if not text.strip():
+        # Spaces alone would still get a category, with a confidence that means nothing.
+        raise InvalidInput(_("There is no text to triage: write the complaint first."), "text")
     if industry is not None and industry not in INDUSTRIES:
         raise InvalidInput(
             _("Unknown industry %(industry)s; use one of: %(known)s.")
@@ -148,8 +151,6 @@ def complaint_triage(
         complaint.triage_confidence = result.category_confidence
         complaint.needs_triage = result.needs_triage and not given_category
         complaint.triage_result = _stored_result(result)
-        if result.lang in {"zh-Hans", "zh-Hant", "en"}:
-            complaint.language = result.lang
         complaint.save()
         event_record(
             complaint=complaint,

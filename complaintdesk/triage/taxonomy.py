@@ -545,6 +545,8 @@ def _check_dimension(
                 _("%(where)s: unknown parent %(parent)s.")
                 % {"where": item.where, "parent": item.parent}
             )
+        else:
+            problems += _misplaced(item)
     for item in items.values():
         chain = [item.key]
         node = parents.get(item.key)
@@ -585,6 +587,33 @@ def _check_dimension(
                 % {"where": where, "parent": parent}
             )
     return problems
+
+
+def _misplaced(item: _Item) -> list[str]:
+    """An entry whose key says it sits elsewhere: network.speed belongs under network, and a
+    key without a dot at the top. The key's level is read elsewhere (a routing skill
+    "network" covers "network.speed"; a time-limit rule on a second-level key is more
+    specific), so a key under the wrong parent would be classified one way and read another.
+    """
+    expected = item.key.rpartition(".")[0] or None
+    if item.parent == expected:
+        return []
+    if item.parent is None:
+        message = _(
+            "%(where)s: key %(key)s belongs under %(expected)s; nest it there or give it "
+            "parent: %(expected)s."
+        )
+    elif expected is None:
+        message = _(
+            "%(where)s: an entry under %(parent)s needs a key that starts with "
+            "%(parent)s. (for example %(parent)s.%(key)s)."
+        )
+    else:
+        message = _("%(where)s: key %(key)s belongs under %(expected)s, not under %(parent)s.")
+    return [
+        message
+        % {"where": item.where, "key": item.key, "expected": expected, "parent": item.parent}
+    ]
 
 
 def _plan(

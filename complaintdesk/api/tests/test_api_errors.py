@@ -86,3 +86,11 @@ def test_the_web_forms_refuse_nul_characters_too():
     assert not form.is_valid()
     assert "Null characters are not allowed." in form.errors["description"]
     assert "Null characters are not allowed." in form.errors["subject"]
+
+
+@pytest.mark.parametrize("text", [" ", "\n\t  \u3000"])
+def test_triage_of_a_text_of_spaces_alone_is_refused(agent, text):
+    response = post_json(api_client(agent), "/api/triage/predict", {"text": text})
+    assert response.status_code == 422
+    assert response.json()["field"] == "text"
+    assert "no text to triage" in response.json()["detail"]

@@ -13,6 +13,7 @@ from complaintdesk.accounts.models import ApiToken
 from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core.testing.factories import complaint_make
+from complaintdesk.intake.services import DESCRIPTION_MAX
 from complaintdesk.triage.taxonomy import taxonomy_load_preset
 
 pytestmark = pytest.mark.django_db
@@ -281,7 +282,7 @@ def test_note_is_added_to_the_timeline(agent):
         {"text": "已联系网络部核查基站告警。", "customer_visible": False},
     )
     assert response.status_code == 201
-    events = client.get(f"/api/complaints/{complaint.tracking_number}/events").json()
+    events = client.get(f"/api/complaints/{complaint.tracking_number}/events").json()["results"]
     assert events[-1]["kind"] == "note"
     assert events[-1]["note"] == "已联系网络部核查基站告警。"
 
@@ -467,3 +468,76 @@ def test_the_openapi_document_describes_the_intake_receipt(db):
     assert "IntakeReceiptOut" in document["components"]["schemas"]
     answers = document["paths"]["/api/complaints"]["post"]["responses"]["200"]
     assert "IntakeReceiptOut" in json.dumps(answers)
+
+
+# The language given at intake --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["zh-Hant", "en-GB"])
+def test_a_language_given_at_intake_is_kept_not_replaced_by_the_detected_one(agent, language):
+    # Simplified characters, detected as zh-Hans; the customer asked for another language.
+    response = post_json(api_client(agent), "/api/complaints", {**PAYLOAD, "language": language})
+    assert response.status_code == 201, response.content
+    assert response.json()["language"] == language
+    stored = Complaint.objects.get(tracking_number=response.json()["tracking_number"])
+    assert stored.language == language
+    assert stored.triage_result["lang"] == "zh-Hans"
+
+
+@pytest.mark.parametrize(
+    ("description", "detected"),
+    [
+        ("我家的宽带这一周每天晚上都会掉线,客服说会派人来修,至今没人联系。", "zh-Hans"),
+        ("我家的寬頻這一週每天晚上都會斷線,客服說會派人來修,至今沒人聯繫。", "zh-Hant"),
+        ("My broadband has dropped every evening this week and nobody has called me.", "en"),
+    ],
+)
+def test_without_a_language_the_detected_one_is_filled_in(agent, description, detected):
+    body = {**PAYLOAD, "subject": "", "description": description}
+    response = post_json(api_client(agent), "/api/complaints", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["language"] == detected
+
+
+# The list search: traditional and simplified Chinese find each other -----------------------
+
+
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        ("家里的網絡每天晚上斷線,寬帶測速只有2兆。", "网络"),
+        ("家里的网络每天晚上断线,宽带测速只有2兆。", "網絡"),
+        ("家里的网络每天晚上断线,宽带测速只有2兆。", "寬帶測速"),
+        ("ＡＤＳＬ每天晚上断线。", "adsl"),
+    ],
+)
+def test_search_folds_traditional_and_simplified_chinese_both_ways(agent, stored, query):
+    found = complaint_make(actor=agent, description=stored)
+    complaint_make(actor=agent, phone="13600001111", description="营业厅员工态度很差。")
+    page = api_client(agent).get("/api/complaints", {"q": query}).json()
+    assert [row["tracking_number"] for row in page["results"]] == [found.tracking_number]
+
+
+def test_an_analyst_searches_a_tracking_number_with_five_digits_in_a_row(agent, analyst):
+    complaint = complaint_make(actor=agent)
+    # Valid (its check symbol holds), and its digits look like a piece of a phone number.
+    Complaint.objects.filter(pk=complaint.pk).update(tracking_number="2345-6789-S")
+    response = api_client(analyst).get("/api/complaints", {"q": "2345 6789 s"})
+    assert response.status_code == 200, response.content
+    assert [row["tracking_number"] for row in response.json()["results"]] == ["2345-6789-S"]
+
+
+# Free text up to the services' cap ----------------------------------------------------------
+
+
+def test_a_transition_note_is_taken_up_to_the_services_cap(agent, handler):
+    complaint = complaint_make(actor=agent)
+    url = f"/api/complaints/{complaint.tracking_number}/transitions"
+    long_note = "已核查基站告警记录。" * 1500  # 15,000 characters: the services take 20,000
+    body = {"action": "assign", "assignee": handler.username, "note": long_note}
+    response = post_json(api_client(agent), url, body)
+    assert response.status_code == 200, response.content
+    too_long = {**body, "note": "长" * (DESCRIPTION_MAX + 1)}
+    refused = post_json(api_client(handler), url, too_long)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["note"]

@@ -13,6 +13,7 @@ from complaintdesk.api.tests.test_complaints_api import api_client, post_json
 from complaintdesk.core import clock
 from complaintdesk.core.testing.factories import user_make
 from complaintdesk.handling.tests.support import handled_complaint
+from complaintdesk.intake.services import DESCRIPTION_MAX
 
 pytestmark = pytest.mark.django_db
 
@@ -298,12 +299,13 @@ def test_open_rectifications_are_listed_for_their_owner(
         owner=handler,
         due_on=clock.now().date() + timedelta(days=5),
     )
-    mine = api_client(handler).get("/api/rectifications", {"owner": "me"}).json()
+    mine = api_client(handler).get("/api/rectifications", {"owner": "me"}).json()["results"]
     assert [(a["tracking_number"], a["status"]) for a in mine] == [
         (complaint.tracking_number, "open")
     ]
-    assert api_client(handler).get("/api/rectifications", {"overdue": True}).json() == []
-    assert api_client(other_department_handler).get("/api/rectifications").json() == []
+    overdue = api_client(handler).get("/api/rectifications", {"overdue": True}).json()
+    assert (overdue["count"], overdue["results"]) == (0, [])
+    assert api_client(other_department_handler).get("/api/rectifications").json()["count"] == 0
 
 
 def test_a_plan_sent_back_is_withdrawn_and_the_complaint_resolved(
@@ -376,3 +378,17 @@ def test_a_plan_time_without_its_offset_is_refused_not_read_as_local_time(
     )
     assert edited.status_code == 422, edited.content
     assert edited.json()["field"] == "deadline"
+
+
+def test_a_plans_text_is_taken_up_to_the_services_cap(agent, handler, billing_department):
+    # The plan service holds each text to 20,000 characters; the API refused past 10,000.
+    complaint = handled_complaint(agent, handler)
+    url = f"/api/complaints/{complaint.tracking_number}/plans"
+    risks = "备件不足时从邻近仓调货,并提前告知客户。" * 750  # 15,000 characters
+    created = post_json(api_client(handler), url, _plan_body(handler, risks=risks))
+    assert created.status_code == 201, created.content
+    assert created.json()["risks"] == risks
+    too_long = _plan_body(handler, coordination="长" * (DESCRIPTION_MAX + 1))
+    refused = post_json(api_client(handler), url, too_long)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["coordination"]

@@ -45,7 +45,7 @@ def _read(user, complaint: Complaint) -> tuple[dict, list[dict], dict]:
     client = api_client(user)
     number = complaint.tracking_number
     detail = client.get(f"/api/complaints/{number}").json()
-    events = client.get(f"/api/complaints/{number}/events").json()
+    events = client.get(f"/api/complaints/{number}/events").json()["results"]
     listed = client.get("/api/complaints").json()["results"]
     return detail, events, next(r for r in listed if r["tracking_number"] == number)
 

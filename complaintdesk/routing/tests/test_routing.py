@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -407,3 +407,12 @@ def test_rule_api_errors_say_what_to_do_without_repeating_the_field(
     assert refused.status_code == 403
     assert "may see" in refused.json()["detail"]
     assert RoutingRule.objects.get().department == network_department
+
+
+def test_a_copy_of_an_active_rule_is_refused_where_the_admin_saves_it(network_department):
+    first = rule(network_department, category_key="network", language="zh-Hans")
+    # "zh" is the spoken language of "zh-Hans": the copy would match the same complaints.
+    error = cleaned(network_department, category_key="network", language="zh")
+    assert error is not None
+    assert f"#{first.pk}" in error.message_dict[NON_FIELD_ERRORS][0]
+    assert cleaned(network_department, category_key="network", language="en") is None

@@ -44,9 +44,9 @@ def test_visits_due_and_their_outcome_through_the_api(agent, handler):
     client = api_client(handler)
     visits = client.get(f"/api/complaints/{complaint.tracking_number}/follow-up-visits").json()
     assert [v["offset_days"] for v in visits] == [7, 30]
-    assert client.get("/api/follow-up-visits/due").json() == []
+    assert client.get("/api/follow-up-visits/due").json()["results"] == []
     with clock.travel_to(clock.now() + timedelta(days=8)):
-        due = client.get("/api/follow-up-visits/due").json()
+        due = client.get("/api/follow-up-visits/due").json()["results"]
         assert [v["id"] for v in due] == [visits[0]["id"]]
         response = post_json(
             client,
@@ -84,7 +84,7 @@ def test_a_handler_of_another_department_gets_404(agent, handler, other_departme
         post_json(client, f"/api/follow-up-visits/{visit.pk}/outcome", outcome).status_code == 404
     )
     with clock.travel_to(clock.now() + timedelta(days=40)):
-        assert client.get("/api/follow-up-visits/due").json() == []
+        assert client.get("/api/follow-up-visits/due").json()["results"] == []
     visit.refresh_from_db()
     assert visit.status == "planned"
 
@@ -99,8 +99,9 @@ def test_rejection_proposed_and_confirmed_by_two_supervisors(agent, supervisor, 
     assert response.status_code == 201, response.content
     review = response.json()
     assert review["status"] == "proposed"
-    assert api_client(supervisor).get("/api/rejection-reviews/pending").json() == []
+    assert api_client(supervisor).get("/api/rejection-reviews/pending").json()["count"] == 0
     pending = api_client(second_supervisor).get("/api/rejection-reviews/pending").json()
+    pending = pending["results"]
     assert [r["id"] for r in pending] == [review["id"]]
     own = post_json(api_client(supervisor), f"/api/rejection-reviews/{review['id']}/confirm", {})
     assert own.status_code == 403

@@ -299,6 +299,18 @@ BAD_FILES = {
         content(entry("a", "A", active=False, children=[entry("a.b", "A-1", active=True)])),
         "parent a is retired",
     ),
+    "child under the wrong parent": (
+        content(entry("billing.charge", "BIL-02", parent="network")),
+        "key billing.charge belongs under billing, not under network",
+    ),
+    "second-level key at the top": (
+        content(entry("network.fibre", "NET-09")),
+        "key network.fibre belongs under network",
+    ),
+    "key not naming its parent": (
+        content(entry("b", "B", children=[entry("fibre", "B-01")])),
+        "needs a key that starts with b.",
+    ),
 }
 
 
@@ -311,6 +323,31 @@ def test_bad_import_names_the_problem_and_changes_nothing(case):
         taxonomy_import(copy.deepcopy(data))
     assert message in caught.value.message
     assert snapshot() == before
+
+
+def test_a_child_nested_under_the_wrong_parent_is_refused_naming_its_line(tmp_path: Path):
+    taxonomy_load_preset("telecom")
+    before = snapshot()
+    path = tmp_path / "moved.yaml"
+    path.write_text(
+        "dimensions:\n"
+        "  content:\n"
+        "    - key: network\n"
+        "      code: NET\n"
+        "      en: Network\n"
+        "      zh: 网络类\n"
+        "      children:\n"
+        "        - {key: billing.charge, code: BIL-02, en: Charge calculation, zh: 费用计算}\n",
+        "utf-8",
+    )
+    expected = (
+        r"content entry billing.charge \(line 8\): key billing.charge belongs under billing, "
+        "not under network"
+    )
+    with pytest.raises(CommandError, match=expected):
+        run("import", str(path))
+    assert snapshot() == before
+    assert TaxonomyEntry.objects.get(key="billing.charge").parent.key == "billing"
 
 
 def test_a_cycle_through_an_existing_entry_is_refused():
@@ -468,6 +505,16 @@ def test_api_bad_import_is_422_and_changes_nothing(administrator):
     response = upload(api_client(administrator), content(entry("a", "A", parent="ghost")))
     assert response.status_code == 422
     assert "unknown parent ghost" in response.json()["detail"]
+    assert snapshot() == before
+
+
+def test_api_refuses_a_child_under_the_wrong_parent_naming_its_key(administrator):
+    taxonomy_load_preset("telecom")
+    before = snapshot()
+    moved = content(entry("billing.charge", "BIL-02", parent="network"))
+    response = upload(api_client(administrator), moved)
+    assert response.status_code == 422
+    assert "billing.charge belongs under billing, not under network" in response.json()["detail"]
     assert snapshot() == before
 
 
