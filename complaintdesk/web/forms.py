@@ -19,7 +19,7 @@ from complaintdesk.complaints.choices import (
 from complaintdesk.complaints.errors import DomainError
 from complaintdesk.complaints.lifecycle import Transition
 from complaintdesk.complaints.selectors import ComplaintFilters
-from complaintdesk.intake.services import ComplaintDraft, CustomerDetails
+from complaintdesk.intake.services import DESCRIPTION_MAX, ComplaintDraft, CustomerDetails
 from complaintdesk.triage.choices import Behaviour, CrisisSignal, Emotion, Motive
 from complaintdesk.triage.services import REVIEWABLE_HEADS
 from complaintdesk.web.selectors import FilterOptions
@@ -269,7 +269,7 @@ class TransitionForm(DomainErrorMixin, forms.Form):
                 queryset=assignees if assignees is not None else User.objects.none(),
                 empty_label=_("Choose a staff member"),
             )
-            self.fields["assignee"].label_from_instance = _staff_label  # type: ignore[attr-defined]
+            self.fields["assignee"].label_from_instance = staff_label  # type: ignore[attr-defined]
         elif transition.action == "reject":
             self.fields["reason"] = forms.ChoiceField(
                 label=_("Reason"), choices=_blank(_("Choose a reason")) + RejectionReason.choices
@@ -284,7 +284,13 @@ class TransitionForm(DomainErrorMixin, forms.Form):
         self.order_fields([name for name in self.fields if name != "note"] + ["note"])
 
 
-def _staff_label(user: User) -> str:
+class RejectionReviewForm(forms.Form):
+    """A second supervisor declining a proposed rejection, or its proposer withdrawing it."""
+
+    note = forms.CharField(label=_("Note"), required=False, max_length=DESCRIPTION_MAX)
+
+
+def staff_label(user: User) -> str:
     department = user.department.name if user.department else _("no department")
     return f"{user} · {user.get_role_display()} · {department}"
 
@@ -373,7 +379,7 @@ class PlanForm(DomainErrorMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["responsible_person"]
         field.queryset = people  # type: ignore[attr-defined]
-        field.label_from_instance = _staff_label  # type: ignore[attr-defined]
+        field.label_from_instance = staff_label  # type: ignore[attr-defined]
 
     def steps(self) -> list[tuple[str, datetime | None]]:
         lines = self.cleaned_data["steps_text"].splitlines()

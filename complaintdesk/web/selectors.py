@@ -15,6 +15,9 @@ from complaintdesk.accounts.models import Department, User
 from complaintdesk.accounts.permissions import role_of
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import ComplaintFilters, complaint_list
+from complaintdesk.surveys.choices import ReviewStatus
+from complaintdesk.surveys.models import RejectionReview
+from complaintdesk.surveys.selectors import rejection_reviews_of_complaint
 from complaintdesk.triage.choices import Dimension
 from complaintdesk.triage.models import TaxonomyEntry
 
@@ -42,6 +45,12 @@ def customer_history(*, user: User, complaint: Complaint, limit: int = 20) -> li
         user=user, filters=ComplaintFilters(customer_id=complaint.customer_id)
     ).exclude(pk=complaint.pk)
     return list(others[:limit])
+
+
+def rejection_pending(*, complaint: Complaint) -> RejectionReview | None:
+    """The proposed rejection of the complaint that waits for a second supervisor, if any."""
+    reviews = rejection_reviews_of_complaint(complaint=complaint)
+    return reviews.filter(status=ReviewStatus.PROPOSED).first()
 
 
 @dataclass(frozen=True)

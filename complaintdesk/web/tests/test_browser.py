@@ -218,3 +218,71 @@ def test_a_handling_plan_is_drafted_submitted_and_approved_in_the_plan_panel(
     expect(page.locator(".head-badges")).to_contain_text("Executing")
     expect(page.locator("#plans")).to_contain_text("Approved")
     _screenshot(page, "plan")
+
+
+def test_compensation_responsibility_and_a_proposed_rejection_are_handled_in_their_panels(
+    live_server, page, agent, handler, supervisor, second_supervisor, network_department
+) -> None:
+    from playwright.sync_api import expect
+
+    from complaintdesk.handling.responsibility import determination_propose
+    from complaintdesk.handling.tests.support import budget_make, clause_make, handled_complaint
+    from complaintdesk.surveys.rejection import rejection_propose
+
+    budget_make(network_department, "1000")
+    clause = clause_make()
+    complaint = handled_complaint(agent, handler)
+    determination_propose(
+        complaint=complaint,
+        actor=handler,
+        party="company",
+        reason="service_defect",
+        facts="光猫故障",
+    )
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/complaints/{complaint.tracking_number}/")
+    _log_in(page, "handler")
+
+    remedies = page.locator("#remedies")
+    remedies.get_by_text("Propose compensation").click()
+    form = page.locator('[data-compensation-form="propose"]')
+    form.get_by_label("Value").fill("0")
+    form.get_by_label("Policy clause").select_option(str(clause.pk))
+    form.get_by_role("button", name="Propose").click()
+    expect(page.locator("#remedies")).to_contain_text("The amount must be more than zero")
+    page.locator('[data-compensation-form="propose"]').get_by_label("Value").fill("80")
+    page.locator('[data-compensation-form="propose"]').get_by_role("button", name="Propose").click()
+    expect(page.locator("#remedies .message-success")).to_contain_text("Compensation proposed")
+    # The panel's answer makes the timeline reload: the proposal is on it.
+    expect(page.locator("#activity .event-compensation")).to_have_count(1)
+
+    _log_in(page, "supervisor")
+    page.locator('[data-compensation-form="approve"]').get_by_role("button", name="Approve").click()
+    expect(page.locator("#remedies .message-success")).to_contain_text("Compensation approved")
+    page.locator('[data-compensation-form="offer"]').get_by_label(
+        "Send the link to the customer now"
+    ).uncheck()
+    page.locator('[data-compensation-form="offer"]').get_by_role("button").click()
+    expect(page.locator("#consent-link")).to_have_value(re.compile(r"/consent/"))
+
+    review = page.locator('[data-determination-form="review"]')
+    expect(review).to_contain_text("handler proposes: Company responsible — Service defect.")
+    review.get_by_role("button", name="Send back for revision").click()
+    expect(page.locator("#responsibility")).to_contain_text(
+        "Say why the determination is sent back."
+    )
+    page.locator('[data-determination-form="review"]').get_by_role(
+        "button", name="Confirm the determination"
+    ).click()
+    expect(page.locator("#responsibility .message-success")).to_contain_text("confirmed")
+
+    rejection_propose(complaint=complaint, actor=supervisor, reason="malicious", note="编造")
+    _log_in(page, "supervisor2")
+    page.get_by_role("link", name="Review the proposal").click()
+    form = page.locator('[data-action-form="reject"]')
+    expect(form.get_by_label("Reason")).to_have_value("malicious")
+    form.get_by_label("Note").fill("录音显示确有扣费。")
+    form.get_by_role("button", name="Decline the proposal").click()
+    expect(page.locator(".message-success")).to_contain_text("Rejection declined")
+    expect(page.locator(".head-badges")).to_contain_text("In progress")
+    _screenshot(page, "remedies")

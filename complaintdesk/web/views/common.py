@@ -1,12 +1,18 @@
-"""Small helpers the views share: the acting user, htmx detection, domain error pages."""
+"""Small helpers the views share: the acting user, htmx detection, domain error pages, the
+answers of the detail page's panels."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from complaintdesk.accounts.models import User
 from complaintdesk.complaints.errors import DomainError
+
+# A panel of the detail page on a page of its own, for browsers without script.
+PANEL_PAGE = "web/complaints/panel_page.html"
 
 
 def acting_user(request: HttpRequest) -> User:
@@ -37,3 +43,24 @@ def redirect_to(request: HttpRequest, url: str) -> HttpResponse:
         response["HX-Redirect"] = url
         return response
     return HttpResponseRedirect(url, status=303)
+
+
+def panel_answer(
+    request: HttpRequest,
+    *,
+    panel: str,
+    title: str,
+    context: dict[str, Any],
+    status: int = 200,
+    changed: bool = False,
+) -> HttpResponse:
+    """A panel of the detail page: an htmx fragment, or a page of its own without script.
+
+    `changed`: the post wrote a timeline event, on which the activity panel reloads itself.
+    """
+    template = panel if is_htmx(request) else PANEL_PAGE
+    context = {**context, "panel": panel, "panel_title": title}
+    response = render(request, template, context, status=status)
+    if changed:
+        response["HX-Trigger"] = "timeline-changed"
+    return response

@@ -31,6 +31,7 @@ from complaintdesk.web.views.rows import (
     complaint_panel,
     complaint_row,
     event_row,
+    pending_rejection_row,
 )
 
 PAGE_SIZE = 50
@@ -94,8 +95,14 @@ def complaint_detail_view(request: HttpRequest, tracking_number: str) -> HttpRes
     except DomainError as exc:
         return error_page(request, exc)
     history = customer_history(user=user, complaint=complaint)
+    panel = complaint_panel(complaint, user)
     context = {
-        "c": complaint_panel(complaint, user),
+        "c": panel,
+        # Shown to those who may take the reject action: to confirm or decline it, or to
+        # see their own proposal still waiting.
+        "pending_rejection": (
+            pending_rejection_row(complaint, user) if "reject" in panel["allowed_actions"] else None
+        ),
         "history": [complaint_row(other, user) for other in history],
         **_activity_context(complaint, user),
         **_attachments_context(complaint, user),

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -51,6 +53,32 @@ def _register(form: ComplaintCreateForm, user: User) -> IntakeResult:
     return complaint_create(draft=form.to_draft(), actor=user)
 
 
+def _after_repeat(complaint: Complaint, user: User) -> tuple[SafeString, str]:
+    """The customer sent their open complaint again: nothing new was registered, the contact
+    was counted on that complaint. Say so, with its number (a link when the user may open it)."""
+    detail = reverse("web:complaint_detail", args=[complaint.tracking_number])
+    visible = complaints_visible_to(user).filter(pk=complaint.pk).exists()
+    number = (
+        format_html('<a class="mono" href="{}">{}</a>', detail, complaint.tracking_number)
+        if visible
+        else complaint.tracking_number
+    )
+    # Django's admin idiom: the translated sentence is the format, the values are escaped.
+    message = format_html(
+        _(
+            "Not registered as a new complaint: the customer already has this complaint open, "
+            "and this contact was recorded as a repeat of complaint {number}. Read its number "
+            "to the customer as: {spoken}."
+        ),
+        number=number,
+        spoken=spoken(complaint.tracking_number),
+    )
+    if visible:
+        return message, detail
+    hidden = _("It is not among the complaints you can open; the form is ready for the next one.")
+    return format_html("{} {}", message, hidden), reverse("web:complaint_new")
+
+
 def _after_registration(complaint: Complaint, user: User) -> tuple[str, str]:
     """What to tell the registering user, and the page to send them to."""
     message = _(
@@ -89,12 +117,16 @@ def complaint_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                complaint = _register(form, user).complaint
+                result = _register(form, user)
             except DomainError as exc:
                 form.add_domain_error(exc)
                 status = exc.status_code
             else:
-                if form.cleaned_data["solved_at_first_contact"]:
+                complaint = result.complaint
+                message: str
+                if result.repeat:
+                    message, next_page = _after_repeat(complaint, user)
+                elif form.cleaned_data["solved_at_first_contact"]:
                     message, next_page = _after_first_contact(complaint)
                 else:
                     message, next_page = _after_registration(complaint, user)

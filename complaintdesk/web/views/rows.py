@@ -21,11 +21,14 @@ from complaintdesk.api.presenters import (
     event_out,
 )
 from complaintdesk.complaints.choices import Demand, EventKind, Status, Visibility
+from complaintdesk.complaints.events import event_note_for_reader
 from complaintdesk.complaints.lifecycle import TRANSITIONS_BY_ACTION
 from complaintdesk.complaints.models import Attachment, Complaint, ComplaintEvent
+from complaintdesk.core.masking import mask_complaint_text
 from complaintdesk.triage.choices import CrisisSignal
 from complaintdesk.triage.engine import guidance_for
 from complaintdesk.triage.services import may_review_triage
+from complaintdesk.web.selectors import rejection_pending
 
 # Side paths of the lifecycle; the first other allowed action is the one offered as primary.
 SIDE_ACTIONS = frozenset({"request_info", "reject_plan", "reopen", "reject", "merge"})
@@ -108,6 +111,24 @@ def complaint_panel(complaint: Complaint, user: User) -> dict[str, Any]:
         }
     )
     return data
+
+
+def pending_rejection_row(complaint: Complaint, user: User) -> dict[str, Any] | None:
+    """The rejection proposal waiting for a second supervisor: who proposed it, when, its
+    reason and explanation (masked for those who see personal data masked)."""
+    review = rejection_pending(complaint=complaint)
+    if review is None:
+        return None
+    personal = sees_personal_data(user)
+    return {
+        "id": review.pk,
+        "reason": review.reason,
+        "reason_label": review.get_reason_display(),
+        "note": review.note if personal else mask_complaint_text(review.note, complaint),
+        "proposed_by": str(review.proposed_by),
+        "proposed_at": review.proposed_at,
+        "is_own": review.proposed_by_id == user.pk,
+    }
 
 
 # The heads whose driving terms the triage panel lists, with their labels.
@@ -256,6 +277,9 @@ def event_row(event: ComplaintEvent, user: User) -> dict[str, Any]:
     data = event_out(event, user)
     after = event.after or {}
     note = _system_note(event)
+    if note is None:
+        # The sentences the domain says again itself, from the data as this reader sees it.
+        note = event_note_for_reader(kind=event.kind, after=data["after"], note=data["note"])
     if note is not None:
         data["note"] = note
     data.update(
