@@ -112,6 +112,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 api.add_router("/", sla_router)
 api.add_router("/", complaints_router)
 api.add_router("/", "complaintdesk.api.assignment.router")
+api.add_router("/", "complaintdesk.api.escalations.router")
 api.add_router("/", "complaintdesk.api.notifications.router")
 api.add_router("/", routing_router)
 api.add_router("/", taxonomy_router)

@@ -9,7 +9,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from complaintdesk.complaints.models import Attachment, Complaint, ComplaintEvent, SlaPolicy
+from complaintdesk.complaints.models import (
+    Attachment,
+    Complaint,
+    ComplaintEvent,
+    Escalation,
+    SlaPolicy,
+)
 from complaintdesk.complaints.sla_policies import sla_policy_key_problems
 from complaintdesk.notifications.masking import mask_one_time_links
 
@@ -36,6 +42,23 @@ class EventInline(ReadOnlyInline):
         return mask_one_time_links(event.note)
 
 
+class EscalationInline(ReadOnlyInline):
+    # Raised, decided and withdrawn through complaints/escalation_requests.py only.
+    model = Escalation
+    fk_name = "complaint"
+    fields = (
+        "raised_at",
+        "raised_by",
+        "reason",
+        "escalated_to",
+        "status",
+        "decision",
+        "decided_by",
+        "decided_at",
+    )
+    readonly_fields = fields
+
+
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
     fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
@@ -56,7 +79,7 @@ class ComplaintAdmin(admin.ModelAdmin[Complaint]):
     list_filter = ["status", "channel", "department", "needs_triage"]
     search_fields = ["tracking_number", "subject", "customer__name", "customer__primary_phone"]
     list_select_related = ["department", "assignee"]
-    inlines = [EventInline, AttachmentInline]
+    inlines = [EventInline, AttachmentInline, EscalationInline]
     show_full_result_count = False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:

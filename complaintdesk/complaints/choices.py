@@ -120,10 +120,42 @@ class EventKind(models.TextChoices):
     SURVEY = "survey", _("Satisfaction survey")
     FOLLOW_UP = "follow_up", _("Follow-up visit")
     REJECTION_REVIEW = "rejection_review", _("Rejection review")
+    ESCALATION_RAISED = "escalation_raised", _("Escalated to management")
+    ESCALATION_DECIDED = "escalation_decided", _("Management's decision on the escalation")
+    ESCALATION_WITHDRAWN = "escalation_withdrawn", _("Escalation withdrawn")
 
 
 class TimeBasis(models.TextChoices):
-    """How a time limit is counted: in the department's working hours or around the clock."""
+    """How a time limit is counted: in the department's working hours, around the clock, or
+    in working days of the department's calendar (the limit's minutes / 1,440 days, each as
+    long as that calendar's working day: 7.5 hours in an office, 24 hours on a 24×7 desk)."""
 
     BUSINESS = "business", _("Business hours")
     CALENDAR = "calendar", _("Calendar hours")
+    WORKING_DAYS = "workdays", _("Working days (1,440 minutes a day)")
+
+
+class EscalationReason(models.TextChoices):
+    """Why a handler escalates a complaint to higher management (SPEC §4, §14)."""
+
+    COMPLEX = "complex", _("Complex or special complaint")
+    HIGHER_LEVEL = "higher_level", _("The customer asks for a higher level")
+    THREAT = "threat", _("The customer threatens the media, a regulator or legal action")
+    AUTHORITY = "authority", _("The remedy needs more authority than the handler has")
+    OTHER = "other", _("Other")
+
+
+class EscalationStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for management")
+    DECIDED = "decided", _("Decided")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class EscalationDecision(models.TextChoices):
+    """What management decided on an escalation."""
+
+    APPROVED = "approved", _("Approve the handling as proposed")
+    TAKE_OVER = "take_over", _("Take the complaint over")
+    REASSIGN = "reassign", _("Reassign the complaint")
+    AUTHORISE = "authorise", _("Authorise a higher remedy")
+    REJECT = "reject", _("Reject the escalation")

@@ -14,6 +14,9 @@ from django_stubs_ext import StrOrPromise
 from complaintdesk.complaints.choices import (
     OPEN_STATUSES,
     Channel,
+    EscalationDecision,
+    EscalationReason,
+    EscalationStatus,
     EventKind,
     Level,
     RejectionReason,
@@ -132,6 +135,39 @@ class SlaPolicy(models.Model):
                     % {"first": self.first_response_minutes, "resolution": self.resolution_minutes}
                 }
             )
+        tied = self.tied_policy()
+        if tied is not None:
+            raise ValidationError(
+                _(
+                    "Time-limit policy %(name)s (#%(id)d) already applies to the same complaints "
+                    "with the same priority, so which one counts would be left to chance. "
+                    "Change that policy instead, or give this one other conditions or another "
+                    "priority."
+                )
+                % {"name": tied.name, "id": tied.pk}
+            )
+
+    def tied_policy(self) -> SlaPolicy | None:
+        """Another active policy with this one's conditions and priority, if this one is
+        active: the two would match the same complaints and neither would be preferred.
+
+        An inactive copy is allowed (a policy being prepared); turning it on is then refused
+        while the other is active.
+        """
+        if not self.is_active:
+            return None
+        return (
+            SlaPolicy.objects.filter(
+                is_active=True,
+                nature_key=self.nature_key,
+                category_key=self.category_key,
+                channel=self.channel,
+                customer_tier=self.customer_tier,
+                priority=self.priority,
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
 
     @property
     def specificity(self) -> int:
@@ -173,6 +209,9 @@ class Complaint(models.Model):
 
     subject = models.CharField(_("subject"), max_length=300)
     description = models.TextField(_("description"))
+    # Subject and description as the list search reads them: traditional Chinese as
+    # simplified, full width as half, lower case (complaints/selectors.py, written at intake).
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
     expected_resolution = models.TextField(_("customer's expected resolution"), blank=True)
     demands = models.JSONField(_("demands"), default=list, blank=True)
     language = models.CharField(_("language"), max_length=10, default="zh-Hans")
@@ -391,3 +430,95 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Escalation(models.Model):
+    """A complaint escalated by hand to higher management (升级), and management's decision.
+
+    Whoever handles the complaint raises it when the complaint is complex or special, the
+    customer asks for a higher level or threatens, or the remedy needs more authority than
+    they have (SPEC §4, §14). It goes to one person — a supervisor or complaints manager over
+    the complaint's department, or an administrator — who decides it; the raiser may withdraw
+    it while it waits. One waits per complaint at a time. The deadline sweep's automatic
+    escalation (complaints/escalation.py) is recorded on the timeline only, not here.
+    Written only by complaints/escalation_requests.py.
+    """
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="escalations"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=EscalationReason.choices)
+    explanation = models.TextField(_("explanation"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("raised by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    raised_at = models.DateTimeField(_("raised"), default=timezone.now)
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("escalated to"),
+        on_delete=models.PROTECT,
+        related_name="escalations_received",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=EscalationStatus.choices,
+        default=EscalationStatus.OPEN,
+    )
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=EscalationDecision.choices, blank=True
+    )
+    decision_note = models.TextField(_("management's decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # Who handles the complaint after a decision to take it over or reassign it.
+    new_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_note = models.TextField(_("why it was withdrawn"), blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        constraints = [
+            # Two people escalating at once: the second insert fails rather than both wait.
+            models.UniqueConstraint(
+                fields=["complaint"],
+                condition=models.Q(status="open"),
+                name="escalation_one_open_per_complaint",
+            ),
+        ]
+        indexes = [
+            # "Escalations waiting for me": a range scan of one person's open rows.
+            models.Index(
+                fields=["escalated_to", "status", "raised_at"], name="escalation_to_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.reason} {self.status}"

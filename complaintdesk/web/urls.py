@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from complaintdesk.web.views import actions, complaints, intake, plans, triage
+from complaintdesk.web.views import (
+    actions,
+    complaints,
+    escalations,
+    intake,
+    plans,
+    remedies,
+    responsibility,
+    triage,
+)
 
 app_name = "web"
 
@@ -30,6 +39,11 @@ urlpatterns = [
         name="complaint_action",
     ),
     path(
+        "complaints/<str:tracking_number>/rejection/<int:review_id>/<slug:decision>/",
+        actions.rejection_review_view,
+        name="rejection_review",
+    ),
+    path(
         "complaints/<str:tracking_number>/plans/",
         plans.complaint_plans_view,
         name="complaint_plans",
@@ -53,6 +67,81 @@ urlpatterns = [
         "complaints/<str:tracking_number>/plans/<int:plan_id>/steps/<int:step_id>/done/",
         plans.execution_step_view,
         name="plan_step",
+    ),
+    path(
+        "complaints/<str:tracking_number>/remedies/",
+        remedies.complaint_remedies_view,
+        name="complaint_remedies",
+    ),
+    path(
+        "complaints/<str:tracking_number>/remedies/compensation/",
+        remedies.compensation_propose_view,
+        name="compensation_propose",
+    ),
+    path(
+        "complaints/<str:tracking_number>/remedies/compensation/<int:item_id>/<slug:decision>/",
+        remedies.compensation_decision_view,
+        name="compensation_decision",
+    ),
+    path(
+        "complaints/<str:tracking_number>/remedies/offers/",
+        remedies.compensation_offer_view,
+        name="compensation_offer",
+    ),
+    path(
+        "complaints/<str:tracking_number>/remedies/offers/<int:offer_id>/consent/",
+        remedies.offer_consent_view,
+        name="offer_consent",
+    ),
+    path(
+        "complaints/<str:tracking_number>/remedies/care/",
+        remedies.care_schedule_view,
+        name="care_schedule",
+    ),
+    path(
+        "complaints/<str:tracking_number>/remedies/care/<int:action_id>/",
+        remedies.care_record_view,
+        name="care_record",
+    ),
+    path(
+        "complaints/<str:tracking_number>/escalations/",
+        escalations.complaint_escalations_view,
+        name="complaint_escalations",
+    ),
+    path(
+        "complaints/<str:tracking_number>/escalations/new/",
+        escalations.escalation_raise_view,
+        name="escalation_raise",
+    ),
+    path(
+        "complaints/<str:tracking_number>/escalations/<int:escalation_id>/decision/",
+        escalations.escalation_decide_view,
+        name="escalation_decide",
+    ),
+    path(
+        "complaints/<str:tracking_number>/escalations/<int:escalation_id>/withdraw/",
+        escalations.escalation_withdraw_view,
+        name="escalation_withdraw",
+    ),
+    path(
+        "complaints/<str:tracking_number>/responsibility/",
+        responsibility.complaint_responsibility_view,
+        name="complaint_responsibility",
+    ),
+    path(
+        "complaints/<str:tracking_number>/responsibility/new/",
+        responsibility.determination_propose_view,
+        name="determination_propose",
+    ),
+    path(
+        "complaints/<str:tracking_number>/responsibility/<int:determination_id>/revision/",
+        responsibility.determination_revise_view,
+        name="determination_revise",
+    ),
+    path(
+        "complaints/<str:tracking_number>/responsibility/<int:determination_id>/<slug:decision>/",
+        responsibility.determination_review_view,
+        name="determination_review",
     ),
     path(
         "complaints/<str:tracking_number>/triage/",
