@@ -276,7 +276,13 @@ def test_compensation_responsibility_and_a_proposed_rejection_are_handled_in_the
     ).click()
     expect(page.locator("#responsibility .message-success")).to_contain_text("confirmed")
 
+    # The test writes to the database itself next: let the page's last requests (the panel's
+    # timeline reload) finish and leave it, or SQLite may find the table locked by the server.
+    page.wait_for_load_state("networkidle")
+    detail = page.url
+    page.goto("about:blank")
     rejection_propose(complaint=complaint, actor=supervisor, reason="malicious", note="编造")
+    page.goto(detail)
     _log_in(page, "supervisor2")
     page.get_by_role("link", name="Review the proposal").click()
     form = page.locator('[data-action-form="reject"]')

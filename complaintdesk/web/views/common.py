@@ -3,13 +3,18 @@ answers of the detail page's panels."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 
 from complaintdesk.accounts.models import User
 from complaintdesk.complaints.errors import DomainError
+from complaintdesk.complaints.models import Complaint
+from complaintdesk.complaints.selectors import complaint_get
 
 # A panel of the detail page on a page of its own, for browsers without script.
 PANEL_PAGE = "web/complaints/panel_page.html"
@@ -64,3 +69,28 @@ def panel_answer(
     if changed:
         response["HX-Trigger"] = "timeline-changed"
     return response
+
+
+def opened_complaint(request: HttpRequest, tracking_number: str) -> Complaint | HttpResponse:
+    """The complaint as the acting user may see it, or the page saying why not."""
+    try:
+        return complaint_get(user=acting_user(request), tracking_number=tracking_number)
+    except DomainError as exc:
+        return error_page(request, exc)
+
+
+def panel_post_done(
+    request: HttpRequest,
+    complaint: Complaint,
+    message: str,
+    *,
+    panel: Callable[..., HttpResponse],
+    whole_page: bool = False,
+) -> HttpResponse:
+    """After a successful post on a panel: the refreshed panel (``panel(request, complaint,
+    done=message)``) for htmx, the detail page with the message without script — or for
+    htmx too when the post changed what the page shows outside the panel (``whole_page``)."""
+    if is_htmx(request) and not whole_page:
+        return panel(request, complaint, done=message)
+    messages.success(request, message)
+    return redirect_to(request, reverse("web:complaint_detail", args=[complaint.tracking_number]))

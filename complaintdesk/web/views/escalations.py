@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -32,16 +30,15 @@ from complaintdesk.complaints.escalation_requests import (
     may_withdraw,
 )
 from complaintdesk.complaints.models import Complaint, Escalation
-from complaintdesk.complaints.selectors import complaint_get
 from complaintdesk.core.masking import mask_complaint_text
 from complaintdesk.web.escalation_forms import DecideForm, EscalateForm, WithdrawForm
 from complaintdesk.web.selectors import staff_assignable
 from complaintdesk.web.views.common import (
     acting_user,
     error_page,
-    is_htmx,
+    opened_complaint,
     panel_answer,
-    redirect_to,
+    panel_post_done,
 )
 
 PANEL = "web/complaints/_escalations.html"
@@ -162,26 +159,14 @@ def _panel(
 def _done(
     request: HttpRequest, complaint: Complaint, message: str, *, whole_page: bool = False
 ) -> HttpResponse:
-    """After a successful post: the refreshed panel for htmx, the detail page without it —
-    or for htmx too when the decision moved the complaint to another handler, which the
-    page shows outside this panel."""
-    if is_htmx(request) and not whole_page:
-        return _panel(request, complaint, done=message)
-    messages.success(request, message)
-    return redirect_to(request, reverse("web:complaint_detail", args=[complaint.tracking_number]))
-
-
-def _open(request: HttpRequest, tracking_number: str) -> Complaint | HttpResponse:
-    try:
-        return complaint_get(user=acting_user(request), tracking_number=tracking_number)
-    except DomainError as exc:
-        return error_page(request, exc)
+    # A decision that moved the complaint to another handler shows outside this panel.
+    return panel_post_done(request, complaint, message, panel=_panel, whole_page=whole_page)
 
 
 def _open_escalation(
     request: HttpRequest, tracking_number: str, escalation_id: int
 ) -> tuple[Complaint, Escalation] | HttpResponse:
-    complaint = _open(request, tracking_number)
+    complaint = opened_complaint(request, tracking_number)
     if isinstance(complaint, HttpResponse):
         return complaint
     try:
@@ -197,7 +182,7 @@ def _open_escalation(
 @require_GET
 def complaint_escalations_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
     """The escalation panel (an htmx fragment, or a page without script)."""
-    complaint = _open(request, tracking_number)
+    complaint = opened_complaint(request, tracking_number)
     if isinstance(complaint, HttpResponse):
         return complaint
     return _panel(request, complaint)
@@ -207,7 +192,7 @@ def complaint_escalations_view(request: HttpRequest, tracking_number: str) -> Ht
 @require_POST
 def escalation_raise_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
     """Escalate the complaint to one person of higher management."""
-    complaint = _open(request, tracking_number)
+    complaint = opened_complaint(request, tracking_number)
     if isinstance(complaint, HttpResponse):
         return complaint
     user = acting_user(request)

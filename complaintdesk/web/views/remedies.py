@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,7 +22,6 @@ from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.complaints.choices import FINISHED_STATUSES
 from complaintdesk.complaints.errors import DomainError
 from complaintdesk.complaints.models import Complaint
-from complaintdesk.complaints.selectors import complaint_get
 from complaintdesk.core import clock
 from complaintdesk.core.masking import mask_complaint_text
 from complaintdesk.handling.choices import PlanStatus
@@ -53,9 +50,9 @@ from complaintdesk.web.selectors import staff_assignable
 from complaintdesk.web.views.common import (
     acting_user,
     error_page,
-    is_htmx,
+    opened_complaint,
     panel_answer,
-    redirect_to,
+    panel_post_done,
 )
 
 PANEL = "web/complaints/_remedies.html"
@@ -230,11 +227,7 @@ def _panel(
 
 
 def _done(request: HttpRequest, complaint: Complaint, message: str) -> HttpResponse:
-    """After a successful post: the refreshed panel for htmx, the detail page without it."""
-    if is_htmx(request):
-        return _panel(request, complaint, done=message)
-    messages.success(request, message)
-    return redirect_to(request, reverse("web:complaint_detail", args=[complaint.tracking_number]))
+    return panel_post_done(request, complaint, message, panel=_panel)
 
 
 def _refused(
@@ -255,18 +248,11 @@ def _invalid(
     return _panel(request, complaint, status=422, bound=bound)
 
 
-def _open(request: HttpRequest, tracking_number: str) -> Complaint | HttpResponse:
-    try:
-        return complaint_get(user=acting_user(request), tracking_number=tracking_number)
-    except DomainError as exc:
-        return error_page(request, exc)
-
-
 @login_required
 @require_GET
 def complaint_remedies_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
     """The compensation and care panel (an htmx fragment, or a page without script)."""
-    complaint = _open(request, tracking_number)
+    complaint = opened_complaint(request, tracking_number)
     if isinstance(complaint, HttpResponse):
         return complaint
     return _panel(request, complaint)
@@ -276,7 +262,7 @@ def complaint_remedies_view(request: HttpRequest, tracking_number: str) -> HttpR
 @require_POST
 def compensation_propose_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
     """Propose a compensation item under a policy clause."""
-    complaint = _open(request, tracking_number)
+    complaint = opened_complaint(request, tracking_number)
     if isinstance(complaint, HttpResponse):
         return complaint
     user = acting_user(request)
@@ -312,7 +298,7 @@ def compensation_decision_view(
 ) -> HttpResponse:
     """Approve a proposed item within one's authority and the budget, or refuse (withdraw)
     an item with a reason."""
-    complaint = _open(request, tracking_number)
+    complaint = opened_complaint(request, tracking_number)
     if isinstance(complaint, HttpResponse):
         return complaint
     user = acting_user(request)
@@ -353,7 +339,7 @@ def compensation_decision_view(
 def compensation_offer_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
     """Offer the approved compensation to the customer: the answer shows the consent link,
     once (only its hash is stored)."""
-    complaint = _open(request, tracking_number)
+    complaint = opened_complaint(request, tracking_number)
     if isinstance(complaint, HttpResponse):
         return complaint
     user = acting_user(request)
@@ -385,7 +371,7 @@ def compensation_offer_view(request: HttpRequest, tracking_number: str) -> HttpR
 @require_POST
 def offer_consent_view(request: HttpRequest, tracking_number: str, offer_id: int) -> HttpResponse:
     """Record the customer's answer to an offer given to an agent, and how it was obtained."""
-    complaint = _open(request, tracking_number)
+    complaint = opened_complaint(request, tracking_number)
     if isinstance(complaint, HttpResponse):
         return complaint
     user = acting_user(request)
@@ -418,7 +404,7 @@ def offer_consent_view(request: HttpRequest, tracking_number: str, offer_id: int
 @require_POST
 def care_schedule_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
     """Schedule a care action for the customer."""
-    complaint = _open(request, tracking_number)
+    complaint = opened_complaint(request, tracking_number)
     if isinstance(complaint, HttpResponse):
         return complaint
     user = acting_user(request)
@@ -445,7 +431,7 @@ def care_schedule_view(request: HttpRequest, tracking_number: str) -> HttpRespon
 @require_POST
 def care_record_view(request: HttpRequest, tracking_number: str, action_id: int) -> HttpResponse:
     """Record a care action as done with its outcome and effect, or as not carried out."""
-    complaint = _open(request, tracking_number)
+    complaint = opened_complaint(request, tracking_number)
     if isinstance(complaint, HttpResponse):
         return complaint
     user = acting_user(request)

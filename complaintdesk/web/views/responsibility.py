@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,7 +21,6 @@ from complaintdesk.accounts.permissions import role_of, sees_personal_data
 from complaintdesk.complaints.choices import FINISHED_STATUSES, EventKind, Status
 from complaintdesk.complaints.errors import DomainError
 from complaintdesk.complaints.models import Complaint
-from complaintdesk.complaints.selectors import complaint_get
 from complaintdesk.core.masking import mask_complaint_text
 from complaintdesk.handling import responsibility
 from complaintdesk.handling.choices import DeterminationStatus
@@ -34,9 +31,9 @@ from complaintdesk.web.selectors import staff_assignable
 from complaintdesk.web.views.common import (
     acting_user,
     error_page,
-    is_htmx,
+    opened_complaint,
     panel_answer,
-    redirect_to,
+    panel_post_done,
 )
 
 PANEL = "web/complaints/_responsibility.html"
@@ -165,25 +162,14 @@ def _panel(
 
 
 def _done(request: HttpRequest, complaint: Complaint, message: str) -> HttpResponse:
-    """After a successful post: the refreshed panel for htmx, the detail page without it."""
-    if is_htmx(request):
-        return _panel(request, complaint, done=message)
-    messages.success(request, message)
-    return redirect_to(request, reverse("web:complaint_detail", args=[complaint.tracking_number]))
-
-
-def _open(request: HttpRequest, tracking_number: str) -> Complaint | HttpResponse:
-    try:
-        return complaint_get(user=acting_user(request), tracking_number=tracking_number)
-    except DomainError as exc:
-        return error_page(request, exc)
+    return panel_post_done(request, complaint, message, panel=_panel)
 
 
 @login_required
 @require_GET
 def complaint_responsibility_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
     """The responsibility panel (an htmx fragment, or a page without script)."""
-    complaint = _open(request, tracking_number)
+    complaint = opened_complaint(request, tracking_number)
     if isinstance(complaint, HttpResponse):
         return complaint
     return _panel(request, complaint)
@@ -193,7 +179,7 @@ def complaint_responsibility_view(request: HttpRequest, tracking_number: str) ->
 @require_POST
 def determination_propose_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
     """Propose who is responsible and why; someone else reviews it."""
-    complaint = _open(request, tracking_number)
+    complaint = opened_complaint(request, tracking_number)
     if isinstance(complaint, HttpResponse):
         return complaint
     user = acting_user(request)
@@ -218,7 +204,7 @@ def determination_revise_view(
     request: HttpRequest, tracking_number: str, determination_id: int
 ) -> HttpResponse:
     """Revise a determination sent back and propose it again."""
-    complaint = _open(request, tracking_number)
+    complaint = opened_complaint(request, tracking_number)
     if isinstance(complaint, HttpResponse):
         return complaint
     user = acting_user(request)
@@ -254,7 +240,7 @@ def determination_review_view(
     reason. The service refuses the proposer."""
     if decision not in {"confirm", "send_back"}:
         raise Http404(_("No such action."))
-    complaint = _open(request, tracking_number)
+    complaint = opened_complaint(request, tracking_number)
     if isinstance(complaint, HttpResponse):
         return complaint
     user = acting_user(request)
