@@ -79,7 +79,7 @@ def _send(subject: str, body: str, addresses: list[str]) -> None:
         logger.exception("could not send the time-limit notice to %d recipients", len(addresses))
 
 
-def _mail(recipients: list[User], subject: str, body: str) -> list[str]:
+def staff_mail(recipients: list[User], subject: str, body: str) -> list[str]:
     """Send after commit to those with an address; return the usernames mailed."""
     with_address = [user for user in recipients if user.email]
     if with_address:
@@ -118,7 +118,7 @@ def notify_management_of_serious(*, complaint: Complaint, now: datetime) -> None
         "first": _local(complaint.first_response_due_at),
         "due": _local(complaint.resolution_due_at),
     }
-    mailed = _mail(managers, subject, body)
+    mailed = staff_mail(managers, subject, body)
     event_record(
         complaint=complaint,
         actor=None,
@@ -188,7 +188,7 @@ def _report_missed_first_response(
             "first": _local(complaint.first_response_due_at),
             "due": _local(complaint.resolution_due_at),
         }
-        mailed = _mail(recipients, subject, body)
+        mailed = staff_mail(recipients, subject, body)
         first_due = complaint.first_response_due_at
         event_record(
             complaint=complaint,
@@ -231,7 +231,7 @@ def _warn(complaint: Complaint, now: datetime, supervisors: _Supervisors) -> boo
             "subject": complaint.subject,
             "due": _local(complaint.resolution_due_at),
         }
-        mailed = _mail(recipients, subject, body)
+        mailed = staff_mail(recipients, subject, body)
         event_record(
             complaint=complaint,
             actor=None,
@@ -283,7 +283,7 @@ def _escalate(complaint: Complaint, now: datetime, supervisors: _Supervisors) ->
             "assignee": complaint.assignee.username if complaint.assignee else _("nobody"),
             "urgency": Level(urgency).label,
         }
-        mailed = _mail(managers, subject, body)
+        mailed = staff_mail(managers, subject, body)
         due = complaint.resolution_due_at
         event_record(
             complaint=complaint,

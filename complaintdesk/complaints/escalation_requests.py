@@ -37,7 +37,7 @@ from complaintdesk.complaints.choices import (
     EventKind,
 )
 from complaintdesk.complaints.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from complaintdesk.complaints.escalation import _mail
+from complaintdesk.complaints.escalation import staff_mail
 from complaintdesk.complaints.events import escalation_sentence, event_record
 from complaintdesk.complaints.lifecycle import TRANSITIONS_BY_ACTION, complaint_transition
 from complaintdesk.complaints.models import Complaint, Escalation
@@ -277,7 +277,7 @@ def complaint_escalate(
             "reason": EscalationReason(reason).label,
         }
         body = "\n\n".join([said, explanation, _("Record your decision on the complaint's page.")])
-        mailed = _mail([to], subject, body)
+        mailed = staff_mail([to], subject, body)
         _record(
             escalation,
             actor,
@@ -377,7 +377,7 @@ def escalation_decide(
             "decision": EscalationDecision(decision).label,
         }
         body = f"{said}\n\n{note}"
-        mailed = _mail([locked.raised_by], subject, body)
+        mailed = staff_mail([locked.raised_by], subject, body)
         after: dict[str, object] = {"decision": decision, "mailed": mailed}
         if new_assignee is not None:
             after |= {"new_assignee": new_assignee.username, "new_assignee_name": str(new_assignee)}
@@ -414,6 +414,6 @@ def escalation_withdraw(*, escalation: Escalation, actor: User, note: str = "") 
         body = _("%(person)s withdrew it; no decision is needed.") % {"person": actor}
         if note:
             body = f"{body}\n\n{note}"
-        mailed = _mail([locked.escalated_to], subject, body)
+        mailed = staff_mail([locked.escalated_to], subject, body)
         _record(locked, actor, EventKind.ESCALATION_WITHDRAWN, note, mailed=mailed)
     return locked
