@@ -204,7 +204,7 @@ TRANSITIONS: tuple[Transition, ...] = (
                frozenset({S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS, S.EXECUTING, S.REOPENED}),
                S.AWAITING_INFO, ALL_STAFF_ACTING,
                note_required=_("Say what information is needed and how to send it."),
-               customer_visible=True),
+               customer_visible=True, handler_only=True),
     Transition("receive_info", _("Customer information received"),
                frozenset({S.AWAITING_INFO}), None, ALL_STAFF_ACTING),
     Transition("submit_plan", _("Submit the handling plan for approval"),
@@ -257,6 +257,8 @@ ROLE_REFUSALS: Mapping[str, Any] = {
 HANDLER_ONLY_REFUSALS: Mapping[str, Any] = {
     "resolve": _("You may not resolve this complaint or notify its result."),
     "close": _("You may not close this complaint."),
+    # It writes to the customer and stops the clock of whoever handles it.
+    "request_info": _("You may not ask this complaint's customer for information."),
 }
 
 

@@ -376,6 +376,27 @@ def test_a_handler_cannot_resolve_or_close_a_colleagues_complaint(agent, handler
     assert resolved.status == Status.RESOLVED
 
 
+def test_a_handler_cannot_ask_the_customer_of_a_colleagues_complaint_for_information(
+    agent, handler
+):
+    # QA: a colleague's information request e-mailed the customer and paused the clock.
+    colleague = user_make(Role.HANDLER, department=handler.department, username="hu.yutong")
+    complaint = _put_in_status(complaint_make(actor=agent), Status.IN_PROGRESS, colleague)
+    assert "request_info" not in allowed_actions(complaint, handler)
+    with pytest.raises(NotAllowed, match=r"may not ask this complaint's customer"):
+        complaint_transition(
+            complaint=complaint, action="request_info", actor=handler, note="请提供账单截图"
+        )
+    complaint.refresh_from_db()
+    assert complaint.status == Status.IN_PROGRESS
+    assert not complaint.notices.filter(purpose="info_needed").exists()
+    paused = complaint_transition(
+        complaint=complaint, action="request_info", actor=colleague, note="请提供账单截图"
+    )
+    assert paused.status == Status.AWAITING_INFO
+    assert paused.notices.filter(purpose="info_needed").exists()
+
+
 def test_supervisors_and_administrators_resolve_and_close_any_complaint(
     agent, handler, supervisor, administrator
 ):

@@ -89,7 +89,7 @@ def test_time_paused_for_customer_information_is_not_counted(agent, handler):
     assert complaint.resolution_due_at == at(2026, 10, 15, 10, 30)
     with clock.travel_to(at(2026, 10, 12, 14, 0)):
         paused = complaint_transition(
-            complaint=complaint, action="request_info", actor=handler, note="请提供账单截图。"
+            complaint=complaint, action="request_info", actor=agent, note="请提供账单截图。"
         )
     assert paused.sla_check_at is None and paused.sla_warn_at is None
     state = sla.sla_state(paused, at(2026, 10, 13, 10, 0))
@@ -182,7 +182,10 @@ def test_working_days_count_each_calendars_own_day_and_pauses_in_its_hours(agent
     assert around.resolution_due_at == at(2026, 10, 13, 21, 0)
     with clock.travel_to(at(2026, 10, 12, 12, 0)):
         paused = complaint_transition(
-            complaint=around, action="request_info", actor=handler, note="请提供账单截图。"
+            complaint=around,
+            action="request_info",
+            actor=around.assignee,
+            note="请提供账单截图。",
         )
     with clock.travel_to(at(2026, 10, 12, 18, 0)):
         resumed = complaint_transition(complaint=paused, action="receive_info", actor=handler)

@@ -478,3 +478,18 @@ def test_the_web_panel_says_why_a_colleague_cannot_send_a_progress_note(
     assert "handler handles this complaint" in response.content.decode()
     first.refresh_from_db()
     assert first.done_at is None
+
+
+def test_the_web_panel_offers_sending_a_progress_note_only_to_whoever_handles_it(
+    agent, handler, supervisor, colleague
+):
+    from django.urls import reverse
+
+    from complaintdesk.web.tests.helpers import client_for
+
+    complaint, _plan, (first, _second) = _approved_plan_steps(agent, handler, supervisor)
+    url = reverse("web:complaint_plans", args=[complaint.tracking_number])
+    for person, offered in ((handler, True), (supervisor, True), (colleague, False)):
+        page = client_for(person).get(url, HTTP_HX_REQUEST="true").content.decode()
+        assert f'data-step-form="{first.pk}"' in page  # the step may be checked off
+        assert ('name="send_to_customer"' in page) is offered, person.username

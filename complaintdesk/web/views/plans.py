@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
-from complaintdesk.accounts.permissions import role_of, sees_personal_data
+from complaintdesk.accounts.permissions import acts_for_complaint, role_of, sees_personal_data
 from complaintdesk.complaints.choices import Status
 from complaintdesk.complaints.errors import DomainError, InvalidInput
 from complaintdesk.complaints.models import Complaint
@@ -172,6 +172,8 @@ def _panel(
         ],
         "may_draft": may_draft,
         "may_revise": may_revise,
+        # Progress notes reach the customer only from whoever handles the complaint.
+        "may_tell_customer": acts_for_complaint(user, complaint),
         "latest": latest,
         "plan_form": (
             form
