@@ -147,6 +147,9 @@ class ListQuery(PageQuery):
     overdue: bool | None = None
     needs_triage: bool | None = None
     crisis: bool | None = None
+    escalated_to_me: bool = Field(
+        False, description="Only complaints escalated to you that wait for your decision"
+    )
     q: str = Field(
         "",
         description="Words of the subject or description (traditional and simplified Chinese "
@@ -168,6 +171,7 @@ def list_complaints(request: HttpRequest, query: Query[ListQuery]) -> dict[str, 
         overdue=query.overdue,
         needs_triage=query.needs_triage,
         crisis=query.crisis,
+        escalated_to_me=query.escalated_to_me,
         text=query.q,
     )
     queryset = complaint_list(user=user, filters=filters)

@@ -84,6 +84,11 @@ def may_escalate(user: User, complaint: Complaint) -> bool:
     )
 
 
+def may_receive_escalations(user: User) -> bool:
+    """Whether escalations can go to this person at all: supervisors and administrators."""
+    return user.is_active and (user.is_superuser or role_of(user) in {Role.SUPERVISOR, Role.ADMIN})
+
+
 def escalation_recipients(*, complaint: Complaint, raised_by: User) -> list[User]:
     """Whom `raised_by` may escalate the complaint to: active supervisors over its department
     (its own, or complaints managers over every department) who stand above the raiser, and

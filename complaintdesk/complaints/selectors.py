@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from complaintdesk.accounts.models import Department, User
 from complaintdesk.accounts.permissions import department_scope, sees_personal_data
-from complaintdesk.complaints.choices import OPEN_STATUSES, Channel, Status
+from complaintdesk.complaints.choices import OPEN_STATUSES, Channel, EscalationStatus, Status
 from complaintdesk.complaints.errors import InvalidInput, NotFound
 from complaintdesk.complaints.models import Complaint, ComplaintEvent
 from complaintdesk.core import clock
@@ -74,6 +74,8 @@ class ComplaintFilters:
     text: str = ""
     received_from: datetime | None = None
     received_to: datetime | None = None
+    # Escalated to the acting user and waiting for their decision.
+    escalated_to_me: bool = False
 
 
 def _check_filter_keys(filters: ComplaintFilters) -> None:
@@ -146,6 +148,11 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
         queryset = queryset.filter(customer_id=filters.customer_id)
     if filters.channel:
         queryset = queryset.filter(channel=filters.channel)
+    if filters.escalated_to_me:
+        # At most one escalation waits per complaint: the join adds no duplicate rows.
+        queryset = queryset.filter(
+            escalations__status=EscalationStatus.OPEN, escalations__escalated_to=user
+        )
     if filters.overdue is not None:
         overdue = Q(status__in=OPEN_STATUSES, resolution_due_at__lt=clock.now())
         overdue &= Q(sla_paused_at__isnull=True)

@@ -56,6 +56,7 @@ class ComplaintFilterForm(forms.Form):
     at_risk = forms.BooleanField(label=_("At risk"), required=False)
     needs_triage = forms.BooleanField(label=_("Needs triage"), required=False)
     crisis = forms.BooleanField(label=_("Crisis signals"), required=False)
+    escalated_to_me = forms.BooleanField(label=_("Escalated to me"), required=False)
 
     def __init__(self, *args: Any, options: FilterOptions, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,6 +101,7 @@ class ComplaintFilterForm(forms.Form):
             at_risk=bool(data.get("at_risk")),
             needs_triage=True if data.get("needs_triage") else None,
             crisis=True if data.get("crisis") else None,
+            escalated_to_me=bool(data.get("escalated_to_me")),
             text=data.get("q", ""),
         )
 

@@ -250,3 +250,17 @@ def test_the_openapi_document_describes_the_endpoints(supervisor):
     assert "/api/escalations" in paths
     assert "EscalationIn" in schema["components"]["schemas"]
     assert "DecisionIn" in schema["components"]["schemas"]
+
+
+def test_the_complaint_list_filters_the_escalations_waiting_for_me(
+    complaint, handler, supervisor, administrator
+):
+    escalation = escalated(complaint, handler, supervisor)
+    waiting = api_client(supervisor).get("/api/complaints", {"escalated_to_me": "true"}).json()
+    assert [row["tracking_number"] for row in waiting["results"]] == [complaint.tracking_number]
+    others = api_client(administrator).get("/api/complaints", {"escalated_to_me": "true"}).json()
+    assert others["results"] == []
+    escalation.status = "withdrawn"
+    escalation.save(update_fields=["status"])
+    after = api_client(supervisor).get("/api/complaints", {"escalated_to_me": "true"}).json()
+    assert after["results"] == []

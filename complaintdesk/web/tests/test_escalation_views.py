@@ -270,3 +270,19 @@ def test_with_nobody_above_the_panel_says_so_instead_of_an_empty_form(complaint,
     panel = client_for(handler).get(panel_url(complaint), **HTMX).content.decode()
     assert "data-nobody-above" in panel
     assert 'data-escalation-form="escalate"' not in panel
+
+
+def test_the_list_finds_the_complaints_escalated_to_me_and_waiting(
+    complaint, agent, handler, supervisor, administrator
+):
+    other = handled_complaint(agent, handler, customer_name="李先生", phone="13900003333")
+    escalated(complaint, handler, supervisor)
+    list_url = reverse("web:complaint_list")
+    page = client_for(supervisor).get(list_url).content.decode()
+    assert 'name="escalated_to_me"' in page and "escalated_to_me=on" in page  # box and chip
+    mine = client_for(supervisor).get(list_url, {"escalated_to_me": "on"}).content.decode()
+    assert complaint.tracking_number in mine and other.tracking_number not in mine
+    # Someone else's escalations are not theirs to decide; a handler is offered no such view.
+    theirs = client_for(administrator).get(list_url, {"escalated_to_me": "on"}).content.decode()
+    assert complaint.tracking_number not in theirs
+    assert 'name="escalated_to_me"' not in client_for(handler).get(list_url).content.decode()

@@ -20,6 +20,7 @@ from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import can_write_notes, role_of
 from complaintdesk.complaints.errors import DomainError
+from complaintdesk.complaints.escalation_requests import may_receive_escalations
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaint_get, complaint_list, complaint_timeline
 from complaintdesk.complaints.services import attachment_add, complaint_add_note
@@ -52,6 +53,7 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
+        "may_decide_escalations": may_receive_escalations(user),
         "page": page,
         "rows": [complaint_row(c, user) for c in page.object_list],
         "quick_views": _quick_views(user, request),
@@ -79,6 +81,8 @@ def _quick_views(user: User, request: HttpRequest) -> list[dict[str, Any]]:
     ]
     if role_of(user) in ASSIGNABLE_ROLES:
         views.insert(0, (_("My complaints"), {"assignee": user.username, "status": "open"}))
+    if may_receive_escalations(user):
+        views.append((_("Escalated to me"), {"escalated_to_me": "on"}))
     current = _current_filters(request)
     return [
         {"label": label, "query": urlencode(query), "active": query == current}
