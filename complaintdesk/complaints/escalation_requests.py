@@ -35,6 +35,7 @@ from complaintdesk.complaints.choices import (
     EscalationReason,
     EscalationStatus,
     EventKind,
+    Status,
 )
 from complaintdesk.complaints.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from complaintdesk.complaints.escalation import staff_mail
@@ -188,7 +189,9 @@ def _text_require(text: str, *, field: str, missing: str) -> str:
     return text
 
 
-def _record(escalation: Escalation, actor: User, kind: str, words: str, **after: object) -> None:
+def _record(
+    escalation: Escalation, actor: User | None, kind: str, words: str, **after: object
+) -> None:
     """The timeline event: our sentence, then the person's words; the timeline says the
     sentence again in the reader's language from the event's data."""
     data = {
@@ -422,3 +425,37 @@ def escalation_withdraw(*, escalation: Escalation, actor: User, note: str = "") 
         mailed = staff_mail([locked.escalated_to], subject, body)
         _record(locked, actor, EventKind.ESCALATION_WITHDRAWN, note, mailed=mailed)
     return locked
+
+
+def escalations_withdraw_on_finish(
+    *, complaint: Complaint, actor: User | None, status: str
+) -> list[int]:
+    """A complaint that finishes (resolved, closed, rejected, merged) while an escalation
+    waits: nothing is left to decide, so it is withdrawn and the person it went to is told.
+    Called by the lifecycle inside the finishing transition's transaction; returns the ids."""
+    waiting = list(
+        Escalation.objects.select_for_update(of=("self",))
+        .select_related("complaint", "escalated_to")
+        .filter(complaint=complaint, status=EscalationStatus.OPEN)
+    )
+    for escalation in waiting:
+        escalation.status = EscalationStatus.WITHDRAWN
+        escalation.withdrawn_by = actor
+        escalation.withdrawn_at = clock.now()
+        escalation.save()
+        subject = _("The escalation of complaint %(number)s to you was withdrawn") % {
+            "number": complaint.tracking_number
+        }
+        body = _("The complaint is %(status)s; no decision is needed.") % {
+            "status": Status(status).label
+        }
+        mailed = staff_mail([escalation.escalated_to], subject, body)
+        _record(
+            escalation,
+            actor,
+            EventKind.ESCALATION_WITHDRAWN,
+            "",
+            mailed=mailed,
+            finished=status,
+        )
+    return [escalation.pk for escalation in waiting]

@@ -18,6 +18,7 @@ from complaintdesk.complaints.choices import (
     EscalationDecision,
     EscalationReason,
     EventKind,
+    Status,
     Visibility,
 )
 from complaintdesk.complaints.models import Complaint, ComplaintEvent
@@ -148,6 +149,11 @@ def escalation_sentence(kind: str, after: Mapping[str, Any]) -> str | None:
         }
     if kind == EventKind.ESCALATION_DECIDED:
         return _escalation_decided_sentence(after)
+    if kind == EventKind.ESCALATION_WITHDRAWN and after.get("finished"):
+        return _("The escalation to %(person)s was withdrawn: the complaint is %(status)s.") % {
+            "person": person,
+            "status": _label(Status, after["finished"]),
+        }
     if kind == EventKind.ESCALATION_WITHDRAWN:
         return _("The escalation to %(person)s was withdrawn.") % {"person": person}
     return None

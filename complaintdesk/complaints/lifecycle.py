@@ -346,6 +346,14 @@ def _apply_side_effects(transition: Transition, request: TransitionRequest) -> d
         sla.record_first_response(complaint, now)
     if transition.target in FINISHED_STATUSES:
         sla.stop_clock(complaint, now)
+        # Nothing is left for management to decide (escalation_requests builds on this module).
+        from complaintdesk.complaints.escalation_requests import escalations_withdraw_on_finish
+
+        withdrawn = escalations_withdraw_on_finish(
+            complaint=complaint, actor=request.actor, status=str(transition.target)
+        )
+        if withdrawn:
+            recorded["escalations_withdrawn"] = withdrawn
     return recorded
 
 

@@ -364,3 +364,25 @@ def test_the_admin_shows_a_complaints_escalations_read_only(
     assert 'name="escalations-0-status"' not in content  # shown, not editable
     escalation.refresh_from_db()
     assert escalation.status == EscalationStatus.OPEN
+
+
+def test_an_escalation_waiting_when_the_complaint_finishes_is_withdrawn_and_said_so(
+    agent, complaint, handler, supervisor, django_capture_on_commit_callbacks, mailoutbox
+):
+    supervisor.email = "supervisor@example.com"
+    supervisor.save()
+    escalation = escalate(complaint, handler, supervisor)
+    earlier = complaint_make(actor=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint_transition(
+            complaint=complaint, action="merge", actor=handler, params={"into": earlier}
+        )
+    escalation.refresh_from_db()
+    assert escalation.status == EscalationStatus.WITHDRAWN
+    assert escalation.withdrawn_by == handler
+    event = complaint.events.get(kind=EventKind.ESCALATION_WITHDRAWN)
+    assert event.after["finished"] == Status.MERGED
+    shown = event_note_for_reader(kind=event.kind, after=event.after, note=event.note)
+    assert shown is not None and "was withdrawn: the complaint is Merged" in shown
+    assert [mail.to for mail in mailoutbox][-1] == ["supervisor@example.com"]
+    assert not Escalation.objects.filter(status=EscalationStatus.OPEN).exists()
