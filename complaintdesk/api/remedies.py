@@ -49,6 +49,7 @@ class PolicyClauseOut(Schema):
     text: str
     max_amount: Decimal | None
     currency: str
+    allowed_forms: list[str] = Field(..., description="Forms it justifies; empty: any form")
 
 
 class ItemIn(Schema):

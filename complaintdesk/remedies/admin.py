@@ -13,13 +13,39 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from complaintdesk.complaints.errors import InvalidInput
+from complaintdesk.remedies.choices import CompensationForm
 from complaintdesk.remedies.currency import rate_of
 from complaintdesk.remedies.models import CompensationBudget, PolicyClause
 from complaintdesk.remedies.services import budget_month
 
 
+class PolicyClauseForm(forms.ModelForm[PolicyClause]):
+    # Ticked from the forms there are, stored as their list (none ticked: any form).
+    allowed_forms = forms.MultipleChoiceField(
+        label=_("allowed forms"),
+        choices=CompensationForm.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The forms of compensation this clause justifies; none chosen: any form."),
+    )
+
+    class Meta:
+        model = PolicyClause
+        fields = [
+            "code",
+            "title",
+            "kind",
+            "text",
+            "max_amount",
+            "currency",
+            "allowed_forms",
+            "is_active",
+        ]
+
+
 @admin.register(PolicyClause)
 class PolicyClauseAdmin(admin.ModelAdmin[PolicyClause]):
+    form = PolicyClauseForm
     list_display = ["code", "title", "kind", "max_amount", "currency", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "title", "text"]

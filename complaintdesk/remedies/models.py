@@ -46,6 +46,14 @@ class PolicyClause(models.Model):
     currency = models.CharField(
         _("currency"), max_length=3, default="CNY", validators=[currency_code]
     )
+    # A warranty clause justifies a repair or a replacement, not cash: the forms an item
+    # under this clause may take (CompensationForm values); empty, any form.
+    allowed_forms = models.JSONField(
+        _("allowed forms"),
+        default=list,
+        blank=True,
+        help_text=_("The forms of compensation this clause justifies; none chosen: any form."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -55,6 +63,19 @@ class PolicyClause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def clean(self) -> None:
+        forms = self.allowed_forms
+        if not isinstance(forms, list) or any(f not in CompensationForm.values for f in forms):
+            raise ValidationError(
+                {
+                    "allowed_forms": _("Allowed forms must be a list of: %(known)s.")
+                    % {"known": ", ".join(CompensationForm.values)}
+                }
+            )
+
+    def allows(self, form: str) -> bool:
+        return not self.allowed_forms or form in self.allowed_forms
 
 
 class CompensationBudget(models.Model):

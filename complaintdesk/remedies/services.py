@@ -119,6 +119,18 @@ def _clean_amount(
             _("Policy clause %(code)s is no longer in force.") % {"code": policy_clause.code},
             field="policy_clause",
         )
+    if not policy_clause.allows(form):
+        raise InvalidInput(
+            _("Policy clause %(code)s justifies %(allowed)s, not %(form)s.")
+            % {
+                "code": policy_clause.code,
+                "allowed": ", ".join(
+                    str(CompensationForm(f).label) for f in policy_clause.allowed_forms
+                ),
+                "form": CompensationForm(form).label,
+            },
+            field="form",
+        )
     if (
         policy_clause.max_amount is not None
         and convert(amount, currency, policy_clause.currency) > policy_clause.max_amount

@@ -176,3 +176,26 @@ def test_the_report_api_is_scoped_the_same_way(spending, handler):
     )
     assert response.status_code == 200
     assert [row["department"] for row in response.json()] == ["network"]
+
+
+def test_the_admin_ticks_the_forms_a_clause_justifies(administrator):
+    from complaintdesk.remedies.models import PolicyClause
+
+    client = Client()
+    client.force_login(administrator)
+    fields = {
+        "code": "handset-warranty",
+        "title": "Handset warranty",
+        "kind": "warranty",
+        "text": "Faults within a year are repaired or the handset replaced.",
+        "currency": "CNY",
+        "is_active": "on",
+    }
+    response = client.post(
+        "/admin/remedies/policyclause/add/",
+        {**fields, "allowed_forms": ["free_repair", "replacement"]},
+    )
+    assert response.status_code == 302, response.content.decode()
+    clause = PolicyClause.objects.get(code="handset-warranty")
+    assert clause.allowed_forms == ["free_repair", "replacement"]
+    assert not clause.allows("cash") and clause.allows("replacement")

@@ -101,6 +101,32 @@ def test_the_policy_clause_caps_the_amount(agent, handler):
     assert _item(complaint, handler, "100", clause=capped).amount == Decimal("100.00")
 
 
+def test_the_policy_clause_limits_the_forms_it_justifies(agent, handler):
+    # QA: a warranty clause justified a cash payment.
+    complaint = handled_complaint(agent, handler)
+    warranty = clause_make("handset-warranty")
+    warranty.allowed_forms = ["free_repair", "replacement"]
+    warranty.save()
+    refusal = "justifies Free repair, Replacement, not Cash"
+    with pytest.raises(InvalidInput, match=refusal) as refused:
+        _item(complaint, handler, "300", form="cash", clause=warranty)
+    assert refused.value.field == "form"
+    assert not complaint.compensation_items.exists()
+    replacement = _item(complaint, handler, "300", form="replacement", clause=warranty)
+    assert replacement.form == "replacement"
+    # A clause that names no forms justifies any.
+    assert _item(complaint, handler, "20", form="cash").form == "cash"
+
+
+def test_a_clause_names_only_forms_there_are(db):
+    from django.core.exceptions import ValidationError
+
+    clause = clause_make("goodwill")
+    clause.allowed_forms = ["cash", "voucher"]
+    with pytest.raises(ValidationError, match="Allowed forms must be a list of"):
+        clause.full_clean()
+
+
 def test_unknown_form_and_bad_currency_are_refused(agent, handler):
     complaint = handled_complaint(agent, handler)
     with pytest.raises(InvalidInput, match="form"):
