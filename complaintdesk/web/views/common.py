@@ -4,6 +4,7 @@ answers of the detail page's panels."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -77,6 +78,20 @@ def opened_complaint(request: HttpRequest, tracking_number: str) -> Complaint | 
         return complaint_get(user=acting_user(request), tracking_number=tracking_number)
     except DomainError as exc:
         return error_page(request, exc)
+
+
+def opens_complaint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A panel view of one complaint: called with the complaint the acting user may see in
+    place of its tracking number, or answered with the page saying why not."""
+
+    @wraps(view)
+    def opening(request: HttpRequest, tracking_number: str, **kwargs: Any) -> HttpResponse:
+        complaint = opened_complaint(request, tracking_number)
+        if isinstance(complaint, HttpResponse):
+            return complaint
+        return view(request, complaint, **kwargs)
+
+    return opening
 
 
 def panel_post_done(

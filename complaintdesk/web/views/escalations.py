@@ -36,7 +36,7 @@ from complaintdesk.web.selectors import staff_assignable
 from complaintdesk.web.views.common import (
     acting_user,
     error_page,
-    opened_complaint,
+    opens_complaint,
     panel_answer,
     panel_post_done,
 )
@@ -164,37 +164,29 @@ def _done(
 
 
 def _open_escalation(
-    request: HttpRequest, tracking_number: str, escalation_id: int
-) -> tuple[Complaint, Escalation] | HttpResponse:
-    complaint = opened_complaint(request, tracking_number)
-    if isinstance(complaint, HttpResponse):
-        return complaint
+    request: HttpRequest, complaint: Complaint, escalation_id: int
+) -> Escalation | HttpResponse:
     try:
-        escalation = escalation_get(
+        return escalation_get(
             user=acting_user(request), complaint=complaint, escalation_id=escalation_id
         )
     except DomainError as exc:
         return error_page(request, exc)
-    return complaint, escalation
 
 
 @login_required
 @require_GET
-def complaint_escalations_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
+@opens_complaint
+def complaint_escalations_view(request: HttpRequest, complaint: Complaint) -> HttpResponse:
     """The escalation panel (an htmx fragment, or a page without script)."""
-    complaint = opened_complaint(request, tracking_number)
-    if isinstance(complaint, HttpResponse):
-        return complaint
     return _panel(request, complaint)
 
 
 @login_required
 @require_POST
-def escalation_raise_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
+@opens_complaint
+def escalation_raise_view(request: HttpRequest, complaint: Complaint) -> HttpResponse:
     """Escalate the complaint to one person of higher management."""
-    complaint = opened_complaint(request, tracking_number)
-    if isinstance(complaint, HttpResponse):
-        return complaint
     user = acting_user(request)
     form = _escalate_form(user, complaint, request.POST)
     if not form.is_valid():
@@ -220,14 +212,14 @@ def escalation_raise_view(request: HttpRequest, tracking_number: str) -> HttpRes
 
 @login_required
 @require_POST
+@opens_complaint
 def escalation_decide_view(
-    request: HttpRequest, tracking_number: str, escalation_id: int
+    request: HttpRequest, complaint: Complaint, escalation_id: int
 ) -> HttpResponse:
     """Record management's decision; the service refuses the raiser and those below."""
-    found = _open_escalation(request, tracking_number, escalation_id)
-    if isinstance(found, HttpResponse):
-        return found
-    complaint, escalation = found
+    escalation = _open_escalation(request, complaint, escalation_id)
+    if isinstance(escalation, HttpResponse):
+        return escalation
     user = acting_user(request)
     form = _decide_form(user, escalation, request.POST)
     if not form.is_valid():
@@ -253,14 +245,14 @@ def escalation_decide_view(
 
 @login_required
 @require_POST
+@opens_complaint
 def escalation_withdraw_view(
-    request: HttpRequest, tracking_number: str, escalation_id: int
+    request: HttpRequest, complaint: Complaint, escalation_id: int
 ) -> HttpResponse:
     """The raiser takes back an escalation still waiting for a decision."""
-    found = _open_escalation(request, tracking_number, escalation_id)
-    if isinstance(found, HttpResponse):
-        return found
-    complaint, escalation = found
+    escalation = _open_escalation(request, complaint, escalation_id)
+    if isinstance(escalation, HttpResponse):
+        return escalation
     user = acting_user(request)
     form = _withdraw_form(escalation, request.POST)
     if not form.is_valid():

@@ -50,7 +50,7 @@ from complaintdesk.web.selectors import staff_assignable
 from complaintdesk.web.views.common import (
     acting_user,
     error_page,
-    opened_complaint,
+    opens_complaint,
     panel_answer,
     panel_post_done,
 )
@@ -250,21 +250,17 @@ def _invalid(
 
 @login_required
 @require_GET
-def complaint_remedies_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
+@opens_complaint
+def complaint_remedies_view(request: HttpRequest, complaint: Complaint) -> HttpResponse:
     """The compensation and care panel (an htmx fragment, or a page without script)."""
-    complaint = opened_complaint(request, tracking_number)
-    if isinstance(complaint, HttpResponse):
-        return complaint
     return _panel(request, complaint)
 
 
 @login_required
 @require_POST
-def compensation_propose_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
+@opens_complaint
+def compensation_propose_view(request: HttpRequest, complaint: Complaint) -> HttpResponse:
     """Propose a compensation item under a policy clause."""
-    complaint = opened_complaint(request, tracking_number)
-    if isinstance(complaint, HttpResponse):
-        return complaint
     user = acting_user(request)
     form = _propose_form(user, complaint, request.POST)
     bound: tuple[str, int | None, Form] = ("propose", None, form)
@@ -293,14 +289,12 @@ def compensation_propose_view(request: HttpRequest, tracking_number: str) -> Htt
 
 @login_required
 @require_POST
+@opens_complaint
 def compensation_decision_view(
-    request: HttpRequest, tracking_number: str, item_id: int, decision: str
+    request: HttpRequest, complaint: Complaint, item_id: int, decision: str
 ) -> HttpResponse:
     """Approve a proposed item within one's authority and the budget, or refuse (withdraw)
     an item with a reason."""
-    complaint = opened_complaint(request, tracking_number)
-    if isinstance(complaint, HttpResponse):
-        return complaint
     user = acting_user(request)
     try:
         item = compensation_item_get(user=user, complaint=complaint, item_id=item_id)
@@ -336,12 +330,10 @@ def compensation_decision_view(
 
 @login_required
 @require_POST
-def compensation_offer_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
+@opens_complaint
+def compensation_offer_view(request: HttpRequest, complaint: Complaint) -> HttpResponse:
     """Offer the approved compensation to the customer: the answer shows the consent link,
     once (only its hash is stored)."""
-    complaint = opened_complaint(request, tracking_number)
-    if isinstance(complaint, HttpResponse):
-        return complaint
     user = acting_user(request)
     form = OfferForm(request.POST, auto_id="id_offer_%s")
     bound: tuple[str, int | None, Form] = ("offer", None, form)
@@ -369,11 +361,9 @@ def compensation_offer_view(request: HttpRequest, tracking_number: str) -> HttpR
 
 @login_required
 @require_POST
-def offer_consent_view(request: HttpRequest, tracking_number: str, offer_id: int) -> HttpResponse:
+@opens_complaint
+def offer_consent_view(request: HttpRequest, complaint: Complaint, offer_id: int) -> HttpResponse:
     """Record the customer's answer to an offer given to an agent, and how it was obtained."""
-    complaint = opened_complaint(request, tracking_number)
-    if isinstance(complaint, HttpResponse):
-        return complaint
     user = acting_user(request)
     try:
         offer = offer_get(user=user, complaint=complaint, offer_id=offer_id)
@@ -402,11 +392,9 @@ def offer_consent_view(request: HttpRequest, tracking_number: str, offer_id: int
 
 @login_required
 @require_POST
-def care_schedule_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
+@opens_complaint
+def care_schedule_view(request: HttpRequest, complaint: Complaint) -> HttpResponse:
     """Schedule a care action for the customer."""
-    complaint = opened_complaint(request, tracking_number)
-    if isinstance(complaint, HttpResponse):
-        return complaint
     user = acting_user(request)
     form = _care_form(user, request.POST)
     bound: tuple[str, int | None, Form] = ("care", None, form)
@@ -429,11 +417,9 @@ def care_schedule_view(request: HttpRequest, tracking_number: str) -> HttpRespon
 
 @login_required
 @require_POST
-def care_record_view(request: HttpRequest, tracking_number: str, action_id: int) -> HttpResponse:
+@opens_complaint
+def care_record_view(request: HttpRequest, complaint: Complaint, action_id: int) -> HttpResponse:
     """Record a care action as done with its outcome and effect, or as not carried out."""
-    complaint = opened_complaint(request, tracking_number)
-    if isinstance(complaint, HttpResponse):
-        return complaint
     user = acting_user(request)
     try:
         action = care_action_get(user=user, complaint=complaint, action_id=action_id)

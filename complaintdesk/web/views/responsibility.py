@@ -31,7 +31,7 @@ from complaintdesk.web.selectors import staff_assignable
 from complaintdesk.web.views.common import (
     acting_user,
     error_page,
-    opened_complaint,
+    opens_complaint,
     panel_answer,
     panel_post_done,
 )
@@ -167,21 +167,17 @@ def _done(request: HttpRequest, complaint: Complaint, message: str) -> HttpRespo
 
 @login_required
 @require_GET
-def complaint_responsibility_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
+@opens_complaint
+def complaint_responsibility_view(request: HttpRequest, complaint: Complaint) -> HttpResponse:
     """The responsibility panel (an htmx fragment, or a page without script)."""
-    complaint = opened_complaint(request, tracking_number)
-    if isinstance(complaint, HttpResponse):
-        return complaint
     return _panel(request, complaint)
 
 
 @login_required
 @require_POST
-def determination_propose_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
+@opens_complaint
+def determination_propose_view(request: HttpRequest, complaint: Complaint) -> HttpResponse:
     """Propose who is responsible and why; someone else reviews it."""
-    complaint = opened_complaint(request, tracking_number)
-    if isinstance(complaint, HttpResponse):
-        return complaint
     user = acting_user(request)
     form = _determination_form(user, complaint, request.POST)
     if not form.is_valid():
@@ -200,13 +196,11 @@ def determination_propose_view(request: HttpRequest, tracking_number: str) -> Ht
 
 @login_required
 @require_POST
+@opens_complaint
 def determination_revise_view(
-    request: HttpRequest, tracking_number: str, determination_id: int
+    request: HttpRequest, complaint: Complaint, determination_id: int
 ) -> HttpResponse:
     """Revise a determination sent back and propose it again."""
-    complaint = opened_complaint(request, tracking_number)
-    if isinstance(complaint, HttpResponse):
-        return complaint
     user = acting_user(request)
     try:
         determination = determination_get(
@@ -233,16 +227,14 @@ def determination_revise_view(
 
 @login_required
 @require_POST
+@opens_complaint
 def determination_review_view(
-    request: HttpRequest, tracking_number: str, determination_id: int, decision: str
+    request: HttpRequest, complaint: Complaint, determination_id: int, decision: str
 ) -> HttpResponse:
     """The internal review: confirm the proposed determination, or send it back with a
     reason. The service refuses the proposer."""
     if decision not in {"confirm", "send_back"}:
         raise Http404(_("No such action."))
-    complaint = opened_complaint(request, tracking_number)
-    if isinstance(complaint, HttpResponse):
-        return complaint
     user = acting_user(request)
     try:
         determination = determination_get(
