@@ -69,6 +69,7 @@ def preload(count: int, data_dir: Path, database_url: str) -> None:
 
     from complaintdesk.accounts.models import Department
     from complaintdesk.complaints.models import Complaint, ComplaintEvent
+    from complaintdesk.complaints.selectors import search_text_of
     from complaintdesk.core.ids import generate_tracking_number
     from complaintdesk.customers.models import Customer
     from complaintdesk.triage.models import TaxonomyEntry
@@ -81,6 +82,9 @@ def preload(count: int, data_dir: Path, database_url: str) -> None:
         for code in ("customer-service", "network", "billing")
     ]
     now = timezone.now()
+    subject = "预加载投诉"
+    # As intake stores it, so that a list search on the preloaded complaints finds them.
+    search_texts = {text: search_text_of(subject, text) for text in TEXTS}
     batch = 5000
     started = time.perf_counter()
     for offset in range(0, count, batch):
@@ -95,8 +99,9 @@ def preload(count: int, data_dir: Path, database_url: str) -> None:
                     tracking_number=generate_tracking_number(),
                     customer=customer,
                     channel=rng.choice(["hotline", "app", "web", "sms", "email"]),
-                    subject="预加载投诉",
-                    description=rng.choice(TEXTS),
+                    subject=subject,
+                    description=(text := rng.choice(TEXTS)),
+                    search_text=search_texts[text],
                     content_category=rng.choice(categories),
                     nature=rng.choice(natures),
                     department=rng.choice(departments),

@@ -52,15 +52,19 @@ def _ms(seconds: float) -> str:
 def _rows(count: int, now: datetime, customer_id: int, department_ids: list[int], assignee: int):
     """Yield complaint column dicts; the due-soon and at-risk shares as described above."""
     from complaintdesk.complaints.models import Complaint
+    from complaintdesk.complaints.selectors import search_text_of
 
     rng = random.Random(20261001)  # reproducible bench data
     fields = [f for f in Complaint._meta.concrete_fields if f.name != "id"]
     base = {f.attname: f.get_default() for f in fields}
+    subject, description = "宽带断线", "宽带每天晚上都断线,重启光猫也没用。"
     base.update(
         customer_id=customer_id,
         channel="hotline",
-        subject="宽带断线",
-        description="宽带每天晚上都断线,重启光猫也没用。",
+        subject=subject,
+        description=description,
+        # As intake stores it, so that a list search on the bench data finds it.
+        search_text=search_text_of(subject, description),
         sla_calendar="cn-24x7",
         sla_terms={
             "policy": "bench",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from complaintdesk.complaints.admin_forms import SlaPolicyForm, limit_label
 from complaintdesk.complaints.models import (
     Attachment,
     Complaint,
@@ -16,7 +16,6 @@ from complaintdesk.complaints.models import (
     Escalation,
     SlaPolicy,
 )
-from complaintdesk.complaints.sla_policies import sla_policy_key_problems
 from complaintdesk.notifications.masking import mask_one_time_links
 
 
@@ -92,16 +91,6 @@ class ComplaintAdmin(admin.ModelAdmin[Complaint]):
         return False
 
 
-class SlaPolicyForm(forms.ModelForm[SlaPolicy]):
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        # clean() runs before the values are copied onto the instance: it is still as stored.
-        policy = self.instance if self.instance.pk else None
-        for name, problem in sla_policy_key_problems(data, policy=policy).items():
-            self.add_error(name, problem)
-        return data
-
-
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
     form = SlaPolicyForm
@@ -111,12 +100,36 @@ class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
         "category_key",
         "channel",
         "customer_tier",
-        "first_response_minutes",
+        "first_response_limit",
         "first_response_basis",
-        "resolution_minutes",
+        "resolution_limit",
         "resolution_basis",
         "priority",
         "is_active",
     ]
     list_filter = ["is_active", "resolution_basis", "channel", "customer_tier"]
     search_fields = ["name", "nature_key", "category_key"]
+    # Each limit's basis first: it says whether the limit is entered in minutes or in days.
+    fields = [
+        "name",
+        "nature_key",
+        "category_key",
+        "channel",
+        "customer_tier",
+        "first_response_basis",
+        ("first_response_minutes", "first_response_days"),
+        "resolution_basis",
+        ("resolution_minutes", "resolution_days"),
+        "time_limit_key",
+        "priority",
+        "is_active",
+        "description",
+    ]
+
+    @admin.display(description=_("first response within"))
+    def first_response_limit(self, policy: SlaPolicy) -> str:
+        return limit_label(policy.first_response_minutes, policy.first_response_basis)
+
+    @admin.display(description=_("resolution within"))
+    def resolution_limit(self, policy: SlaPolicy) -> str:
+        return limit_label(policy.resolution_minutes, policy.resolution_basis)

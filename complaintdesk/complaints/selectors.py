@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+import opencc
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from complaintdesk.complaints.models import Complaint, ComplaintEvent
 from complaintdesk.core import clock
 from complaintdesk.core.ids import is_valid_tracking_number, normalise_tracking_number
 from complaintdesk.triage.choices import Dimension
-from complaintdesk.triage.engine.text import normalise_for_features
+from complaintdesk.triage.engine.text import fold_width, normalise_for_features, to_simplified
 from complaintdesk.triage.models import TaxonomyEntry
 
 
@@ -179,14 +180,43 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
     return queryset.order_by("-received_at", "-id")
 
 
-def search_text_of(subject: str, description: str) -> str:
-    """A complaint's text as the list search reads it (`Complaint.search_text`).
+# Taiwan and Hong Kong wording as the mainland writes it (寬頻 → 宽带, 軟體 → 软件, 簡訊 →
+# 短信, 數據機 → 调制解调器), for the list search only: triage keeps normalise_for_features,
+# which its models were trained on.
+_REGIONAL_TO_MAINLAND = (opencc.OpenCC("tw2sp"), opencc.OpenCC("hk2sp"))
+# Between the forms of one text in `search_text`. A folded query never holds a line break
+# (runs of white space fold to one space), so no match spans two forms.
+_FORM_SEPARATOR = "\n"
 
-    Traditional Chinese folds to simplified (OpenCC t2s, as triage reads text), full-width
-    forms to plain ones, letters to lower case, runs of spaces to one: a search in either
-    script, or either width, finds the other. The query is folded the same way.
+
+def search_text_of(subject: str, description: str) -> str:
+    """A complaint's text as the list search reads it (`Complaint.search_text`): its
+    search forms (`search_forms`), one per line."""
+    return _FORM_SEPARATOR.join(search_forms(f"{subject}\n{description}"))
+
+
+def search_forms(text: str) -> list[str]:
+    """The forms of a text the list search compares; a query matches a complaint when one
+    of the query's forms is part of one of the complaint's.
+
+    The first form is the folded text: traditional Chinese as simplified (OpenCC t2s, as
+    triage reads text), full-width forms as plain ones, letters in lower case, runs of
+    spaces as one, so either script or width finds the other. A text in traditional script
+    also gets its Taiwan and Hong Kong wording in mainland words (OpenCC tw2sp and hk2sp),
+    so 寬頻 finds 宽带 and 宽带 finds 寬頻. The converted form comes in addition, never
+    instead: a phrase converts as a whole, so a piece of it (頻 of 寬頻, now 宽带) is found
+    in the first form only. Text in simplified script is mainland wording already and is not
+    converted: 程序 (a procedure) would become 进程 (a computer process) and find it.
     """
-    return normalise_for_features(f"{subject}\n{description}")
+    forms = [normalise_for_features(text)]
+    folded = fold_width(text)
+    if to_simplified(folded) == folded:
+        return forms
+    for converter in _REGIONAL_TO_MAINLAND:
+        form = normalise_for_features(converter.convert(folded))
+        if form not in forms:
+            forms.append(form)
+    return forms
 
 
 def _text_matches(user: User, text: str) -> Q:
@@ -198,7 +228,9 @@ def _text_matches(user: User, text: str) -> Q:
         # Its check symbol makes it a tracking number, not personal data, though it may
         # hold five digits in a row.
         return Q(tracking_number=number)
-    matches = Q(tracking_number=number) | Q(search_text__contains=normalise_for_features(text))
+    matches = Q(tracking_number=number)
+    for form in search_forms(text):
+        matches |= Q(search_text__contains=form)
     if not sees_personal_data(user):
         _refuse_personal_data_search(text)
         return matches
