@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from complaintdesk.accounts.models import User
 from complaintdesk.accounts.permissions import sees_personal_data
 from complaintdesk.accounts.selectors import staff_member_by_username
 from complaintdesk.api.auth import request_user
@@ -45,6 +46,7 @@ from complaintdesk.intake.duplicates import similar_complaints
 from complaintdesk.intake.services import (
     ComplaintDraft,
     CustomerDetails,
+    IntakeResult,
     complaint_create,
     complaint_resolve_at_first_contact,
 )
@@ -81,6 +83,11 @@ def create_complaint(
 ) -> Status[dict[str, Any]]:
     user = request_user(request)
     result = complaint_create(draft=_draft(payload), actor=user, idempotency_key=idempotency_key)
+    return _intake_answer(result, user)
+
+
+def _intake_answer(result: IntakeResult, user: User) -> Status[dict[str, Any]]:
+    """201 with the complaint created; 200 with the complaint a repeat or a replay matched."""
     complaint = result.complaint
     if result.created or complaints_visible_to(user).filter(pk=complaint.pk).exists():
         return Status(201 if result.created else 200, complaint_out(complaint, user))
@@ -114,7 +121,7 @@ def _draft(payload: ComplaintIn) -> ComplaintDraft:
 # Before /complaints/{tracking_number}: that path would take "first-contact" for a number.
 @router.post(
     "/complaints/first-contact",
-    response={201: ComplaintOut, **ERRORS},
+    response={200: ComplaintOut | IntakeReceiptOut, 201: ComplaintOut, **ERRORS},
     summary="Register a complaint solved at first contact",
     description=(
         "Registers a complaint that the caller solved on the spot and resolves it at once "
@@ -125,15 +132,26 @@ def _draft(payload: ComplaintIn) -> ComplaintDraft:
         "consumer association or manufacturer, or an `external_body` given) answers 422; one "
         "triaged major or urgent or showing a crisis signal, and the customer's open complaint "
         "sent again, answer 409. The refusal's `field` is `first_contact`: register such a "
-        "complaint with `POST /complaints` instead."
+        "complaint with `POST /complaints` instead. Send an `Idempotency-Key` header to make "
+        "retries safe, as with `POST /complaints`: the same key with the same body returns "
+        "the complaint already resolved (200; only `IntakeReceiptOut` when it has since gone "
+        "where the caller may not view it); the same key with another body, or a key already "
+        "used with `POST /complaints`, is refused (409)."
     ),
 )
-def resolve_at_first_contact(request: HttpRequest, payload: FirstContactIn) -> Status[Any]:
+def resolve_at_first_contact(
+    request: HttpRequest,
+    payload: FirstContactIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> Status[dict[str, Any]]:
     user = request_user(request)
     result = complaint_resolve_at_first_contact(
-        draft=_draft(payload), actor=user, resolution=payload.resolution
+        draft=_draft(payload),
+        actor=user,
+        resolution=payload.resolution,
+        idempotency_key=idempotency_key,
     )
-    return Status(201, complaint_out(result.complaint, user))
+    return _intake_answer(result, user)
 
 
 class ListQuery(PageQuery):

@@ -44,6 +44,7 @@ from complaintdesk.complaints.errors import (
 from complaintdesk.complaints.events import event_record
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core import clock
+from complaintdesk.core.limits import TEXT_MAX
 from complaintdesk.notifications.services import notice_for_transition
 
 S = Status
@@ -411,12 +412,9 @@ def _target_status(transition: Transition, complaint: Complaint) -> str:
 def _note_require_length(note: str) -> None:
     """An action note is as long as a description may be, no longer (QA: a 300,000-character
     note was stored and made the complaint page weigh a megabyte)."""
-    # Intake imports the lifecycle, hence the import here.
-    from complaintdesk.intake.services import DESCRIPTION_MAX
-
-    if len(note) > DESCRIPTION_MAX:
+    if len(note) > TEXT_MAX:
         raise InvalidInput(
-            _("The note is longer than %(max)d characters.") % {"max": DESCRIPTION_MAX},
+            _("The note is longer than %(max)d characters.") % {"max": TEXT_MAX},
             field="note",
         )
 

@@ -29,8 +29,11 @@ from complaintdesk.complaints.errors import Conflict, InvalidInput, NotAllowed
 from complaintdesk.complaints.events import event_record
 from complaintdesk.complaints.models import Attachment, Complaint, ComplaintEvent
 from complaintdesk.core import clock
+from complaintdesk.core.limits import TEXT_MAX
 
-NOTE_MAX = 10_000
+# As long as any other text written on a complaint (a description, an action's note, a
+# plan): one cap, so a note pasted from one place is never refused in another.
+NOTE_MAX = TEXT_MAX
 
 
 def complaint_add_note(

@@ -37,6 +37,7 @@ from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import search_text_of
 from complaintdesk.core import clock
 from complaintdesk.core.ids import generate_tracking_number
+from complaintdesk.core.limits import TEXT_MAX
 from complaintdesk.customers.models import Customer, CustomerTier
 from complaintdesk.customers.services import customer_find_or_create
 from complaintdesk.intake.duplicates import (
@@ -58,7 +59,7 @@ from complaintdesk.triage.models import TaxonomyEntry
 from complaintdesk.triage.services import complaint_text, complaint_triage, triage_text
 
 SUBJECT_MAX = 300
-DESCRIPTION_MAX = 20_000
+DESCRIPTION_MAX = TEXT_MAX
 # What detection can tell apart in a text (triage's `lang`); "other" leaves the default.
 DETECTED_LANGUAGES = frozenset({"zh-Hans", "zh-Hant", "en"})
 DEFAULT_LANGUAGE = "zh-Hans"
@@ -321,11 +322,7 @@ def complaint_create(
     if not can_register_complaints(actor):
         raise NotAllowed(_("Your role may not register complaints."))
     _validate(draft)
-    idempotency_key = idempotency_key.strip()
-    if len(idempotency_key) > 200:
-        raise InvalidInput(
-            _("The Idempotency-Key is longer than 200 characters."), "Idempotency-Key"
-        )
+    idempotency_key = _idempotency_key_clean(idempotency_key)
     fingerprint = draft.fingerprint()
     if idempotency_key:
         replay = _replayed(actor, idempotency_key, fingerprint)
@@ -349,13 +346,7 @@ def complaint_create(
                 )
             else:
                 complaint = _store_new(draft, actor, customer, prediction, taken_up)
-            if idempotency_key:
-                IdempotencyRecord.objects.create(
-                    user=actor,
-                    key=idempotency_key,
-                    request_fingerprint=fingerprint,
-                    complaint=complaint,
-                )
+            _idempotency_remember(actor, idempotency_key, fingerprint, complaint)
             if register and repeated is None:
                 # The department first: registration starts the clock on its calendar and
                 # the acknowledgement promises that deadline, which routing then keeps.
@@ -379,7 +370,7 @@ def complaint_create(
 
 
 def complaint_resolve_at_first_contact(
-    *, draft: ComplaintDraft, actor: User, resolution: str
+    *, draft: ComplaintDraft, actor: User, resolution: str, idempotency_key: str = ""
 ) -> IntakeResult:
     """Register a complaint the registering person solved on the spot, and resolve it.
 
@@ -392,6 +383,9 @@ def complaint_resolve_at_first_contact(
     Refused, with nothing stored, for what a department must handle: a complaint passed on
     by an external body, one triaged major or urgent or with a crisis signal, and the
     customer's open complaint sent again.
+
+    Safe to retry with a key, as `complaint_create`: the same key and request return the
+    complaint resolved the first time, and nothing runs again.
     """
     if not can_register_complaints(actor):
         raise NotAllowed(_("Your role may not register complaints."))
@@ -402,44 +396,77 @@ def complaint_resolve_at_first_contact(
             _("Write the resolution: what the customer was told and what was done."),
             field="resolution",
         )
+    idempotency_key = _idempotency_key_clean(idempotency_key)
+    fingerprint = _first_contact_fingerprint(draft, resolution)
+    if idempotency_key:
+        replay = _replayed(actor, idempotency_key, fingerprint)
+        if replay is not None:
+            return IntakeResult(complaint=replay, created=False)
     if _through_external_body(draft):
         raise InvalidInput(
             _(
                 "A complaint passed on by a regulator, the media, a consumer association or "
                 "a manufacturer goes to a department and is answered to that body; it cannot "
-                "be solved at first contact. Untick “Solved at first contact” to register it."
+                "be solved at first contact. Register it without a resolution, and it will "
+                "be routed."
             ),
             field="first_contact",
         )
     text = complaint_text(draft.subject, draft.description)
     prediction = triage_text(text) if settings.TRIAGE_ENABLED else None
-    with transaction.atomic():
-        customer = customer_find_or_create(details=draft.customer)
-        match = repeat_of(customer=customer, subject=draft.subject, description=draft.description)
-        if match is not None:
-            raise Conflict(
-                _(
-                    "The customer already has this complaint open as %(number)s; it cannot "
-                    "be solved at first contact here. Untick “Solved at first contact” to "
-                    "record the contact on %(number)s, or open it."
-                )
-                % {"number": match.complaint.tracking_number},
-                field="first_contact",
-            )
-        complaint = _store_new(draft, actor, customer, prediction, taken_up=None)
-        _require_first_contact_fit(complaint)
-        complaint_transition(complaint=complaint, action="register", actor=actor)
-        complaint_transition(
-            complaint=complaint,
-            action="assign",
-            actor=actor,
-            note=_("Solved at first contact by the person who registered it."),
-            params={"assignee": actor},
-        )
-        complaint_transition(complaint=complaint, action="start", actor=actor)
-        complaint_transition(complaint=complaint, action="resolve", actor=actor, note=resolution)
+    try:
+        with transaction.atomic():
+            complaint = _store_first_contact(draft, actor, prediction)
+            _idempotency_remember(actor, idempotency_key, fingerprint, complaint)
+            _resolve_on_the_spot(complaint, actor, resolution)
+    except IntegrityError:
+        # Two retries of one request raced; the other one stored it first.
+        replay = _replayed(actor, idempotency_key, fingerprint) if idempotency_key else None
+        if replay is None:
+            raise
+        return IntakeResult(complaint=replay, created=False)
     complaint.refresh_from_db()
     return IntakeResult(complaint=complaint, created=True)
+
+
+def _first_contact_fingerprint(draft: ComplaintDraft, resolution: str) -> str:
+    """The request's fingerprint: the draft and the resolution, marked as a first contact,
+    so a key used to register the same draft the ordinary way is a different request."""
+    payload = json.dumps(["first_contact", draft.fingerprint(), resolution], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _store_first_contact(
+    draft: ComplaintDraft, actor: User, prediction: TriageResult | None
+) -> Complaint:
+    customer = customer_find_or_create(details=draft.customer)
+    match = repeat_of(customer=customer, subject=draft.subject, description=draft.description)
+    if match is not None:
+        raise Conflict(
+            _(
+                "The customer already has this complaint open as %(number)s; it cannot be "
+                "solved at first contact. Register it without a resolution to record this "
+                "contact on %(number)s, or open %(number)s."
+            )
+            % {"number": match.complaint.tracking_number},
+            field="first_contact",
+        )
+    complaint = _store_new(draft, actor, customer, prediction, taken_up=None)
+    _require_first_contact_fit(complaint)
+    return complaint
+
+
+def _resolve_on_the_spot(complaint: Complaint, actor: User, resolution: str) -> None:
+    complaint_transition(complaint=complaint, action="register", actor=actor)
+    complaint_transition(
+        complaint=complaint,
+        action="assign",
+        actor=actor,
+        note=_("Solved at first contact by the person who registered it."),
+        params={"assignee": actor},
+    )
+    complaint_transition(complaint=complaint, action="start", actor=actor)
+    complaint_transition(complaint=complaint, action="resolve", actor=actor, note=resolution)
 
 
 def _require_first_contact_fit(complaint: Complaint) -> None:
@@ -450,8 +477,8 @@ def _require_first_contact_fit(complaint: Complaint) -> None:
         raise Conflict(
             _(
                 "This complaint is classified as %(nature)s: a major or urgent complaint goes "
-                "to a department, it cannot be solved at first contact. Untick “Solved at "
-                "first contact” to register it; it will be routed."
+                "to a department, it cannot be solved at first contact. Register it without "
+                "a resolution, and it will be routed."
             )
             % {"nature": nature.label},
             field="first_contact",
@@ -461,8 +488,8 @@ def _require_first_contact_fit(complaint: Complaint) -> None:
         raise Conflict(
             _(
                 "This complaint shows crisis signals (%(signals)s): it goes to a department, "
-                "it cannot be solved at first contact. Untick “Solved at first contact” to "
-                "register it; it will be routed."
+                "it cannot be solved at first contact. Register it without a resolution, and "
+                "it will be routed."
             )
             % {"signals": ", ".join(str(labels.get(s, s)) for s in complaint.crisis_signals)},
             field="first_contact",
@@ -514,6 +541,24 @@ def _store_new(
             registered_as=complaint,
         )
     return complaint
+
+
+def _idempotency_key_clean(key: str) -> str:
+    key = key.strip()
+    if len(key) > 200:
+        raise InvalidInput(
+            _("The Idempotency-Key is longer than 200 characters."), "Idempotency-Key"
+        )
+    return key
+
+
+def _idempotency_remember(actor: User, key: str, fingerprint: str, complaint: Complaint) -> None:
+    """Inside the transaction that stores the complaint: a retry racing this one fails on
+    the unique key and is answered with this complaint."""
+    if key:
+        IdempotencyRecord.objects.create(
+            user=actor, key=key, request_fingerprint=fingerprint, complaint=complaint
+        )
 
 
 def _replayed(actor: User, key: str, fingerprint: str) -> Complaint | None:

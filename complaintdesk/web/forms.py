@@ -213,6 +213,14 @@ class ComplaintCreateForm(DomainErrorMixin, forms.Form):
             )
         return data
 
+    def add_domain_error(self, exc: DomainError) -> None:
+        if exc.field != "first_contact":
+            super().add_domain_error(exc)
+            return
+        # The service's advice is worded for API clients too; on this form it means the box.
+        how = _("Here: untick “Solved at first contact” and clear the resolution.")
+        self.add_error("solved_at_first_contact", f"{exc.message} {how}")
+
     def to_draft(self) -> ComplaintDraft:
         data = self.cleaned_data
         return ComplaintDraft(

@@ -530,6 +530,21 @@ def test_an_analyst_searches_a_tracking_number_with_five_digits_in_a_row(agent, 
 # Free text up to the services' cap ----------------------------------------------------------
 
 
+def test_a_note_is_taken_up_to_the_shared_cap_and_refused_past_it(agent):
+    complaint = complaint_make(actor=agent)
+    url = f"/api/complaints/{complaint.tracking_number}/notes"
+    client = api_client(agent)
+    text = "已核查基站告警记录。" * 2000  # 20,000 characters
+    response = post_json(client, url, {"text": text})
+    assert response.status_code == 201, response.content
+    assert response.json()["note"] == text
+    refused = post_json(client, url, {"text": text + "长"})
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["text"]
+    assert "20000" in refused.json()["detail"]
+    assert complaint.events.filter(kind="note").count() == 1
+
+
 def test_a_transition_note_is_taken_up_to_the_services_cap(agent, handler):
     complaint = complaint_make(actor=agent)
     url = f"/api/complaints/{complaint.tracking_number}/transitions"

@@ -97,7 +97,67 @@ def test_a_role_that_may_not_register_is_refused(analyst):
 def test_the_openapi_document_describes_the_endpoint_and_its_refusals(db):
     document = Client().get("/api/openapi.json").json()
     operation = document["paths"]["/api/complaints/first-contact"]["post"]
-    assert {"201", "409", "422"} <= set(operation["responses"])
+    assert {"200", "201", "409", "422"} <= set(operation["responses"])
+    headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
+    assert headers == ["Idempotency-Key"]
+    assert "Idempotency-Key" in operation["description"]
     schema = document["components"]["schemas"]["FirstContactIn"]
     assert "resolution" in schema["required"]
     assert "external_body" in schema["properties"]
+
+
+def test_a_retry_with_the_same_key_returns_the_complaint_with_200_and_creates_nothing(agent):
+    client = api_client(agent)
+    first = post_json(client, URL, BODY, **{"Idempotency-Key": "crm-501"})
+    again = post_json(client, URL, BODY, **{"Idempotency-Key": "crm-501"})
+    assert (first.status_code, again.status_code) == (201, 200), again.content
+    assert again.json()["tracking_number"] == first.json()["tracking_number"]
+    assert again.json()["status"] == "resolved"
+    complaint = Complaint.objects.get()
+    assert complaint.notices.filter(purpose=NoticePurpose.RESULT).count() == 1
+
+
+def test_the_same_key_with_another_body_is_refused_with_409(agent):
+    client = api_client(agent)
+    first = post_json(client, URL, BODY, **{"Idempotency-Key": "crm-502"})
+    changed = {**BODY, "resolution": "当场为客户办理了套餐降档。"}
+    response = post_json(client, URL, changed, **{"Idempotency-Key": "crm-502"})
+    assert response.status_code == 409
+    assert "crm-502" in response.json()["detail"]
+    assert first.json()["tracking_number"] in response.json()["detail"]
+    assert Complaint.objects.count() == 1
+
+
+def test_a_key_used_for_an_ordinary_registration_is_refused_here(agent):
+    client = api_client(agent)
+    registration = {key: v for key, v in BODY.items() if key != "resolution"}
+    post_json(client, "/api/complaints", registration, **{"Idempotency-Key": "crm-503"})
+    response = post_json(client, URL, BODY, **{"Idempotency-Key": "crm-503"})
+    assert response.status_code == 409
+    assert "crm-503" in response.json()["detail"]
+    assert Complaint.objects.count() == 1
+
+
+def test_a_retry_after_the_complaint_left_the_callers_view_gets_only_a_receipt(
+    handler, other_department_handler
+):
+    client = api_client(handler)
+    first = post_json(client, URL, BODY, **{"Idempotency-Key": "crm-504"})
+    assert first.status_code == 201, first.content
+    # Since handed to another department, whose complaints the caller may not open.
+    Complaint.objects.filter(tracking_number=first.json()["tracking_number"]).update(
+        assignee=other_department_handler, department=other_department_handler.department
+    )
+    again = post_json(client, URL, BODY, **{"Idempotency-Key": "crm-504"})
+    assert again.status_code == 200, again.content
+    assert set(again.json()) == {"tracking_number", "status", "status_label", "repeat", "detail"}
+    assert again.json()["tracking_number"] == first.json()["tracking_number"]
+    assert Complaint.objects.count() == 1
+
+
+def test_a_refusal_tells_an_api_client_what_to_do_not_to_untick_a_box(agent):
+    response = post_json(api_client(agent), URL, {**BODY, "nature": "major"})
+    assert response.status_code == 409
+    detail = response.json()["detail"]
+    assert "Register it without a resolution" in detail
+    assert "Untick" not in detail

@@ -155,3 +155,109 @@ def test_an_external_deadline_already_passed_is_still_refused_first(agent):
     with pytest.raises(InvalidInput) as refused:
         resolve_at_once(agent, external_deadline=clock.now() - timedelta(hours=1))
     assert refused.value.field == "external_deadline"
+
+
+# Retried with an Idempotency-Key ------------------------------------------------------------
+
+
+def resolve_with_key(actor: User, key: str, resolution: str = RESOLUTION, **fields: Any):
+    return complaint_resolve_at_first_contact(
+        draft=draft(**fields), actor=actor, resolution=resolution, idempotency_key=key
+    )
+
+
+def test_the_same_key_and_request_again_returns_the_complaint_and_stores_nothing(agent):
+    first = resolve_with_key(agent, "crm-301", nature="general")
+    again = resolve_with_key(agent, " crm-301 ", nature="general")
+    assert (first.created, again.created) == (True, False)
+    assert again.complaint == first.complaint
+    assert Complaint.objects.count() == 1
+    # Nothing runs twice: one result notice, one survey, one resolution.
+    complaint = first.complaint
+    assert complaint.notices.filter(purpose=NoticePurpose.RESULT).count() == 1
+    assert Survey.objects.filter(complaint=complaint).count() == 1
+    resolutions = complaint.events.filter(kind=EventKind.TRANSITION, after__action="resolve")
+    assert resolutions.count() == 1
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"resolution": "当场为客户办理了套餐降档。"},
+        {"text": "营业厅排队一个多小时,无人引导。"},
+    ],
+)
+def test_the_same_key_with_another_request_is_refused_and_nothing_is_stored(agent, changes):
+    first = resolve_with_key(agent, "crm-302", nature="general").complaint
+    with pytest.raises(Conflict, match="crm-302") as refused:
+        resolve_with_key(agent, "crm-302", nature="general", **changes)
+    assert first.tracking_number in str(refused.value.message)
+    assert Complaint.objects.count() == 1
+
+
+def test_a_key_used_to_register_is_refused_for_a_first_contact_and_back(agent):
+    registered = complaint_create(draft=draft(), actor=agent, idempotency_key="crm-303")
+    with pytest.raises(Conflict, match="crm-303"):
+        resolve_with_key(agent, "crm-303")
+    resolved = resolve_with_key(agent, "crm-304", text="营业厅排队一个多小时,无人引导。")
+    with pytest.raises(Conflict, match="crm-304"):
+        complaint_create(
+            draft=draft(text="营业厅排队一个多小时,无人引导。"),
+            actor=agent,
+            idempotency_key="crm-304",
+        )
+    assert set(Complaint.objects.all()) == {registered.complaint, resolved.complaint}
+
+
+def test_keys_are_per_user(agent, handler):
+    mine = resolve_with_key(agent, "k1", nature="general").complaint
+    theirs = resolve_with_key(
+        handler, "k1", nature="general", text="营业厅排队一个多小时,无人引导。"
+    ).complaint
+    assert mine != theirs
+
+
+def test_a_refused_request_keeps_no_key_so_a_corrected_one_may_use_it(agent):
+    with pytest.raises(Conflict):
+        resolve_with_key(agent, "crm-305", nature="major")
+    complaint = resolve_with_key(agent, "crm-305", nature="general").complaint
+    assert complaint.status == Status.RESOLVED
+
+
+def test_a_key_longer_than_200_characters_is_refused(agent):
+    with pytest.raises(InvalidInput, match="200 characters") as refused:
+        resolve_with_key(agent, "k" * 201)
+    assert refused.value.field == "Idempotency-Key"
+    assert not Complaint.objects.exists()
+
+
+# The refusals read right on the web form and in the API alike --------------------------------
+
+
+def refusal_of(agent: User, monkeypatch: pytest.MonkeyPatch, case: str) -> str:
+    if case == "outside body":
+        fields: dict[str, Any] = {"channel": "regulator", "external_body": "广东省通信管理局"}
+    elif case == "major":
+        fields = {"nature": "major"}
+    elif case == "crisis":
+        real = services.triage_text
+        monkeypatch.setattr(
+            services,
+            "triage_text",
+            lambda text: dataclasses.replace(real(text), crisis_signals=["media"]),
+        )
+        fields = {"nature": "general"}
+    else:
+        complaint_create(draft=draft("hotline"), actor=agent)
+        fields = {"nature": "general"}
+    with pytest.raises((Conflict, InvalidInput)) as refused:
+        resolve_at_once(agent, **fields)
+    return str(refused.value.message)
+
+
+@pytest.mark.parametrize("case", ["outside body", "major", "crisis", "open complaint"])
+def test_a_refusal_says_what_to_do_without_naming_the_web_forms_checkbox(agent, monkeypatch, case):
+    message = refusal_of(agent, monkeypatch, case)
+    assert "cannot be solved at first contact" in message
+    assert "Register it without a resolution" in message
+    assert "Untick" not in message and "“Solved at first contact”" not in message
