@@ -4,6 +4,7 @@ complaints/escalation_requests.py, which holds the rules."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -61,6 +62,19 @@ class DecisionIn(Schema):
     )
     note: str = Field(..., max_length=NOTE_MAX, description="Management's decision, in words")
     assignee: str | None = Field(None, description="Username of the new handler, for reassign")
+    amount: Decimal | None = Field(
+        None,
+        max_digits=12,
+        decimal_places=2,
+        description=(
+            "For authorise, required: the most the complaint's whole compensation may come "
+            "to, within your own approval authority"
+        ),
+        examples=["3000.00"],
+    )
+    currency: str | None = Field(
+        None, min_length=3, max_length=3, description="For authorise, required: e.g. CNY"
+    )
 
 
 class WithdrawIn(Schema):
@@ -86,6 +100,10 @@ class EscalationOut(Schema):
     decided_by: str | None
     decided_at: datetime | None
     new_assignee: str | None
+    authorised_amount: Decimal | None = Field(
+        ..., description="For authorise: the ceiling of the complaint's whole compensation"
+    )
+    authorised_currency: str | None
     withdrawn_by: str | None
     withdrawn_at: datetime | None
     withdrawal_note: str
@@ -131,6 +149,8 @@ def escalation_out(escalation: Escalation, user: User) -> dict[str, Any]:
         "decided_by": _name(escalation.decided_by),
         "decided_at": escalation.decided_at,
         "new_assignee": _name(escalation.new_assignee),
+        "authorised_amount": escalation.authorised_amount,
+        "authorised_currency": escalation.authorised_currency or None,
         "withdrawn_by": _name(escalation.withdrawn_by),
         "withdrawn_at": escalation.withdrawn_at,
         "withdrawal_note": shown(escalation.withdrawal_note),
@@ -195,7 +215,10 @@ def list_escalations(
     description=(
         "By the person it went to, someone higher over the complaint's department, or an "
         "administrator; never by the person who raised it (403). `take_over` makes the "
-        "decider the complaint's handler; `reassign` names the new handler in `assignee`. "
+        "decider the complaint's handler; `reassign` names the new handler in `assignee`; "
+        "`authorise` sets in `amount` and `currency` the ceiling of the complaint's whole "
+        "compensation, up to which whoever acts for the complaint may then approve it with "
+        "the decider's authority (403 beyond the decider's own authority). "
         "409 once it is decided or withdrawn."
     ),
 )
@@ -216,6 +239,8 @@ def decide(
         decision=payload.decision,
         note=payload.note,
         assignee=assignee,
+        amount=payload.amount,
+        currency=payload.currency or "",
     )
     return _reply(user, decided)
 

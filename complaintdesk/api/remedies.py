@@ -17,6 +17,7 @@ from complaintdesk.api.complaints import ERRORS
 from complaintdesk.complaints.errors import InvalidInput
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.complaints.selectors import complaint_get
+from complaintdesk.core.limits import TEXT_MAX
 from complaintdesk.core.masking import mask_complaint_text
 from complaintdesk.handling.selectors import plan_get
 from complaintdesk.notifications.policy import public_base_url
@@ -90,7 +91,7 @@ class ItemOut(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = Field(..., max_length=5000)
+    reason: str = Field(..., max_length=TEXT_MAX)
 
 
 class OfferIn(Schema):
@@ -115,28 +116,28 @@ class OfferCreatedOut(OfferOut):
 class ConsentIn(Schema):
     decision: str = Field(..., description="accepted or declined")
     method: str = Field(..., description="phone, in_person, written or message")
-    note: str = Field(..., max_length=5000)
+    note: str = Field(..., max_length=TEXT_MAX)
 
 
 class FulfilIn(Schema):
     reference: str = Field(..., max_length=200)
-    note: str = Field("", max_length=5000)
+    note: str = Field("", max_length=TEXT_MAX)
 
 
 class ConfirmIn(Schema):
     method: str = Field(..., description="customer, records or site")
-    effect_note: str = Field("", max_length=5000)
+    effect_note: str = Field("", max_length=TEXT_MAX)
 
 
 class CareIn(Schema):
     kind: str = Field(..., description="call, visit, sms or web_reply")
     scheduled_for: datetime
-    purpose: str = Field(..., max_length=5000)
+    purpose: str = Field(..., max_length=TEXT_MAX)
     assignee: str = Field("", description="Username; default yourself")
 
 
 class CareRecordIn(Schema):
-    outcome: str = Field(..., max_length=5000)
+    outcome: str = Field(..., max_length=TEXT_MAX)
     effect: str = Field("", description="improved, unchanged, worse or unknown")
     done: bool = True
 

@@ -16,11 +16,18 @@ entries. The person it goes to is told by e-mail once the transaction commits, t
 deadline sweep tells supervisors (complaints/escalation.py); the raiser hears of the decision,
 and the person it went to of a withdrawal, the same way.
 
+A decision to authorise a higher remedy sets a ceiling: the most the complaint's whole
+compensation may come to, within the decider's own authority. From then on whoever acts for
+the complaint approves compensation up to it with the decider's authority
+(remedies.services.authority_require_for_complaint reads `escalation_authorisation`).
+
 Every write is keyword-only, runs in one transaction and writes a timeline event whose
 sentence the timeline says again in the reader's language (complaints/events.py).
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -160,6 +167,22 @@ def escalation_get(*, user: User, complaint: Complaint, escalation_id: int) -> E
             % {"id": escalation_id, "number": complaint.tracking_number}
         )
     return found
+
+
+def escalation_authorisation(*, complaint: Complaint) -> Escalation | None:
+    """The latest decision on the complaint that authorised a higher remedy with a ceiling,
+    or None."""
+    return (
+        Escalation.objects.select_related("decided_by")
+        .filter(
+            complaint=complaint,
+            status=EscalationStatus.DECIDED,
+            decision=EscalationDecision.AUTHORISE,
+            authorised_amount__isnull=False,
+        )
+        .order_by("-decided_at", "-id")
+        .first()
+    )
 
 
 def escalations_sent_to(*, user: User, status: str = "") -> QuerySet[Escalation]:
@@ -335,9 +358,13 @@ def escalation_decide(
     decision: str,
     note: str,
     assignee: User | None = None,
+    amount: Decimal | None = None,
+    currency: str = "",
 ) -> Escalation:
     """Record management's decision. Taking the complaint over makes the decider its
-    handler; a reassignment names the new handler (`assignee`)."""
+    handler; a reassignment names the new handler (`assignee`); authorising a higher remedy
+    sets the ceiling of the complaint's whole compensation (`amount` in `currency`), within
+    the decider's own authority."""
     if decision not in EscalationDecision.values:
         raise InvalidInput(
             _("Give the decision: one of %(known)s.")
@@ -353,6 +380,23 @@ def escalation_decide(
         raise InvalidInput(
             _("Only a decision to reassign the complaint names a new handler."), field="assignee"
         )
+    currency = (currency or "").strip()
+    if decision == EscalationDecision.AUTHORISE and (amount is None or not currency):
+        raise InvalidInput(
+            _(
+                "Give the ceiling you authorise: the most the complaint's whole compensation "
+                "may come to, and its currency."
+            ),
+            field="amount" if amount is None else "currency",
+        )
+    if decision != EscalationDecision.AUTHORISE and (amount is not None or currency):
+        raise InvalidInput(
+            _(
+                "Only a decision to authorise a higher remedy sets a ceiling; leave the amount "
+                "and the currency out."
+            ),
+            field="amount" if amount is not None else "currency",
+        )
     with transaction.atomic():
         locked = _locked_open(escalation)
         if actor.pk == locked.raised_by_id:
@@ -367,6 +411,14 @@ def escalation_decide(
                 )
                 % {"person": locked.escalated_to}
             )
+        if decision == EscalationDecision.AUTHORISE and amount is not None:
+            # The remedies app builds on complaints, hence the import here.
+            from complaintdesk.remedies.services import compensation_ceiling_require
+
+            amount, currency = compensation_ceiling_require(
+                complaint=locked.complaint, actor=actor, amount=amount, currency=currency
+            )
+            locked.authorised_amount, locked.authorised_currency = amount, currency
         new_assignee = actor if decision == EscalationDecision.TAKE_OVER else assignee
         if new_assignee is not None:
             _hand_over(complaint=locked.complaint, assignee=new_assignee, actor=actor, note=note)
@@ -384,11 +436,21 @@ def escalation_decide(
             "person": actor,
             "decision": EscalationDecision(decision).label,
         }
-        body = f"{said}\n\n{note}"
-        mailed = staff_mail([locked.raised_by], subject, body)
-        after: dict[str, object] = {"decision": decision, "mailed": mailed}
+        after: dict[str, object] = {"decision": decision}
         if new_assignee is not None:
             after |= {"new_assignee": new_assignee.username, "new_assignee_name": str(new_assignee)}
+        if locked.authorised_amount is not None:
+            after |= {
+                "amount": str(locked.authorised_amount),
+                "currency": locked.authorised_currency,
+            }
+            # The raiser reads the ceiling in the mail as the timeline says it.
+            ceiling = escalation_sentence(
+                EventKind.ESCALATION_DECIDED, {"to_name": str(locked.escalated_to), **after}
+            )
+            said = f"{said}\n\n{ceiling or ''}".strip()
+        body = f"{said}\n\n{note}"
+        after["mailed"] = staff_mail([locked.raised_by], subject, body)
         _record(locked, actor, EventKind.ESCALATION_DECIDED, note, **after)
     return locked
 

@@ -8,6 +8,7 @@ from the event's data; an older event written without that data keeps its stored
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +25,7 @@ from complaintdesk.complaints.choices import (
 from complaintdesk.complaints.models import Complaint, ComplaintEvent
 from complaintdesk.core import clock
 from complaintdesk.notifications.choices import NoticeChannel, NoticePurpose
+from complaintdesk.remedies.currency import money
 
 
 def event_record(
@@ -129,6 +131,11 @@ def _escalation_decided_sentence(after: Mapping[str, Any]) -> str | None:
         return _("%(person)s took the complaint over.") % {"person": person}
     if decision == EscalationDecision.REASSIGN and person:
         return _("Management reassigned the complaint to %(person)s.") % {"person": person}
+    if decision == EscalationDecision.AUTHORISE and after.get("amount") and after.get("currency"):
+        return _(
+            "Management authorised a remedy beyond the handler's authority: compensation on "
+            "this complaint up to %(ceiling)s in all."
+        ) % {"ceiling": money(Decimal(str(after["amount"])), str(after["currency"]))}
     if decision == EscalationDecision.AUTHORISE:
         return _("Management authorised a remedy beyond the handler's authority.")
     if decision == EscalationDecision.REJECT:

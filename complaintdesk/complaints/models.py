@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -500,12 +501,36 @@ class Escalation(models.Model):
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawal_note = models.TextField(_("why it was withdrawn"), blank=True)
+    # A decision to authorise a higher remedy sets the most the complaint's whole
+    # compensation may come to; within it, the decider's authority stands in for that of
+    # whoever acts for the complaint (remedies.services.authority_require_for_complaint).
+    authorised_amount = models.DecimalField(
+        _("compensation authorised up to"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    authorised_currency = models.CharField(
+        _("currency of the authorised compensation"), max_length=3, blank=True
+    )
 
     class Meta:
         ordering = ["raised_at", "id"]
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
         constraints = [
+            # A ceiling comes with its currency, and only from a decision to authorise (one
+            # recorded before ceilings existed has none).
+            models.CheckConstraint(
+                condition=models.Q(authorised_amount__isnull=True, authorised_currency="")
+                | (
+                    models.Q(decision="authorise", authorised_amount__gt=0)
+                    & ~models.Q(authorised_currency="")
+                ),
+                name="escalation_ceiling_only_when_authorised",
+            ),
             # Two people escalating at once: the second insert fails rather than both wait.
             models.UniqueConstraint(
                 fields=["complaint"],

@@ -38,6 +38,7 @@ from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint
 from complaintdesk.core import clock
 from complaintdesk.handling.authority import (
+    ROLES_WITH_APPROVAL_AUTHORITY,
     acts_for_department,
     approval_chain,
     approver_require_department,
@@ -52,7 +53,7 @@ from complaintdesk.handling.choices import (
 )
 from complaintdesk.handling.models import ApprovalStep, ExecutionStep, HandlingPlan
 from complaintdesk.intake.services import DESCRIPTION_MAX
-from complaintdesk.remedies.services import compensation_totals
+from complaintdesk.remedies.services import authority_require_for_complaint, compensation_totals
 
 PLANNING = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN})
 # Who writes a complaint's plan besides the person assigned to handle it.
@@ -326,12 +327,20 @@ def _pending_step(plan: HandlingPlan) -> ApprovalStep:
 def _require_approver(plan: HandlingPlan, step: ApprovalStep, actor: User) -> None:
     if plan.submitted_by_id == actor.pk or plan.created_by_id == actor.pk:
         raise NotAllowed(_("You cannot approve your own plan."))
-    authority_require(
-        user=actor,
-        level=step.level,
-        amounts=compensation_totals(complaint=plan.complaint),
-        what=_("This plan"),
-    )
+    amounts = compensation_totals(complaint=plan.complaint)
+    if role_of(actor) in ROLES_WITH_APPROVAL_AUTHORITY:
+        # Management's authorisation of a higher remedy on the complaint may stand in for
+        # the approver's own level and limit, up to its ceiling (remedies.services); it
+        # makes no approver of a role that approves no plans.
+        authority_require_for_complaint(
+            complaint=plan.complaint,
+            actor=actor,
+            level=step.level,
+            amounts=amounts,
+            what=_("This plan"),
+        )
+    else:
+        authority_require(user=actor, level=step.level, amounts=amounts, what=_("This plan"))
     approver_require_department(user=actor, complaint=plan.complaint)
     if plan.approval_steps.filter(approver=actor).exclude(pk=step.pk).exists():
         raise NotAllowed(_("Each step of the approval chain needs a different approver."))

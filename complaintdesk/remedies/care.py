@@ -17,7 +17,7 @@ from complaintdesk.complaints.models import Complaint
 from complaintdesk.core import clock
 from complaintdesk.remedies.choices import CareEffect, CareKind, CareStatus
 from complaintdesk.remedies.models import CareAction
-from complaintdesk.remedies.services import ACTING, record_event, require_actor
+from complaintdesk.remedies.services import ACTING, record_event, require_actor, text_within
 
 # How far a scheduled time may lie behind our clock: the caller's may run a little ahead.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -39,7 +39,7 @@ def care_schedule(
             _("The care action must be one of: %(known)s.") % {"known": ", ".join(CareKind.values)},
             field="kind",
         )
-    purpose = (purpose or "").strip()
+    purpose = text_within(purpose, field="purpose")
     if not purpose:
         raise InvalidInput(_("Say what the care action is for."), field="purpose")
     if timezone.is_naive(scheduled_for):
@@ -85,7 +85,7 @@ def care_record(
     *, action: CareAction, actor: User, outcome: str, effect: str, done: bool = True
 ) -> CareAction:
     """Record a care action as done with its outcome and effect, or as cancelled."""
-    outcome = (outcome or "").strip()
+    outcome = text_within(outcome, field="outcome")
     if not outcome:
         raise InvalidInput(_("Write the outcome of the care action."), field="outcome")
     if done and effect not in CareEffect.values:

@@ -22,7 +22,12 @@ from complaintdesk.core import clock
 from complaintdesk.handling.authority import money
 from complaintdesk.remedies.choices import ConsentDecision, ConsentMethod, ItemStatus
 from complaintdesk.remedies.models import CompensationOffer
-from complaintdesk.remedies.services import budget_release, record_event, require_actor
+from complaintdesk.remedies.services import (
+    budget_release,
+    record_event,
+    require_actor,
+    text_within,
+)
 
 OFFER_VALID_DAYS = 7
 
@@ -199,7 +204,7 @@ def offer_record_consent(
             _("Say how the consent was obtained: one of %(known)s.") % {"known": known},
             field="method",
         )
-    note = (note or "").strip()
+    note = text_within(note, field="note")
     if not note:
         raise InvalidInput(
             _("Note what the customer said, and when and where it was said."), field="note"

@@ -6,30 +6,42 @@ Authority is judged on the complaint's whole compensation (every item not withdr
 declined, converted to the rule's or the limit's currency), so splitting it into small
 items, or giving it in another currency, does not get round an approval limit.
 
+Management may lend its authority on one complaint: a decision to authorise a higher remedy
+on an escalation (complaints/escalation_requests.py) sets a ceiling for the complaint's whole
+compensation, and within it the decider's level and limit stand in for those of whoever acts
+for the complaint (`authority_require_for_complaint`). Above the ceiling the usual rules apply.
+
 Budgets are charged at approval under a row lock (`select_for_update`), so two approvals
 at once queue on the budget row and the second sees what the first committed.
+
+Free text (reasons, notes) is held to the one cap of text written on a complaint
+(core.limits.TEXT_MAX); short fields to their column's length.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaintdesk.accounts.choices import Role
 from complaintdesk.accounts.models import Department, User
-from complaintdesk.accounts.permissions import role_of
+from complaintdesk.accounts.permissions import acts_for_complaint, role_of
 from complaintdesk.complaints.choices import FINISHED_STATUSES, EventKind, Visibility
 from complaintdesk.complaints.errors import Conflict, InvalidInput, NotAllowed
+from complaintdesk.complaints.escalation_requests import escalation_authorisation
 from complaintdesk.complaints.events import event_record
-from complaintdesk.complaints.models import Complaint
+from complaintdesk.complaints.models import Complaint, Escalation
 from complaintdesk.core import clock
+from complaintdesk.core.limits import TEXT_MAX
 from complaintdesk.handling.authority import authority_require, required_levels
 from complaintdesk.handling.choices import AuthorityLevel, PlanStatus
 from complaintdesk.handling.models import HandlingPlan
@@ -38,7 +50,7 @@ from complaintdesk.remedies.choices import (
     ConfirmationMethod,
     ItemStatus,
 )
-from complaintdesk.remedies.currency import convert, money, rate_of
+from complaintdesk.remedies.currency import convert, money, rate_of, total_in
 from complaintdesk.remedies.models import (
     CompensationBudget,
     CompensationItem,
@@ -46,6 +58,10 @@ from complaintdesk.remedies.models import (
 )
 
 ACTING = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN})
+# Short fields are held to their column's length, free text to TEXT_MAX.
+DESCRIPTION_LENGTH = CompensationItem._meta.get_field("description").max_length or 300
+UNIT_LENGTH = CompensationItem._meta.get_field("unit").max_length or 20
+REFERENCE_LENGTH = CompensationItem._meta.get_field("fulfilment_reference").max_length or 200
 
 
 def require_actor(actor: User, complaint: Complaint) -> None:
@@ -85,6 +101,17 @@ def item_summary(item: CompensationItem) -> dict[str, Any]:
 
 def _month_of(moment: datetime) -> date:
     return timezone.localdate(moment).replace(day=1)
+
+
+def text_within(text: str, *, field: str, limit: int = TEXT_MAX) -> str:
+    """The text without surrounding blanks, refused when longer than `limit`: the one cap of
+    free text written on a complaint, or a short field's column length."""
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise InvalidInput(
+            _("This text is longer than %(max)d characters.") % {"max": limit}, field=field
+        )
+    return text
 
 
 # Compensation items ---------------------------------------------------------------------
@@ -166,6 +193,8 @@ def compensation_propose(
     amount, currency = _clean_amount(
         form=form, amount=amount, currency=currency, policy_clause=policy_clause
     )
+    description = text_within(description, field="description", limit=DESCRIPTION_LENGTH)
+    unit = text_within(unit, field="unit", limit=UNIT_LENGTH)
     if assessed_loss is not None and assessed_loss < 0:
         raise InvalidInput(_("The assessed loss cannot be negative."), field="assessed_loss")
     if quantity is not None and quantity <= 0:
@@ -195,9 +224,9 @@ def compensation_propose(
             plan=plan,
             department=charged_to,
             form=form,
-            description=description.strip(),
+            description=description,
             quantity=quantity,
-            unit=unit.strip(),
+            unit=unit,
             amount=amount,
             currency=currency,
             assessed_loss=assessed_loss,
@@ -273,7 +302,12 @@ def _lock_budgets(
     return budgets
 
 
-def _approve_locked(items: list[CompensationItem], actor: User, now: datetime) -> None:
+def _approve_locked(
+    items: list[CompensationItem],
+    actor: User,
+    now: datetime,
+    authorisation: Escalation | None = None,
+) -> None:
     budgets = _lock_budgets(items, now)
     for item in items:
         _charge(item, budgets, now)
@@ -282,12 +316,17 @@ def _approve_locked(items: list[CompensationItem], actor: User, now: datetime) -
     for item in items:
         item.status, item.approved_by, item.approved_at = ItemStatus.APPROVED, actor, now
         item.save(update_fields=["status", "approved_by", "approved_at", "budget"])
+        # Approved on management's authority: the escalation that lent it, for the audit.
+        lent: dict[str, Any] = (
+            {"authorised_by_escalation": authorisation.pk} if authorisation else {}
+        )
         record_event(
             item.complaint,
             actor,
             EventKind.COMPENSATION,
             "approved",
             budget=item.budget_id,
+            **lent,
             **item_summary(item),
         )
 
@@ -306,17 +345,136 @@ def compensation_totals(*, complaint: Complaint) -> dict[str, Decimal]:
     return dict(totals)
 
 
+def _levels_asked(complaint: Complaint, amounts: Mapping[str, Decimal]) -> int:
+    """The highest level the authority rules ask for this compensation on this complaint.
+
+    Only the rules: the "every plan needs a supervisor" default is about plans, not about
+    goodwill within an agent's own authority.
+    """
+    steps = required_levels(complaint=complaint, amounts=amounts)
+    return max([AuthorityLevel.NONE, *(s.level for s in steps)])
+
+
+def _lent_authority_covers(
+    authorisation: Escalation,
+    *,
+    level: int,
+    amounts: Mapping[str, Decimal],
+    what: str,
+) -> bool:
+    """Whether the authority management lent on the complaint covers this commitment: the
+    whole compensation within the ceiling, and the authoriser still holding that authority
+    (lowered since, it lends no more than they hold now)."""
+    ceiling = authorisation.authorised_amount
+    authoriser = authorisation.decided_by
+    if ceiling is None or authoriser is None:
+        return False
+    if total_in(amounts, authorisation.authorised_currency) > ceiling:
+        return False
+    try:
+        authority_require(user=authoriser, level=level, amounts=amounts, what=what)
+    except NotAllowed:
+        return False
+    return True
+
+
+def authority_require_for_complaint(
+    *,
+    complaint: Complaint,
+    actor: User,
+    level: int,
+    amounts: Mapping[str, Decimal],
+    what: str,
+) -> Escalation | None:
+    """Refuse unless the actor's authority covers `level` and the complaint's compensation
+    `amounts` (handling.authority.authority_require), or, for whoever acts for the complaint,
+    the authority management lent on it: after a decision to authorise a higher remedy, the
+    authoriser's level and limit stand in for the actor's while the complaint's whole
+    compensation stays within the ceiling they set.
+
+    Returns the escalation whose authority was used, or None when the actor's own sufficed.
+    """
+    try:
+        authority_require(user=actor, level=level, amounts=amounts, what=what)
+    except NotAllowed as refused:
+        authorisation = escalation_authorisation(complaint=complaint)
+        if authorisation is None or not acts_for_complaint(actor, complaint):
+            raise
+        if _lent_authority_covers(authorisation, level=level, amounts=amounts, what=what):
+            return authorisation
+        ceiling = authorisation.authorised_amount
+        currency = authorisation.authorised_currency
+        if ceiling is not None and total_in(amounts, currency) > ceiling:
+            raise NotAllowed(
+                _(
+                    "%(refusal)s Management authorised compensation up to %(ceiling)s in all "
+                    "on this complaint, and this goes beyond it."
+                )
+                % {"refusal": refused.message, "ceiling": money(ceiling, currency)}
+            ) from refused
+        raise
+    return None
+
+
 def compensation_authority_require(
     *, complaint: Complaint, actor: User, level: int = AuthorityLevel.NONE
-) -> None:
-    """Refuse unless the actor's authority covers the complaint's whole compensation: the
-    level the authority rules ask for it (at least `level`) and the actor's amount limit."""
+) -> Escalation | None:
+    """Refuse unless the actor's authority, or the authority management lent on the
+    complaint, covers the complaint's whole compensation: the level the authority rules ask
+    for it (at least `level`) and the amount limit. Returns the escalation whose authority
+    was used, if any."""
     amounts = compensation_totals(complaint=complaint)
-    # Only the levels the rules ask for: the "every plan needs a supervisor" default is
-    # about plans, not about goodwill within an agent's own authority.
-    steps = required_levels(complaint=complaint, amounts=amounts)
-    needed = max([level, *(s.level for s in steps)])
-    authority_require(user=actor, level=needed, amounts=amounts, what=_("This compensation"))
+    needed = max(level, _levels_asked(complaint, amounts))
+    return authority_require_for_complaint(
+        complaint=complaint,
+        actor=actor,
+        level=needed,
+        amounts=amounts,
+        what=_("This compensation"),
+    )
+
+
+def compensation_ceiling_require(
+    *, complaint: Complaint, actor: User, amount: Decimal, currency: str
+) -> tuple[Decimal, str]:
+    """The ceiling management authorises on an escalation of the complaint, to the cent and
+    with its currency code: refused unless the decider could approve that much compensation
+    on this complaint themselves (complaints.escalation_requests.escalation_decide)."""
+    try:
+        amount = Decimal(amount).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise InvalidInput(_("The amount is not a number."), field="amount") from exc
+    if not amount.is_finite() or amount <= 0:
+        raise InvalidInput(
+            _(
+                "Give the ceiling as an amount more than zero: the most the complaint's whole "
+                "compensation may come to."
+            ),
+            field="amount",
+        )
+    try:
+        Escalation._meta.get_field("authorised_amount").run_validators(amount)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="amount") from exc
+    currency = (currency or "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise InvalidInput(_("Use a three-letter ISO 4217 currency code."), field="currency")
+    rate_of(currency)
+    amounts = {currency: amount}
+    try:
+        authority_require(
+            user=actor,
+            level=_levels_asked(complaint, amounts),
+            amounts=amounts,
+            what=_("A ceiling of %(ceiling)s") % {"ceiling": money(amount, currency)},
+        )
+    except NotAllowed as refused:
+        raise NotAllowed(
+            _("You may authorise only as much as you could approve yourself. %(refusal)s")
+            % {"refusal": refused.message},
+            field="amount",
+        ) from refused
+    return amount, currency
 
 
 def compensation_approve(*, item: CompensationItem, actor: User) -> CompensationItem:
@@ -341,8 +499,8 @@ def compensation_approve(*, item: CompensationItem, actor: User) -> Compensation
             raise Conflict(_("This item is part of a handling plan; it is approved with the plan."))
         if locked.status != ItemStatus.PROPOSED:
             raise Conflict(_("Only a proposed item can be approved."))
-        compensation_authority_require(complaint=complaint, actor=actor)
-        _approve_locked([locked], actor, clock.now())
+        authorisation = compensation_authority_require(complaint=complaint, actor=actor)
+        _approve_locked([locked], actor, clock.now(), authorisation)
     return locked
 
 
@@ -351,7 +509,8 @@ def compensation_commit_for_plan(*, plan: HandlingPlan, actor: User) -> list[Com
 
     Called by plan_approve inside its transaction, after the approver's authority over the
     plan passed; the final approver's authority must also cover the complaint's whole
-    compensation (other items given outside the plan count too).
+    compensation (other items given outside the plan count too), or the authority
+    management lent on the complaint must.
     """
     items = list(
         plan.compensation_items.select_for_update(of=("self",))
@@ -359,9 +518,10 @@ def compensation_commit_for_plan(*, plan: HandlingPlan, actor: User) -> list[Com
         .filter(status=ItemStatus.PROPOSED)
         .order_by("pk")
     )
-    if items:
-        compensation_authority_require(complaint=plan.complaint, actor=actor)
-    _approve_locked(items, actor, clock.now())
+    authorisation = (
+        compensation_authority_require(complaint=plan.complaint, actor=actor) if items else None
+    )
+    _approve_locked(items, actor, clock.now(), authorisation)
     return items
 
 
@@ -438,7 +598,7 @@ def budget_release(item: CompensationItem) -> None:
 
 def compensation_cancel(*, item: CompensationItem, actor: User, reason: str) -> CompensationItem:
     """Withdraw an item not yet fulfilled; its budget commitment is released."""
-    reason = (reason or "").strip()
+    reason = text_within(reason, field="reason")
     if not reason:
         raise InvalidInput(_("Say why the compensation is withdrawn."), field="reason")
     with transaction.atomic():
@@ -478,12 +638,13 @@ def compensation_fulfil(
     *, item: CompensationItem, actor: User, reference: str, note: str = ""
 ) -> CompensationItem:
     """Record that the accepted compensation was carried out (credit posted, gift sent…)."""
-    reference = (reference or "").strip()
+    reference = text_within(reference, field="reference", limit=REFERENCE_LENGTH)
     if not reference:
         raise InvalidInput(
             _("Give the reference of the fulfilment (billing adjustment, order, courier…)."),
             field="reference",
         )
+    note = text_within(note, field="note")
     with transaction.atomic():
         locked = (
             CompensationItem.objects.select_for_update(of=("self",))
@@ -502,7 +663,7 @@ def compensation_fulfil(
             actor,
             EventKind.COMPENSATION,
             "fulfilled",
-            note.strip(),
+            note,
             reference=reference,
             **item_summary(locked),
         )
@@ -522,6 +683,7 @@ def compensation_confirm(
             % {"known": ", ".join(ConfirmationMethod.values)},
             field="method",
         )
+    effect_note = text_within(effect_note, field="effect_note")
     with transaction.atomic():
         locked = (
             CompensationItem.objects.select_for_update(of=("self",))
@@ -538,7 +700,7 @@ def compensation_confirm(
         locked.status = ItemStatus.CONFIRMED
         locked.confirmed_by, locked.confirmed_at = actor, clock.now()
         locked.confirmation_method = method
-        locked.effect_note = (effect_note or "").strip()
+        locked.effect_note = effect_note
         locked.save()
         record_event(
             locked.complaint,

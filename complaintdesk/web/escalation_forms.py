@@ -58,7 +58,8 @@ class EscalateForm(DomainErrorMixin, forms.Form):
 
 
 class DecideForm(DomainErrorMixin, forms.Form):
-    """Management's decision; a reassignment names the new handler."""
+    """Management's decision; a reassignment names the new handler, an authorisation of a
+    higher remedy the ceiling of the complaint's whole compensation."""
 
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -70,6 +71,17 @@ class DecideForm(DomainErrorMixin, forms.Form):
         required=False,
         empty_label=_("Only for a reassignment"),
     )
+    amount = forms.DecimalField(
+        label=_("Compensation authorised up to"),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_(
+            "The most the complaint's whole compensation may come to, within your own "
+            "approval authority; whoever handles the complaint may approve up to it."
+        ),
+    )
+    currency = forms.CharField(label=_("Currency"), required=False, max_length=3, initial="CNY")
     note = _text(
         _("Management's decision"),
         help_text=_("What is decided and why; the handler and the timeline read it."),
@@ -81,9 +93,12 @@ class DecideForm(DomainErrorMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        # A handler picked before the decision changed is not a reassignment.
+        # A handler picked before the decision changed is not a reassignment, nor the
+        # currency shown from the start a ceiling.
         if cleaned.get("decision") != EscalationDecision.REASSIGN:
             cleaned["assignee"] = None
+        if cleaned.get("decision") != EscalationDecision.AUTHORISE:
+            cleaned["amount"], cleaned["currency"] = None, ""
         return cleaned
 
 

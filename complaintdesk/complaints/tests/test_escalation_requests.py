@@ -5,6 +5,8 @@ nothing."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from complaintdesk.accounts.choices import Role
@@ -27,6 +29,7 @@ from complaintdesk.complaints.escalation_requests import (
 from complaintdesk.complaints.events import event_note_for_reader
 from complaintdesk.complaints.lifecycle import complaint_transition
 from complaintdesk.complaints.models import Complaint, Escalation
+from complaintdesk.complaints.services import NOTE_MAX
 from complaintdesk.core.testing.factories import complaint_make, user_make
 from complaintdesk.handling.choices import AuthorityLevel
 from complaintdesk.handling.models import ApprovalAuthority
@@ -247,7 +250,14 @@ def test_taking_over_makes_the_decider_the_handler(agent, supervisor, handler):
 
 def test_a_decided_escalation_is_not_decided_again(complaint, handler, supervisor):
     escalation = escalate(complaint, handler, supervisor)
-    escalation_decide(escalation=escalation, actor=supervisor, decision="authorise", note="准许")
+    escalation_decide(
+        escalation=escalation,
+        actor=supervisor,
+        decision="authorise",
+        note="准许",
+        amount=Decimal("1000"),
+        currency="CNY",
+    )
     with pytest.raises(Conflict, match="decided already"):
         escalation_decide(escalation=escalation, actor=supervisor, decision="reject", note="改主意")
     with pytest.raises(Conflict):
@@ -268,7 +278,7 @@ def test_only_the_raiser_or_an_administrator_withdraws(
     [
         ({"reason": "angry"}, "reason"),
         ({"explanation": "   "}, "explanation"),
-        ({"explanation": "x" * 10_001}, "explanation"),
+        ({"explanation": "x" * (NOTE_MAX + 1)}, "explanation"),
     ],
 )
 def test_bad_input_names_the_field_and_stores_nothing(

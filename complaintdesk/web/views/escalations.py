@@ -31,6 +31,7 @@ from complaintdesk.complaints.escalation_requests import (
 )
 from complaintdesk.complaints.models import Complaint, Escalation
 from complaintdesk.core.masking import mask_complaint_text
+from complaintdesk.remedies.currency import money
 from complaintdesk.web.escalation_forms import DecideForm, EscalateForm, WithdrawForm
 from complaintdesk.web.selectors import staff_assignable
 from complaintdesk.web.views.common import (
@@ -92,6 +93,11 @@ def _context(
                 "explanation": shown(e.explanation),
                 "decision_note": shown(e.decision_note),
                 "withdrawal_note": shown(e.withdrawal_note),
+                "ceiling": (
+                    money(e.authorised_amount, e.authorised_currency)
+                    if e.authorised_amount is not None
+                    else ""
+                ),
                 "waiting": waiting,
                 "decide_form": (
                     posted_or(decide, e, lambda e=e: _decide_form(user, e))
@@ -231,6 +237,8 @@ def escalation_decide_view(
             decision=form.cleaned_data["decision"],
             note=form.cleaned_data["note"],
             assignee=form.cleaned_data["assignee"],
+            amount=form.cleaned_data["amount"],
+            currency=form.cleaned_data["currency"],
         )
     except DomainError as exc:
         form.add_domain_error(exc)
