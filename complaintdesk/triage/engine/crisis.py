@@ -11,7 +11,9 @@ thresholds are chosen on the rule itself, not on a copy of it). It weighs, per t
   person's job ("我表哥在报社上班"), or for a threat taken back by the words around it
   ("工信部我是不会去投诉的", "本来想找律师,算了", "本来都准备打12300了,结果…").
 
-A text is a crisis when the "any" probability reaches the threshold, or when a lexicon cue
+A text is a crisis when the "any" probability reaches the threshold and one signal's own
+head gives its signal at least the support (the "any" head alone learns the look of a
+crisis-prone text, "每天晚上都斷線好幾次", without any signal in it), or when a lexicon cue
 is present and the model does not rule a crisis out altogether (probability at least the
 floor). With every cue of a signal negated and no other cue, only another signal's own
 head (at 0.5) can still raise it. A crisis names the signals the cues or their own heads
@@ -42,6 +44,8 @@ class CrisisSettings:
     use_rules: bool
     # ... and how likely the model must find a crisis for a cue to count.
     rule_floor: float
+    # How likely one signal's own head must find its signal for the "any" head to count.
+    signal_support: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +114,11 @@ class CrisisEvidence:
         """Per text, whether the rule finds a crisis (cheap: no signal naming)."""
         any_cue = self.has_cue.any(axis=1)
         use_cues = settings.use_rules & (self.any_probability >= settings.rule_floor)
-        raised = (self.any_probability >= settings.threshold) | (use_cues & any_cue)
-        # Every cue ruled out: another signal's own head must see it.
+        # The signal heads, less those of signals whose every cue is ruled out.
         heads_left = np.where(self.negated, 0.0, self.by_signal).max(axis=1)
+        supported = heads_left >= settings.signal_support
+        raised = ((self.any_probability >= settings.threshold) & supported) | (use_cues & any_cue)
+        # Every cue ruled out: another signal's own head must see it.
         ruled_out = self.negated.any(axis=1) & ~any_cue & (heads_left < SIGNAL_NAMED_AT)
         result: np.ndarray = raised & ~ruled_out
         return result

@@ -69,6 +69,9 @@ class Thresholds:
     crisis_rules: bool = True
     # ... and how likely the model must find a crisis for a lexicon hit to count.
     crisis_rule_floor: float = 0.0
+    # ... and, for the "any signal" head alone, how likely one signal's own head must find
+    # its signal (0: the "any" head decides alone, as models before it did).
+    crisis_signal_support: float = 0.0
     needs_triage: float = 0.5
     # The category head's share of the category probability; the rest is the summed
     # probability of each category's subcategories (chosen on the tuning set).
@@ -76,7 +79,9 @@ class Thresholds:
 
     @property
     def crisis_settings(self) -> CrisisSettings:
-        return CrisisSettings(self.crisis, self.crisis_rules, self.crisis_rule_floor)
+        return CrisisSettings(
+            self.crisis, self.crisis_rules, self.crisis_rule_floor, self.crisis_signal_support
+        )
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:

@@ -42,6 +42,8 @@ _CLAUSE_BREAK_EN = re.compile(
 _NEGATION_ZH = re.compile(
     r"不会|不想|不打算|不准备|不用|不必|不需要|无意|没打算|没想|并不|不是要|不去|不愿"
     r"|不至于|犯不着|犯不上|没必要"
+    # a guess, not a report: "不知道是不是整栋楼的问题"
+    r"|不知道是不是|不确定是不是|不清楚是不是|不知是不是"
     # Cantonese: 唔想搞到要上報紙, 唔係想告你哋, 冇打算去消委會.
     r"|唔想|唔会|唔打算|唔系想|唔系要|唔使|唔去|冇打算|冇谂过"
     # the cue itself denied: "无冒烟", "冇煙、冇燶味", "没有异味"
@@ -61,9 +63,13 @@ _REGULATOR_RULES_CITED = re.compile(
     r"(?:'s)? (?:own |official )?(?:voluntary |automatic |general )?"
     r"(?:rules?|codes?|guidance|guidelines"
     r"|conditions|coverage checker|checker|expects|requires|say|says|said|brought in"
-    r"|regulations|website|map|figures|research)\b"
+    r"|regulations|website|map|figures|research"
+    # a regulator's action against others: "the NCC fined some operators"
+    r"|fined|fines|has fined|penalised|penalized|sanctioned)\b"
     # ... or its website read: "我上 NCC 網站看了一下,上面寫…".
     r"| ?(?:的)?(?:网站|官网|网页)(?:看|查|上面|上写|写|说)"
+    # ... or its rules recalled: "我印象中 NCC 好像有規定合約機一段時間後應該可以解鎖?"
+    r"| ?(?:好像|似乎|应该|是不是)?有?(?:规定|条例|法规)"
 )
 # A regulator or a lawsuit in the news, not the customer's own step: "看到新闻说工信部在整治",
 # "saw on the news they got fined by the FCC". Looked for in the clause before the cue, in
@@ -71,6 +77,8 @@ _REGULATOR_RULES_CITED = re.compile(
 # ("看到新闻说某运营商因为违规调整套餐被通信管理局约谈了").
 _IN_THE_NEWS = re.compile(
     r"新闻|报道|\b(?:on|in) the news\b|\bnews (?:said|says|report|story|piece)|\bread about\b"
+    # "I heard on Channels TV last month that the NCC fined some operators"
+    r"|\b(?:heard|saw|read) (?:it )?(?:on|in) (?:the )?[a-z ]{0,20}\b(?:tv|radio|paper|news)\b"
 )
 _NEWS_CONTEXT_ZH = 25
 _PUNCTUATION = re.compile(r"[,.;:!?，。；：！？]")
@@ -84,6 +92,8 @@ _HEARSAY = re.compile(
     r"|\b(?:on|in) the news\b|\bstories (?:you hear|about|of)\b|\bpeople (?:say|said)\b"
     r"|(?:看|睇|见)(?:到|过)[^,。]{0,6}有人"
     r"|\bheard (?:that|about|of)\b|\bsomeone\b[^.!?]{0,40}\b(?:said|says|mentioned|posted)\b"
+    # China's 15 March consumer show already exposed it: "去年315不是刚曝光过乱开增值业务吗?"
+    r"|315(?:晚会)?(?:不是|刚|早就|已经|都)"
 )
 # ... and, for a media cue only, the outlet read rather than gone to: "早排睇on.cc見到有人話…",
 # "she'd seen on the BBC that…" (a hazard seen is the customer's own: "突然看到冒烟").
@@ -97,6 +107,8 @@ _HEARD_OF_SIGNALS = frozenset({"safety", "media"})
 _HAZARD_OVER = re.compile(
     r"(?:现在|而家|目前)(?:已经)?(?:没有|没|无|冇)(?:危险|危险了)"
     r"|\b(?:was|were|has been|have been) made safe\b"
+    # "上次颱風是有一支電線桿倒掉,不過那個早就修好了"
+    r"|(?:早就|早已|已经|早)修好了?"
     r"|\bno longer (?:dangerous|a hazard|a danger)\b"
 )
 _HAZARD_OVER_CONTEXT = {"zh": 40, "en": 80}
@@ -105,7 +117,7 @@ _HAZARD_OVER_CONTEXT = {"zh": 40, "en": 80}
 # before a media or legal cue.
 _SOMEONE_ELSES_JOB = re.compile(
     r"(?:朋友|表哥|表姐|表弟|表妹|堂哥|堂姐|哥哥|姐姐|弟弟|妹妹|老公|老婆|男朋友|女朋友|亲戚|同学"
-    r"|邻居|同事|儿子|女儿|老豆|爸爸|妈妈|舅舅|叔叔|阿姨)(?:是|在|做|系|喺)"
+    r"|邻居|同事|儿子|女儿|老豆|爸爸|妈妈|舅舅|叔叔|阿姨|friend|fd)(?:是|在|做|系|喺)"
     # ... also with the workplace between: "同学在电视台当记者", "表姐喺律师行做".
     r"(?:[^,.;:!?，。；：！？]{1,6}?(?:当|做|系|任))?(?:一名|一个|个|名)?$"
     r"|\b(?:friend|buddy|mate|cousin|brother|sister|son|daughter|wife|husband|dad|mum|mom"
@@ -125,8 +137,12 @@ _WITHDRAWN_AFTER = re.compile(
     r"^[^,.;:!?，。；：！？]{0,3}?(?:我|俺|是|就|也|先|还|暂时)*"
     r"(?:不会|不想|不打算|不准备|不去|唔会|唔想|唔去)去?(?:投诉|告|找|申诉|闹|曝光|报|发|联系|请)"
     r"|^.{0,12}?被我(?:拦|劝|挡)"
+    # "工信部那边就不去了", "OFCA 嗰度唔去喇"
+    r"|^[^,.;:!?，。；：！？]{0,4}?(?:就|也|都)?(?:不去了|不去啦|唔去喇|唔去啦|唔去了)"
     r"|\btalked (?:him|her|them) out of it\b"
     r"|^ ?的?(?:工作|上班|任职|返工|实习|打工)"
+    # "有個friend喺報館做,但話唔想搞大", "我本身喺報館做嘢"
+    r"|^ ?做(?:嘢|野|编辑|记者|事)?(?=[,.;:!?，。；：！？]|$|但|不过)"
     # the step judged not worth it: "打官司不划算", "告你哋唔值得"
     r"|^[^,.;:!?，。；：！？]{0,4}?(?:不划算|划不来|不值得|唔值得|唔抵|不至于)"
     # a rhetorical question dropped: "我为了39块钱去起诉你?算了算了"
@@ -145,7 +161,11 @@ _SECOND_THOUGHT_BEFORE = re.compile(
 _SECOND_THOUGHT_AFTER = re.compile(
     r"算了|算啦|算吧|懒得|can'?t be bothered|not worth (?:it|the)|\brather not\b"
     r"|\bdon't (?:really )?care about (?:that|it|them)\b"
-    r"|\b(?:i'd|i would) rather (?:sort|deal|fix|resolve|settle|work)\b"
+    r"|\b(?:i'd|i would) rather (?:we )?(?:just )?(?:sort|deal|fix|resolve|settle|work)\b"
+    # "I could post this on X …, but I won't"; "I know I could go to the Privacy Commissioner,
+    # but honestly I just want to be taken off the list"
+    r"|\bbut (?:i|we) (?:won't|will not)\b"
+    r"|\bbut (?:honestly |frankly |really )?(?:i|we) (?:just|only) want\b"
 )
 # ... or a step nearly taken and overtaken by events: "本来都准备打12300了,朋友说先找你们…
 # 结果十分钟就退了", "昨天本来已经写好了12300的申诉…申诉就不交了", "I'd drafted an email to Ofcom
@@ -178,6 +198,15 @@ _TAKEN_BACK_LATER = re.compile(
     r"|\b(?:won't|will not|isn't|is not|not) (?:be )?taking (?:it|this|things|the matter)"
     r" (?:any )?further\b"
     r"|(?:还|仲)?(?:没|未)(?:去)?到(?:那|嗰|𠮶|这)(?:一)?步"
+    # a threat made and dropped once settled: "我聽日就入稟告你哋 … 話「唔告喇,咁樣算公道」",
+    # "上次我話要搵OFCA … 後來你哋好快處理咗,所以冇去", "曾向通信管理局申诉 … 这件事已经了结"
+    r"|(?:唔|不)(?:告|投诉|申诉)(?:喇|啦|了)|所以(?:就)?(?:冇|没有?)去|(?:已经|已)(?:了结|结案)"
+    r"|(?:那边|那里|嗰度|𠮶度|这边)(?:就|也)?(?:不去了|唔去喇|唔去了)"
+    # "后经营业厅核实已解除合约 … 客户表示认可,不会再去投诉"
+    r"|(?:不会|唔会)再(?:去)?(?:投诉|申诉|告|找)"
+    # someone's threat stopped by the customer: "孫子一度表示要拍影片PO上網 … 客戶本人當場制止";
+    # a post taken down: "曾在IG限時動態發文抱怨,但後來 … 又自己刪掉了"
+    r"|(?:当场|马上|立刻|及时)?(?:制止|阻止|劝阻)|(?:又|后来|但)[^,。]{0,10}(?<!被)(?:删掉|删了)"
 )
 _TAKEN_BACK_CONTEXT = {"zh": 60, "en": 200}
 # ... or someone's advice turned down: "有朋友叫我入小額錢債同佢哋拗，但我唔想再搞上庭",
@@ -188,7 +217,12 @@ _ADVICE_BEFORE = re.compile(
     # ... or someone else's own threat: "我同事之前为别的事说要去找媒体曝光,我觉得没必要".
     r"(?:同事|朋友|家人|老公|老婆|邻居|亲戚)[^,.;:!?，。；：！？]{0,10}(?:说|话)?[^,.;:!?，。；：！？]{0,3}?(?:要|去)|"
     r"叫我|让我|劝我|建议|教我|(?:说|话|讲)[^,.;:!?，。；：！？]{0,8}可以|有人(?:说|话|讲|叫)"
-    r"|\b(?:told me (?:to|i could|i should)|said i (?:could|should)|says i (?:could|should)"
+    # the staff's own suggestion: "客服来一句'您不认可可以去工信部投诉'"
+    r"|(?:客服|营业员|店员|工作人员|职员|经理)[^,.;:!?，。；：！？]{0,12}可以"
+    # "My employer say I should post it", "Person for my office say make I report una",
+    # a shop that "told me 'go to the CCTS'"
+    r"|\b(?:told me (?:to|i could|i should)|said i (?:could|should)|says? i (?:could|should)"
+    r"|says? make (?:i|we)|was told|were told"
     r"|suggested|advised me|reckons i (?:could|should)|wants me to|keeps telling me to)\b"
 )
 _DECLINED_AFTER = re.compile(
@@ -200,6 +234,8 @@ _DECLINED_AFTER = re.compile(
     r"|\bbut (?:honestly |frankly |really |to be honest,? )?(?:i|we)(?:'m| am|'d| would)?"
     r" (?:just |really |only )?(?:not|don't|do not|rather|can't be bothered|only want|just want"
     r"|want)|\bnot worth\b|\bcan't be bothered\b"
+    r"|\bno get time\b|\b(?:don't|do not|haven't) (?:got |have )?(?:the )?time for\b"
+    r"|\b(?:i'd|i would) rather (?:we )?(?:just )?(?:sort|deal|fix|resolve|settle|work)\b"
 )
 # "我不是那种动不动就打电话去工信部的人": the clause breaks at 就, so the refusal of the
 # type is read in the window before the cue, up to the last punctuation.
@@ -209,6 +245,8 @@ _NOT_THAT_KIND_BEFORE = re.compile(r"(?:不是|唔系)(?:那种|嗰种|𠮶种|�
 # read right before a media or legal cue, the setting aside in the 60 characters after it.
 _OWN_JOB_BEFORE = re.compile(
     r"\b(?:i'm|i am) (?:a|an) (?:[a-z-]+ )?$|(?:本人|我)是(?:某|一名|一个|个)?[^,。!?;]{0,4}$"
+    # "本人任職報館編輯,此函純屬個人身份", "我本身喺報館做嘢,但今次純粹以客戶身份"
+    r"|(?:本人|我)(?:本身)?(?:任职|喺|在)(?:某|一间|一家)?$"
 )
 _SET_ASIDE_AFTER = re.compile(
     r"\bbut\b|\bas a (?:normal |regular |private |paying )?customer\b|\bpersonal(?:ly)?\b"
@@ -334,7 +372,8 @@ def crisis_rule_terms(item: AnalysedText, negated: set[str] | None = None) -> di
     verdicts: dict[tuple[str, str], bool] = {}
     for hit in crisis_hits:
         signal = hit.key[len(_CRISIS_PREFIX) :]
-        rules_named = signal == "regulator" and is_english_term(hit.term)
+        # Any regulator's name, English or Chinese: "我睇過通訊辦網站上面嘅指引".
+        rules_named = signal == "regulator"
         if may_be_negated or rules_named or signal in _THREAT_SIGNALS or signal == "safety":
             verdict = verdicts.get((hit.term, signal))
             if verdict is None:
@@ -358,7 +397,7 @@ def _every_occurrence_ruled_out(
     text: str, term: str, *, negation: bool, rules_named: bool = False, signal: str = ""
 ) -> bool:
     """Whether every occurrence of ``term`` is negated (``negation``), for a regulator named
-    in English (``rules_named``) cites its rules rather than threatens it, or (``signal``)
+    (``rules_named``) cites its rules rather than threatens it, or (``signal``)
     is someone else's news or job or a threat taken back."""
     # An English term matches whole words (the lexicon's rule): "tio" inside "international"
     # is no occurrence of it (and would otherwise keep a negated "not going to the TIO" alive).

@@ -3,10 +3,10 @@
 The fixed validation slice (a hash of the text, about 10%) gives honest validation scores,
 the calibration temperatures, the crisis decision and each head's regularisation. When a
 tuning set is given (texts written apart from the corpus), label heads take their
-regularisation from it and the crisis decision is chosen on the validation slice and the
-tuning texts together. With enough independent writers' batches, the crisis heads take their
-regularisation from how they rank those writers' texts when fitted without them. Then the
-heads are refitted on all examples with the chosen settings.
+regularisation from it. With enough independent writers' batches, the crisis heads take their
+regularisation from how they rank those writers' texts when fitted without them, and the
+crisis decision is chosen on those same readings (else on the validation slice), with the
+tuning texts. Then the heads are refitted on all examples with the chosen settings.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import os
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -102,7 +102,7 @@ _MIN_BATCHES = 8
 _CRISIS_RECALL = 0.95
 _CRISIS_PRECISION = 0.85
 # Bump when a change to this module changes the trained weights for the same data.
-_TRAINING_REVISION = 12
+_TRAINING_REVISION = 14
 
 
 @dataclass(slots=True)
@@ -317,52 +317,66 @@ def _fit_temperature(kind: str, scores: np.ndarray, targets: np.ndarray) -> floa
 def _choose_crisis_threshold(
     evidence: CrisisEvidence, truth: np.ndarray
 ) -> tuple[Thresholds, dict[str, float]]:
-    """Threshold, whether rules count and the model floor under them: the decision that
-    stays furthest above both targets (recall ≥ 0.95, precision ≥ 0.85), then the best F2.
+    """Threshold, whether rules count, the model floor under them and the signal support
+    the "any" head needs: the decision that stays furthest above both targets (recall ≥
+    0.95, precision ≥ 0.85), then the best F2.
 
     A lexicon hit raises the crisis only when the model gives it at least the floor, so a
-    cue that merely mentions the media in a text the model finds harmless is dropped.
+    cue that merely mentions the media in a text the model finds harmless is dropped. The
+    "any signal" head raises it alone only when a signal's own head gives its signal at
+    least the support: on writers it has not seen, the "any" head alone (every signal head
+    near zero) was mostly wrong.
     Both measures fall on complaints written apart from the corpus (by 0.02–0.11 in
     precision and up to 0.04 in recall on our later sets), so the choice keeps an equal
     margin above each target rather than sitting just above the recall target, where a
     missed crisis or two on new text puts it under. Scores the crisis decision itself
     (crisis.CrisisEvidence) on "any signal" per text.
     """
-    best: tuple[float, float, float, float] | None = None  # (margin, f2, threshold, -floor)
+    # (margin, f2, threshold, -floor, support)
+    best: tuple[float, float, float, float, float] | None = None
     chosen = Thresholds()
     report: dict[str, float] = {}
     thresholds = np.round(np.arange(0.05, 0.96, 0.05), 2)
     floors = (0.0, 0.01, 0.02, 0.03, 0.05, 0.1, 0.15, 0.2, 0.3)
-    for use_rules in (True, False):
-        for threshold in thresholds:
-            for floor in floors if use_rules else (0.0,):
-                if floor >= threshold:
-                    continue
-                predicted = evidence.is_crisis(CrisisSettings(float(threshold), use_rules, floor))
-                true_positive = float(np.sum(predicted & truth))
-                precision = true_positive / max(float(predicted.sum()), 1.0)
-                recall = true_positive / max(float(truth.sum()), 1.0)
-                f1 = 2 * precision * recall / max(precision + recall, 1e-9)
-                f2 = 5 * precision * recall / max(4 * precision + recall, 1e-9)
-                candidate = (
-                    round(min(recall - _CRISIS_RECALL, precision - _CRISIS_PRECISION), 6),
-                    round(f2, 6),
-                    float(threshold),
-                    -floor,
-                )
-                # Ties go to the higher threshold and the lower floor: fewer model-only alarms,
-                # more trust in the explainable cues.
-                if best is None or candidate > best:
-                    best = candidate
-                    chosen = Thresholds(
-                        crisis=float(threshold), crisis_rules=use_rules, crisis_rule_floor=floor
-                    )
-                    report = {
-                        "precision": round(precision, 4),
-                        "recall": round(recall, 4),
-                        "f1": round(f1, 4),
-                        "f2": round(f2, 4),
-                    }
+    supports = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
+    settings = [
+        CrisisSettings(float(threshold), use_rules, floor, support)
+        for use_rules in (True, False)
+        for threshold in thresholds
+        for floor in (floors if use_rules else (0.0,))
+        for support in supports
+        if floor < threshold
+    ]
+    for setting in settings:
+        predicted = evidence.is_crisis(setting)
+        true_positive = float(np.sum(predicted & truth))
+        precision = true_positive / max(float(predicted.sum()), 1.0)
+        recall = true_positive / max(float(truth.sum()), 1.0)
+        f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+        f2 = 5 * precision * recall / max(4 * precision + recall, 1e-9)
+        candidate = (
+            round(min(recall - _CRISIS_RECALL, precision - _CRISIS_PRECISION), 6),
+            round(f2, 6),
+            setting.threshold,
+            -setting.rule_floor,
+            setting.signal_support,
+        )
+        # Ties go to the higher threshold, the lower floor and the higher support: fewer
+        # model-only alarms, more trust in the explainable cues.
+        if best is None or candidate > best:
+            best = candidate
+            chosen = Thresholds(
+                crisis=setting.threshold,
+                crisis_rules=setting.use_rules,
+                crisis_rule_floor=setting.rule_floor,
+                crisis_signal_support=setting.signal_support,
+            )
+            report = {
+                "precision": round(precision, 4),
+                "recall": round(recall, 4),
+                "f1": round(f1, 4),
+                "f2": round(f2, 4),
+            }
     return chosen, report
 
 
@@ -379,7 +393,19 @@ def batch_folds(batches: Sequence[str]) -> np.ndarray | None:
     return np.asarray([fold_of.get(batch, -1) for batch in batches], dtype=np.int64)
 
 
-def _unseen_average_precision(
+@dataclass(slots=True)
+class _UnseenScores:
+    """The crisis heads' scores of the independent writers' texts, each text scored by the
+    head fitted (on the training part) without its batch's fold, per head and candidate C."""
+
+    folds: np.ndarray | None = None  # per example: its batch's fold, -1 outside a batch
+    # (head, C) → the average precision over the head's rows in a batch ...
+    average_precision: dict[tuple[str, float], float] = field(default_factory=dict)
+    # ... and the raw scores of those rows (aligned with the head's rows; 0 outside a batch).
+    scores: dict[tuple[str, float], np.ndarray] = field(default_factory=dict)
+
+
+def _unseen_scores(
     matrix: sp.csr_matrix,
     heads: Sequence[_HeadData],
     validation: np.ndarray,
@@ -387,16 +413,16 @@ def _unseen_average_precision(
     grids: dict[str, tuple[float, ...]],
     *,
     sgd: bool,
-) -> dict[tuple[str, float], float]:
-    """Per crisis head and candidate C (``grids``, when there is a choice), the average
-    precision of the independent writers' texts, each scored by the head fitted (on the
-    training part) without its batch's fold. Empty without enough batches."""
+) -> _UnseenScores:
+    """The crisis heads (those with a choice of C in ``grids``) scoring writers they have
+    not seen; empty without enough batches."""
     crisis_heads = [
         data for data in heads if data.kind == "sigmoid" and len(grids.get(data.name, ())) > 1
     ]
     folds = batch_folds(batches) if crisis_heads else None
+    unseen_scores = _UnseenScores(folds)
     if folds is None:
-        return {}
+        return unseen_scores
     fits = [
         (data, ~validation & (folds != fold), c)
         for data in crisis_heads
@@ -404,7 +430,7 @@ def _unseen_average_precision(
         for fold in range(_BATCH_FOLDS)
     ]
     results = iter(_fit_heads(matrix, fits, sgd=sgd))
-    precision: dict[tuple[str, float], float] = {}
+    precision = unseen_scores.average_precision
     for data in crisis_heads:
         fold_of_row = folds[data.rows]
         for c in grids[data.name]:
@@ -416,10 +442,36 @@ def _unseen_average_precision(
                     np.asarray(matrix[data.rows[in_fold]] @ coefficients)[:, 0] + intercepts[0]
                 )
             unseen = fold_of_row >= 0
+            unseen_scores.scores[(data.name, c)] = np.where(unseen, scores, 0.0)
             targets = data.targets[unseen]
             if 0 < targets.sum() < len(targets):
                 precision[(data.name, c)] = float(average_precision_score(targets, scores[unseen]))
-    return precision
+    return unseen_scores
+
+
+def _unseen_crisis_probabilities(
+    heads: Sequence[_HeadData],
+    unseen: _UnseenScores,
+    chosen_c: dict[str, float],
+    temperatures: dict[str, float],
+    n_examples: int,
+) -> dict[str, np.ndarray] | None:
+    """Per crisis head, its calibrated probability of each example as a head fitted without
+    the example's batch gives it (0 outside a batch); None unless every crisis head has
+    such scores at its chosen C."""
+    found: dict[str, np.ndarray] = {}
+    for data in heads:
+        if data.kind != "sigmoid":
+            continue
+        scores = unseen.scores.get((data.name, chosen_c[data.name]))
+        if scores is None:
+            return None
+        full = np.zeros(n_examples)
+        full[data.rows] = _probabilities(
+            "sigmoid", scores[:, None], temperatures.get(data.name, 1.0)
+        )
+        found[data.name] = full
+    return found or None
 
 
 def _fit_all(
@@ -639,7 +691,8 @@ def _validate(
             )
     candidates = [(data, training_rows, c) for data in heads for c in grids.get(data.name, ())]
     candidate_fits = iter(_fit_heads(matrix, candidates, sgd=sgd))
-    unseen_precision = _unseen_average_precision(matrix, heads, validation, batches, grids, sgd=sgd)
+    unseen = _unseen_scores(matrix, heads, validation, batches, grids, sgd=sgd)
+    unseen_precision = unseen.average_precision
     for data in heads:
         val_rows = data.rows[validation[data.rows]]
         val_targets = data.targets[validation[data.rows]]
@@ -696,7 +749,21 @@ def _validate(
     thresholds = Thresholds()
     known_rows = next((data.rows for data in heads if data.kind == "sigmoid"), None)
     if crisis_probabilities and known_rows is not None:
-        rows = known_rows[validation[known_rows]]
+        # Read as new writers are read: the independent writers' texts scored by the heads
+        # fitted without their batch, where there are enough batches; else the validation
+        # slice, which shares its wording with the training rows and makes the heads look
+        # surer of a crisis than they are on a stranger's words.
+        unseen_probabilities = _unseen_crisis_probabilities(
+            heads, unseen, chosen_c, temperatures, len(analysed)
+        )
+        if unseen_probabilities is not None and unseen.folds is not None:
+            rows = known_rows[unseen.folds[known_rows] >= 0]
+            probabilities_of = unseen_probabilities
+            read_on = "unseen_batches"
+        else:
+            rows = known_rows[validation[known_rows]]
+            probabilities_of = crisis_probabilities
+            read_on = "validation"
         truth = np.zeros(len(rows), dtype=bool)
         for data in heads:
             if data.kind == "sigmoid" and data.name != "crisis:any":
@@ -704,7 +771,7 @@ def _validate(
                 truth |= np.asarray([row in positive for row in rows])
         texts = [analysed[row] for row in rows.tolist()]
         by_signal, any_probability = crisis_columns(
-            {name: probability[rows] for name, probability in crisis_probabilities.items()},
+            {name: probability[rows] for name, probability in probabilities_of.items()},
             len(rows),
         )
         if tuning is not None and len(tuning.crisis_rows):
@@ -730,10 +797,12 @@ def _validate(
         thresholds, crisis_report = _choose_crisis_threshold(evidence, truth)
         report["crisis"] = {
             **crisis_report,
+            "read_on": read_on,
             "n": len(truth),
             "threshold": thresholds.crisis,
             "rules": thresholds.crisis_rules,
             "rule_floor": thresholds.crisis_rule_floor,
+            "signal_support": thresholds.crisis_signal_support,
         }
     if tuning is not None:
         weight, weight_scores = _choose_category_weight(heads, fitted, temperatures, tuning)

@@ -102,3 +102,29 @@ def test_the_chosen_decision_keeps_an_equal_margin_above_both_targets():
     assert chosen.crisis == pytest.approx(0.9)
     assert report["recall"] == pytest.approx(20 / 21, abs=1e-4)
     assert report["precision"] == pytest.approx(1.0)
+
+
+def test_the_any_head_alone_needs_a_signal_heads_support():
+    # The "any" head finds both texts likely; only the first has a signal head behind it.
+    texts = ["网络断了三天", "家里光纤每天晚上都断线好几次"]
+    found = evidence(texts, [0.6, 0.6], [heads(mass=0.2), heads(mass=0.02)])
+    supported = CrisisSettings(threshold=0.5, use_rules=True, rule_floor=0.1, signal_support=0.1)
+    assert found.is_crisis(supported).tolist() == [True, False]
+    assert found.decide(supported).signals == [["mass"], []]
+    # Without a support (models trained before it): the "any" head decides alone.
+    assert found.is_crisis(SETTINGS).tolist() == [True, True]
+    # A cue needs no support: the lexicon names the signal.
+    cue = evidence(["再不处理我就找记者曝光"], [0.2], [heads()])
+    assert cue.is_crisis(supported).tolist() == [True]
+
+
+def test_training_chooses_the_support_that_drops_unsupported_alarms():
+    # Ten crises the "any" head and a signal head both see; five calm texts the "any" head
+    # alone finds likely (every signal head near zero). Only a support keeps them out.
+    texts = ["网速有点慢"] * 15
+    found = evidence(texts, [0.8] * 10 + [0.8] * 5, [heads(mass=0.4)] * 10 + [heads(mass=0.01)] * 5)
+    truth = np.asarray([True] * 10 + [False] * 5)
+    chosen, report = _choose_crisis_threshold(found, truth)
+    assert 0.01 < chosen.crisis_signal_support <= 0.4
+    assert report["precision"] == pytest.approx(1.0)
+    assert report["recall"] == pytest.approx(1.0)

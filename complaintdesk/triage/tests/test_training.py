@@ -221,7 +221,10 @@ def test_the_tuning_set_chooses_label_regularisation_and_joins_the_crisis_choice
     assert model.metadata["n_tuning"] == len(tuning)
     untuned = train_model(_small_sample(), tune=True)
     assert untuned.version != model.version
-    # The crisis decision is chosen on the validation slice and the tuning texts together.
+    # The crisis decision is chosen on the independent writers' texts, each read by the
+    # heads fitted without its batch (as a stranger's words are read), and the tuning texts.
+    assert reports["crisis"]["read_on"] == "unseen_batches"
+    assert untuned.metadata["validation_scores"]["crisis"]["read_on"] == "unseen_batches"
     pooled = reports["crisis"]["n"] - untuned.metadata["validation_scores"]["crisis"]["n"]
     assert pooled == len(tuning)
     assert not any(
@@ -393,7 +396,8 @@ def test_the_category_share_leaves_half_only_for_a_clear_gain():
 def test_crisis_heads_are_ranked_on_writers_they_never_saw():
     from complaintdesk.triage.engine.training import (
         _head_data,
-        _unseen_average_precision,
+        _unseen_crisis_probabilities,
+        _unseen_scores,
         batch_folds,
     )
 
@@ -416,13 +420,26 @@ def test_crisis_heads_are_ranked_on_writers_they_never_saw():
     heads = _head_data(examples)
     grids = {data.name: (1.0, 4.0) for data in heads}
     nothing_held = np.zeros(len(examples), dtype=bool)
-    precision = _unseen_average_precision(matrix, heads, nothing_held, batches, grids, sgd=False)
+    unseen = _unseen_scores(matrix, heads, nothing_held, batches, grids, sgd=False)
+    precision = unseen.average_precision
     assert set(precision) == {
         (name, c) for name in ("crisis:media", "crisis:any") for c in grids[name]
     }
     assert all(value < 0.65 for value in precision.values()), precision
+    # The same scores, per text, give the crisis decision its probabilities as a stranger's
+    # words get them: a head that had seen the writers would find their media texts at once.
+    chosen = {data.name: 4.0 for data in heads}
+    probabilities = _unseen_crisis_probabilities(heads, unseen, chosen, {}, len(examples))
+    assert probabilities is not None
+    assert set(probabilities) == {"crisis:media", "crisis:any"}
+    unseen_media = probabilities["crisis:media"][media]
+    assert float(np.median(unseen_media)) < 0.6, unseen_media
+    # A head with no unseen scores at its chosen C: no unseen reading at all.
+    assert (
+        _unseen_crisis_probabilities(heads, unseen, {**chosen, "crisis:any": 9.0}, {}, 240) is None
+    )
     # No choice to make, or too few batches: nothing is computed.
     single = {name: (4.0,) for name in grids}
-    assert _unseen_average_precision(matrix, heads, nothing_held, batches, single, sgd=False) == {}
+    assert _unseen_scores(matrix, heads, nothing_held, batches, single, sgd=False).scores == {}
     few = [batch if batch in names[:7] else "" for batch in batches]
-    assert _unseen_average_precision(matrix, heads, nothing_held, few, grids, sgd=False) == {}
+    assert _unseen_scores(matrix, heads, nothing_held, few, grids, sgd=False).scores == {}
