@@ -17,6 +17,7 @@ from complaintdesk.complaints.models import (
     SlaPolicy,
 )
 from complaintdesk.notifications.masking import mask_one_time_links
+from complaintdesk.remedies.currency import money
 
 
 class ReadOnlyInline(admin.TabularInline[Any, Any]):
@@ -54,8 +55,16 @@ class EscalationInline(ReadOnlyInline):
         "decision",
         "decided_by",
         "decided_at",
+        "authorised_up_to",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("authorised up to"))
+    def authorised_up_to(self, escalation: Escalation) -> str:
+        # The ceiling of the complaint's whole compensation set by a decision to authorise.
+        if escalation.authorised_amount is None:
+            return ""
+        return money(escalation.authorised_amount, escalation.authorised_currency)
 
 
 class AttachmentInline(ReadOnlyInline):

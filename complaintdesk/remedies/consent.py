@@ -30,6 +30,9 @@ from complaintdesk.remedies.services import (
 )
 
 OFFER_VALID_DAYS = 7
+# The customer's note on the public consent page: a few words about the offer, smaller than
+# what staff may write on a complaint (TEXT_MAX) because anyone holding the link can post it.
+CUSTOMER_NOTE_MAX = 2000
 
 
 def token_hash(raw: str) -> str:
@@ -163,10 +166,29 @@ def offer_by_token(raw: str) -> CompensationOffer:
     return offer
 
 
+def _customer_note(note: str) -> str:
+    """The customer's note whole, or refused when longer than CUSTOMER_NOTE_MAX.
+
+    Line breaks are counted once: a browser sends them as CR LF, but counts them as one
+    character against the form's maxlength."""
+    note = (note or "").replace("\r\n", "\n").strip()
+    if len(note) > CUSTOMER_NOTE_MAX:
+        raise InvalidInput(
+            _(
+                "Your note is %(length)d characters long; please shorten it to %(max)d "
+                "characters or fewer."
+            )
+            % {"length": len(note), "max": CUSTOMER_NOTE_MAX},
+            field="note",
+        )
+    return note
+
+
 def offer_decide_by_link(*, token: str, decision: str, note: str = "") -> CompensationOffer:
     """The customer's answer through the link in the notice: once, and before it expires."""
     if decision not in ConsentDecision.values:
         raise InvalidInput(_("Accept or decline the offer."), field="decision")
+    note = _customer_note(note)
     offer = offer_by_token(token)
     with transaction.atomic():
         locked = (
@@ -186,7 +208,7 @@ def offer_decide_by_link(*, token: str, decision: str, note: str = "") -> Compen
             decision=decision,
             method=ConsentMethod.LINK,
             actor=None,
-            note=(note or "").strip()[:2000],
+            note=note,
             now=now,
         )
     return locked

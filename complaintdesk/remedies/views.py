@@ -16,7 +16,11 @@ from django.views.decorators.http import require_http_methods
 from complaintdesk.complaints.errors import DomainError, NotFound
 from complaintdesk.core import clock
 from complaintdesk.remedies.choices import ConsentDecision
-from complaintdesk.remedies.consent import offer_by_token, offer_decide_by_link
+from complaintdesk.remedies.consent import (
+    CUSTOMER_NOTE_MAX,
+    offer_by_token,
+    offer_decide_by_link,
+)
 
 
 @never_cache
@@ -32,7 +36,7 @@ def consent_view(request: HttpRequest, token: str) -> HttpResponse:
         or offer.complaint.language
     )
     with translation.override(language):
-        error, status = "", 200
+        error, error_field, status, note = "", "", 200, ""
         if request.method == "POST":
             try:
                 offer = offer_decide_by_link(
@@ -41,13 +45,18 @@ def consent_view(request: HttpRequest, token: str) -> HttpResponse:
                     note=request.POST.get("note", ""),
                 )
             except DomainError as exc:
-                error, status = exc.message, exc.status_code
+                # What the customer wrote goes back into the form, to shorten or send again.
+                error, error_field, status = exc.message, exc.field or "", exc.status_code
+                note = request.POST.get("note", "")
         context = {
             "offer": offer,
             "items": offer.items.select_related("policy_clause").order_by("pk"),
             "tracking_number": offer.complaint.tracking_number,
             "expired": offer.decided_at is None and offer.expires_at <= clock.now(),
             "error": error,
+            "error_field": error_field,
+            "note": note,
+            "note_max": CUSTOMER_NOTE_MAX,
             "accepted": ConsentDecision.ACCEPTED,
             "declined": ConsentDecision.DECLINED,
         }
