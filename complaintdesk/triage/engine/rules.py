@@ -65,7 +65,7 @@ _REGULATOR_RULES_CITED = re.compile(
     r"|conditions|coverage checker|checker|expects|requires|say|says|said|brought in"
     r"|regulations|website|map|figures|research"
     # a regulator's action against others: "the NCC fined some operators"
-    r"|fined|fines|has fined|penalised|penalized|sanctioned)\b"
+    r"|fined|fines|has fined|penalised|penalized|sanctioned|broadband labels?|labels?)\b"
     # ... or its website read: "我上 NCC 網站看了一下,上面寫…".
     r"| ?(?:的)?(?:网站|官网|网页)(?:看|查|上面|上写|写|说)"
     # ... or its rules recalled: "我印象中 NCC 好像有規定合約機一段時間後應該可以解鎖?"
@@ -109,6 +109,8 @@ _HAZARD_OVER = re.compile(
     r"|\b(?:was|were|has been|have been) made safe\b"
     # "上次颱風是有一支電線桿倒掉,不過那個早就修好了"
     r"|(?:早就|早已|已经|早)修好了?"
+    # "個火牛曾經爆過火花,當時你哋即日派人換咗新嘅"
+    r"|(?:当时|已经|已)[^,。]{0,8}(?:换(?:咗|了)|修好|处理(?:咗|好))"
     r"|\bno longer (?:dangerous|a hazard|a danger)\b"
 )
 _HAZARD_OVER_CONTEXT = {"zh": 40, "en": 80}
@@ -140,7 +142,9 @@ _WITHDRAWN_AFTER = re.compile(
     # "工信部那边就不去了", "OFCA 嗰度唔去喇"
     r"|^[^,.;:!?，。；：！？]{0,4}?(?:就|也|都)?(?:不去了|不去啦|唔去喇|唔去啦|唔去了)"
     r"|\btalked (?:him|her|them) out of it\b"
-    r"|^ ?的?(?:工作|上班|任职|返工|实习|打工)"
+    r"|^ ?(?:公署|署|局|办)?的?(?:工作|上班|任职|返工|实习|打工)"
+    # the step judged useless: "佢話呢啲小事告你哋都冇用"
+    r"|^[^,.;:!?，。；：！？]{0,3}?(?:都|也)(?:冇用|没用|无用)"
     # "有個friend喺報館做,但話唔想搞大", "我本身喺報館做嘢"
     r"|^ ?做(?:嘢|野|编辑|记者|事)?(?=[,.;:!?，。；：！？]|$|但|不过)"
     # the step judged not worth it: "打官司不划算", "告你哋唔值得"
@@ -155,6 +159,9 @@ _WITHDRAWN_AFTER = re.compile(
 # to small claims. Honestly can't be bothered" (a thought before the cue, dropped after it).
 _SECOND_THOUGHT_BEFORE = re.compile(
     r"想过|谂过|考虑过|本来想|本想|\b(?:thought about|considered|could|was going to)\b"
+    # "我知道可以去通訊辦投訴…,但我冇時間搞"; "I had a look at what ACMA does … I can't face
+    # the forms"
+    r"|(?:知道|晓得)(?:我)?(?:是)?可以(?:去)?$|\b(?:had a look at|looked into|looked up)\b"
     # "back home I'd probably have gone to Ofcom by now, but I'd rather sort this out with you"
     r"|\b(?:i'd|i would) (?:probably |definitely |already )?have\b"
 )
@@ -166,6 +173,7 @@ _SECOND_THOUGHT_AFTER = re.compile(
     # but honestly I just want to be taken off the list"
     r"|\bbut (?:i|we) (?:won't|will not)\b"
     r"|\bbut (?:honestly |frankly |really )?(?:i|we) (?:just|only) want\b"
+    r"|\bcan'?t face\b|(?:冇|没有?)时间(?:搞|理|去)|但我(?:暂时)?(?:都系|还是|只)(?:想|希望)"
 )
 # ... or a step nearly taken and overtaken by events: "本来都准备打12300了,朋友说先找你们…
 # 结果十分钟就退了", "昨天本来已经写好了12300的申诉…申诉就不交了", "I'd drafted an email to Ofcom
@@ -204,6 +212,9 @@ _TAKEN_BACK_LATER = re.compile(
     r"|(?:那边|那里|嗰度|𠮶度|这边)(?:就|也)?(?:不去了|唔去喇|唔去了)"
     # "后经营业厅核实已解除合约 … 客户表示认可,不会再去投诉"
     r"|(?:不会|唔会)再(?:去)?(?:投诉|申诉|告|找)"
+    # "去年我因为另一件事打过12300,你们后来处理得挺好,所以这次我先直接找你们";
+    # "我不是要告你们,我是要告我老板"
+    r"|所以这次(?:我)?先(?:直接)?找你们|(?:不是|唔系)要(?:告|投诉|起诉)你(?:们|哋)"
     # someone's threat stopped by the customer: "孫子一度表示要拍影片PO上網 … 客戶本人當場制止";
     # a post taken down: "曾在IG限時動態發文抱怨,但後來 … 又自己刪掉了"
     r"|(?:当场|马上|立刻|及时)?(?:制止|阻止|劝阻)|(?:又|后来|但)[^,。]{0,10}(?<!被)(?:删掉|删了)"
@@ -222,7 +233,8 @@ _ADVICE_BEFORE = re.compile(
     # "My employer say I should post it", "Person for my office say make I report una",
     # a shop that "told me 'go to the CCTS'"
     r"|\b(?:told me (?:to|i could|i should)|said i (?:could|should)|says? i (?:could|should)"
-    r"|says? make (?:i|we)|was told|were told"
+    r"|says? make (?:i|we)|was told|were told|(?:saying|said|says) (?:we|you) (?:could|should)"
+    r"|\bsaid to\b"
     r"|suggested|advised me|reckons i (?:could|should)|wants me to|keeps telling me to)\b"
 )
 _DECLINED_AFTER = re.compile(
@@ -235,11 +247,17 @@ _DECLINED_AFTER = re.compile(
     r" (?:just |really |only )?(?:not|don't|do not|rather|can't be bothered|only want|just want"
     r"|want)|\bnot worth\b|\bcan't be bothered\b"
     r"|\bno get time\b|\b(?:don't|do not|haven't) (?:got |have )?(?:the )?time for\b"
+    # "Someone … said to file in small claims. Honestly it's $60, I'm not taking a day off"
+    r"|\b(?:i'm|i am) not (?:taking|going|doing|wasting|spending)\b|\bcan'?t face\b"
     r"|\b(?:i'd|i would) rather (?:we )?(?:just )?(?:sort|deal|fix|resolve|settle|work)\b"
 )
 # "我不是那种动不动就打电话去工信部的人": the clause breaks at 就, so the refusal of the
 # type is read in the window before the cue, up to the last punctuation.
-_NOT_THAT_KIND_BEFORE = re.compile(r"(?:不是|唔系)(?:那种|嗰种|𠮶种|那样)[^,.;:!?，。；：！？]*$")
+_NOT_THAT_KIND_BEFORE = re.compile(
+    r"(?:不是|唔系)(?:那种|嗰种|𠮶种|那样)[^,.;:!?，。；：！？]*$"
+    # "我唔會為咗幾百蚊搵律師同你哋打官司"; a labour arbitration is against an employer
+    r"|(?:唔会|不会|唔使|不用)为(?:咗|了)[^,.;:!?，。；：！？]*$|劳动$"
+)
 # ... or the customer's own trade, set aside: "I'm a journalist, but writing as a customer",
 # "本人是某报社记者,但这次是以个人身份" (a reporter on the job is a media signal). The trade is
 # read right before a media or legal cue, the setting aside in the 60 characters after it.
