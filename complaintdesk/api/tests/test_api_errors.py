@@ -75,6 +75,27 @@ def test_a_nul_character_in_a_json_body_is_refused_naming_the_field(agent):
     assert not Complaint.objects.exists()
 
 
+def test_half_a_character_in_a_json_body_is_refused_naming_the_field(agent):
+    # "\ud83d" without its pair decodes to a lone surrogate: no database stores it (a 500).
+    body = json.dumps({**PAYLOAD, "description": "网络断了\ud83d"})  # ensure_ascii: an escape
+    response = api_client(agent).post("/api/complaints", body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["field"] == "description"
+    assert "half of a character" in response.json()["detail"]
+    response = api_client(agent).post(
+        "/api/triage/predict", '{"text": "ok", "\\udc00": 1}', content_type="application/json"
+    )
+    assert response.status_code == 422 and response.json()["field"] == "\udc00"
+    assert not Complaint.objects.exists()
+
+
+def test_an_emoji_escaped_as_a_surrogate_pair_is_ordinary_text(agent):
+    body = {**PAYLOAD, "description": "网络断了三天 😡"}
+    assert "\\ud83d\\ude21" in json.dumps(body)
+    assert post_json(api_client(agent), "/api/complaints", body).status_code == 201
+    assert Complaint.objects.get().description.endswith("😡")
+
+
 def test_an_escaped_backslash_before_u0000_is_ordinary_text(agent):
     body = {**PAYLOAD, "description": "the log says \\u0000 at the end"}
     assert "\\\\u0000" in json.dumps(body)

@@ -13,7 +13,7 @@ from complaintdesk.triage.engine.guidance import guidance_for
 from complaintdesk.triage.engine.model import TriageModel
 from complaintdesk.triage.engine.results import TriageResult
 from complaintdesk.triage.engine.rules import RuleBasedTriager
-from complaintdesk.triage.engine.text import Language, normalise_and_detect
+from complaintdesk.triage.engine.text import Language, normalise_and_detect, well_formed
 
 SHIPPED_MODEL_DIR = Path(__file__).resolve().parent.parent / "shipped"
 
@@ -120,4 +120,4 @@ def mask(text: str) -> pii.MaskResult:
 
 
 def detect_language(text: str) -> Language:
-    return normalise_and_detect(text)[1]
+    return normalise_and_detect(well_formed(text))[1]

@@ -1,8 +1,9 @@
 """JSON-lines batch processing behind ``complaintdesk triage predict`` and ``dedupe``.
 
 Input lines are ``{"id": ..., "text": ...}``. A bad line (not JSON, no text, text not a
-string) is reported on the error stream with its line number and skipped; the caller
-turns a non-zero failure count into a non-zero exit code.
+string, an id or text that is not valid Unicode) is reported on the error stream with its
+line number and skipped; the caller turns a non-zero failure count into a non-zero exit
+code.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, Protocol
 from complaintdesk.triage.engine.api import Triager
 from complaintdesk.triage.engine.dedupe import DuplicateDetector
 from complaintdesk.triage.engine.guidance import guidance_for
+from complaintdesk.triage.engine.text import lone_surrogate_at
 
 _BATCH_SIZE = 256
 
@@ -56,7 +58,28 @@ def read_lines(lines: Iterable[str], errors: Writable) -> Iterator[InputLine | N
             errors.write(f'line {number}: "text" must be a string, got {type(text).__name__}\n')
             yield None
             continue
+        broken = _lone_surrogate_in(record)
+        if broken is not None:
+            field, position = broken
+            errors.write(
+                f'line {number}: "{field}" holds half of a character (a lone UTF-16 surrogate '
+                f"escape at character {position + 1}), which is not valid Unicode: fix the "
+                "escape or write the character itself\n"
+            )
+            yield None
+            continue
         yield InputLine(number, record.get("id"), text)
+
+
+def _lone_surrogate_in(record: dict[str, Any]) -> tuple[str, int] | None:
+    """The field ("text" or "id") and position of a lone surrogate, which the JSON escape
+    "\\ud83d" alone yields: its output line could not be written as UTF-8."""
+    for field in ("id", "text"):
+        value = record.get(field)
+        position = lone_surrogate_at(value) if isinstance(value, str) else None
+        if position is not None:
+            return field, position
+    return None
 
 
 def _write(output: Writable, record: dict[str, Any]) -> None:

@@ -16,6 +16,8 @@ from datetime import date
 from itertools import accumulate
 from typing import Literal
 
+from complaintdesk.triage.engine.text import well_formed
+
 PiiKind = Literal["phone", "id_number", "bank_card", "email", "address"]
 
 MASK_TOKENS: dict[str, str] = {
@@ -551,7 +553,11 @@ def _find_phones(
 
 
 def mask(text: str) -> MaskResult:
-    """Replace every personal-data item with a token such as ``[PHONE]``."""
+    """Replace every personal-data item with a token such as ``[PHONE]``.
+
+    The masked text is what every later step reads, so a lone surrogate becomes U+FFFD
+    here (text.well_formed) and nothing after it meets one."""
+    text = well_formed(text)
     return _masked(text, _families_in(text))
 
 
@@ -560,6 +566,7 @@ def mask_batch(texts: Sequence[str]) -> list[MaskResult]:
     batch, and texts they let nothing through for (most complaints) are returned as they are."""
     if not texts:
         return []
+    texts = [well_formed(text) for text in texts]
     return [
         _masked(text, families) if families else MaskResult(text, ())
         for text, families in zip(texts, _families_in_batch(texts), strict=True)

@@ -94,6 +94,23 @@ BATCH_SEPARATOR = "\ue000"
 _NOT_WORDS = frozenset(" \t\n,.;:!?()[]<>\"'-~/\\|@#$%^&*_+=`{}，。；：！？、")
 
 
+# A lone surrogate (JSON "\ud83d": half an emoji) is a valid Python string but not valid
+# Unicode: no encoder, OpenCC or rjieba takes it, and no database stores it.
+_LONE_SURROGATE = re.compile("[\\ud800-\\udfff]")
+
+
+def lone_surrogate_at(text: str) -> int | None:
+    """The position of the first lone surrogate in ``text``, or None when it is valid Unicode."""
+    found = _LONE_SURROGATE.search(text)
+    return found.start() if found else None
+
+
+def well_formed(text: str) -> str:
+    """``text`` with each lone surrogate read as U+FFFD (the replacement character); the
+    length and every other character's position stay as they were."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
+
 def fold_width(text: str) -> str:
     """Fold full-width forms and compatibility characters (NFKC) to their plain form."""
     folded = text.translate(_FULL_WIDTH_TABLE)

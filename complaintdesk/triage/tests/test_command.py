@@ -220,3 +220,29 @@ def test_evaluate_names_a_missing_data_file_without_the_errno(tmp_path):
     with pytest.raises(CommandError) as caught:
         call_command("triage", "evaluate", "--data", "nope.jsonl", stdout=io.StringIO())
     assert str(caught.value) == "cannot read --data nope.jsonl: No such file or directory"
+
+
+@pytest.mark.parametrize("action", ["predict", "dedupe"])
+def test_half_a_character_is_named_and_the_lines_around_it_go_on(action, tmp_path):
+    # "\ud83d" alone is valid JSON and a valid Python string, but no UTF-8 output takes it:
+    # the whole run used to stop with a UnicodeEncodeError and lose every line of its batch.
+    path = tmp_path / "in.jsonl"
+    rows = [
+        {"id": "a", "text": "宽带断了三天 \ud83d\ude21"},  # a whole emoji, escaped as a pair
+        {"id": "b", "text": "宽带断了\ud83d三天"},
+        {"id": "\udc00", "text": "My fibre drops every evening."},
+        {"id": "d", "text": "My fibre drops every evening, please fix it."},
+    ]
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="2 input line"):
+        call_command("triage", action, "--input", str(path), "--output", str(output), stderr=errors)
+    records = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [record["id"] for record in records] == ["a", "d"]
+    if action == "predict":
+        assert records[0]["masked_text"] == "宽带断了三天 😡"
+    message = errors.getvalue()
+    assert 'line 2: "text" holds half of a character' in message
+    assert "at character 5" in message
+    assert 'line 3: "id" holds half of a character' in message

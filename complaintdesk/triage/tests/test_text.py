@@ -30,3 +30,24 @@ def test_traditional_and_simplified_give_the_same_tokens():
     assert tokenise(normalise_for_features("寬頻斷線")) == tokenise(
         normalise_for_features("宽频断线")
     )
+
+
+def test_half_a_character_is_read_as_the_replacement_character_everywhere():
+    # A lone surrogate (JSON "\ud83d") crashed OpenCC, rjieba and the batch's UTF-32 pass.
+    from complaintdesk.triage.engine import mask, predict
+    from complaintdesk.triage.engine.dedupe import DuplicateDetector
+    from complaintdesk.triage.engine.rules import RuleBasedTriager
+    from complaintdesk.triage.engine.text import lone_surrogate_at, well_formed
+
+    broken = "寬頻斷線\ud83d三天,電話13812345678"
+    assert lone_surrogate_at(broken) == 4 and lone_surrogate_at("寬頻😡") is None
+    assert well_formed(broken) == "寬頻斷線\ufffd三天,電話13812345678"
+    assert mask(broken).masked_text == "寬頻斷線\ufffd三天,電話[PHONE]"
+    assert detect_language("\udc00網路又斷線了") == "zh-Hant"
+    one, batch = predict([broken]), predict([broken, "宽带\udc00断了", "fine"])
+    assert one[0] == batch[0] and batch[0].masked_text.encode("utf-8")
+    assert batch[0].category == "network"
+    assert RuleBasedTriager().predict([broken])[0].category == "network"
+    detector = DuplicateDetector()
+    detector.add("first", "宽带断了三天,每天晚上都这样,请尽快处理")
+    assert detector.query("宽带断了三天\ud83d,每天晚上都这样,请尽快处理") is not None
