@@ -34,9 +34,29 @@ class InputLine:
     text: str
 
 
-def read_lines(lines: Iterable[str], errors: Writable) -> Iterator[InputLine | None]:
-    """Parsed input lines; None (after an error message) for a bad line. Blank lines are skipped."""
-    for number, raw in enumerate(lines, start=1):
+def read_lines(lines: Iterable[str | bytes], errors: Writable) -> Iterator[InputLine | None]:
+    """Parsed input lines; None (after an error message) for a bad line. Blank lines are skipped.
+
+    Lines given as bytes (a file or stdin read in binary) are decoded one at a time, so a
+    line that is not UTF-8 is named and the others go on; a byte-order mark before the
+    first line (Windows Notepad's "UTF-8 with BOM") is skipped.
+    """
+    for number, line in enumerate(lines, start=1):
+        if isinstance(line, bytes):
+            try:
+                raw = line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                errors.write(
+                    f"line {number}: not UTF-8 text (byte 0x{line[error.start]:02x} at byte "
+                    f"{error.start + 1} cannot start or continue a character); save the file "
+                    "as UTF-8\n"
+                )
+                yield None
+                continue
+        else:
+            raw = line
+        if number == 1:
+            raw = raw.removeprefix("\ufeff")
         if not raw.strip():
             continue
         try:
@@ -87,7 +107,7 @@ def _write(output: Writable, record: dict[str, Any]) -> None:
 
 
 def predict_lines(
-    lines: Iterable[str],
+    lines: Iterable[str | bytes],
     output: Writable,
     errors: Writable,
     triager: Triager,
@@ -121,7 +141,7 @@ def predict_lines(
 
 
 def dedupe_lines(
-    lines: Iterable[str],
+    lines: Iterable[str | bytes],
     output: Writable,
     errors: Writable,
     detector: DuplicateDetector | None = None,

@@ -111,8 +111,16 @@ def _check_labels(industry: str, labels: dict[str, Any], signals: Any) -> None:
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
+    """The JSON objects of a UTF-8 file, one per line (a byte-order mark first is skipped)."""
+    with path.open("rb") as lines:
+        for number, raw in enumerate(lines, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                raise ValueError(
+                    f"{path}:{number}: not UTF-8 text (byte 0x{raw[error.start]:02x} at byte "
+                    f"{error.start + 1}); save the file as UTF-8"
+                ) from error
             if not line.strip():
                 continue
             try:

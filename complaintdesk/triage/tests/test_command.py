@@ -246,3 +246,37 @@ def test_half_a_character_is_named_and_the_lines_around_it_go_on(action, tmp_pat
     assert 'line 2: "text" holds half of a character' in message
     assert "at character 5" in message
     assert 'line 3: "id" holds half of a character' in message
+
+
+def test_a_byte_order_mark_is_skipped_and_a_line_not_in_utf8_is_named(tmp_path):
+    # Windows Notepad saves "UTF-8 with BOM"; a GBK line used to stop the run with a traceback.
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(
+        "\ufeff".encode()
+        + (json.dumps({"id": "a", "text": "宽带断了三天"}, ensure_ascii=False) + "\n").encode()
+        + (json.dumps({"id": "b", "text": "宽带断了三天"}, ensure_ascii=False) + "\n").encode("gbk")
+        + (json.dumps({"id": "c", "text": "My fibre drops every evening."}) + "\n").encode()
+    )
+    output = tmp_path / "out.jsonl"
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="1 input line"):
+        call_command(
+            "triage", "predict", "--input", str(path), "--output", str(output), stderr=errors
+        )
+    records = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [record["id"] for record in records] == ["a", "c"]
+    assert "line 2: not UTF-8 text" in errors.getvalue()
+    assert "save the file as UTF-8" in errors.getvalue()
+
+
+def test_evaluate_names_a_line_not_in_utf8_and_takes_a_byte_order_mark(tmp_path):
+    record = {"id": "a", "text": "宽带断了三天", "industry": "telecom", "category": "network"}
+    line = json.dumps(record, ensure_ascii=False) + "\n"
+    data = tmp_path / "labelled.jsonl"
+    data.write_bytes("\ufeff".encode() + line.encode() + line.encode("gbk"))
+    with pytest.raises(CommandError, match=r"labelled.jsonl:2: not UTF-8 text .* save the file"):
+        call_command("triage", "evaluate", "--data", str(data), stdout=io.StringIO())
+    data.write_bytes("\ufeff".encode() + line.encode())
+    out = io.StringIO()
+    call_command("triage", "evaluate", "--data", str(data), stdout=out)
+    assert "1 examples" in out.getvalue()

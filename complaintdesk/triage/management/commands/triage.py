@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from argparse import ArgumentParser
+from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -121,20 +122,24 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
 
     @staticmethod
-    def _open(path: Path, mode: str, option: str) -> TextIO:
+    def _open(path: Path, mode: str, option: str) -> IO[Any]:
         try:
-            # Text mode: the handle reads and writes str (Path.open types it IO[Any]).
-            return cast(TextIO, path.open(mode, encoding="utf-8"))
+            # Input in binary: batch.read_lines decodes each line, naming one that is not
+            # UTF-8 instead of stopping the run; output as UTF-8 text.
+            if mode == "r":
+                return path.open("rb")
+            return path.open(mode, encoding="utf-8")
         except OSError as error:
             verb = "read" if mode == "r" else "write"
             raise CommandError(f"cannot {verb} {option} {path}: {error.strerror}") from error
 
     def _stream(self, action: str, options: dict[str, Any]) -> None:
         with ExitStack() as stack:
-            source: TextIO = (
+            source: Iterable[str | bytes] = (
                 stack.enter_context(self._open(options["input"], "r", "--input"))
                 if options["input"]
-                else sys.stdin
+                # The byte stream under stdin, where there is one (a test's StringIO has none).
+                else getattr(sys.stdin, "buffer", sys.stdin)
             )
             # The model is loaded before the output is created, so a bad --model leaves no
             # empty output file behind.
