@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from copy import deepcopy
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from complaintdesk.triage.engine.text import Language
@@ -35,4 +36,16 @@ class TriageResult:
     guidance: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The result as plain data, sharing no container with it (what dataclasses.asdict
+        gives, built by hand: asdict's recursive copy was a fifth of a batch's time)."""
+        record = {name: getattr(self, name) for name in _FIELD_NAMES}
+        record["crisis_signals"] = list(self.crisis_signals)
+        record["confidences"] = dict(self.confidences)
+        record["explanations"] = {head: list(terms) for head, terms in self.explanations.items()}
+        record["personal_data"] = list(self.personal_data)
+        if self.guidance is not None:
+            record["guidance"] = deepcopy(self.guidance)
+        return record
+
+
+_FIELD_NAMES = tuple(item.name for item in fields(TriageResult))

@@ -117,3 +117,21 @@ def test_feature_rows_of_a_training_sized_batch_equal_each_text_alone(shipped_mo
         expected = together[row]
         assert alone.indices.tolist() == expected.indices.tolist(), texts[row]
         assert alone.data.tobytes() == expected.data.tobytes(), texts[row]
+
+
+def test_a_result_as_plain_data_is_what_asdict_gives_and_shares_nothing(shipped_model):
+    import dataclasses
+
+    from complaintdesk.triage.engine import predict
+
+    [result] = predict(["光猫冒烟了,电话13812345678,我要找记者"], with_guidance=True)
+    assert result.guidance and result.explanations and result.crisis_signals
+    record = result.as_dict()
+    assert record == dataclasses.asdict(result)
+    record["explanations"]["crisis"].append("x")
+    record["crisis_signals"].append("x")
+    record["guidance"].clear()
+    record["confidences"].clear()
+    assert record != dataclasses.asdict(result)
+    assert result.as_dict() == dataclasses.asdict(result) != record
+    assert "x" not in result.crisis_signals and result.guidance and result.confidences

@@ -280,3 +280,27 @@ def test_evaluate_names_a_line_not_in_utf8_and_takes_a_byte_order_mark(tmp_path)
     out = io.StringIO()
     call_command("triage", "evaluate", "--data", str(data), stdout=out)
     assert "1 examples" in out.getvalue()
+
+
+def test_the_command_line_names_bad_lines_and_nothing_else_on_stderr(tmp_path):
+    # The system checks (database, calendars) ran before every triage run, put their
+    # warnings among the lines naming bad input and cost over a second.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path / "in.jsonl"
+    path.write_text(LINES[0] + "\nnot json\n", encoding="utf-8")
+    completed = subprocess.run(  # noqa: S603 -- our own interpreter and entry point
+        [sys.executable, "-m", "complaintdesk", "triage", "predict", "--input", str(path)],
+        cwd=Path(__file__).resolve().parents[3],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 1
+    assert json.loads(completed.stdout)["id"] == "a"
+    assert completed.stderr.splitlines() == [
+        "line 2: not valid JSON (Expecting value)",
+        "CommandError: 1 input line(s) could not be processed",
+    ]
