@@ -119,20 +119,44 @@ _PHONE_CUE = re.compile(
     r"call|whatsapp|wechat|微信|contact|number|no\.)[^0-9]{0,6}$",
     re.IGNORECASE,
 )
+# The groups of four after the word belong to the same number: in "序號 9088 1234 5567 8802"
+# the last two groups are no phone.
 _REFERENCE_CUE = re.compile(
-    r"(订单|訂單|单号|單號|编号|編號|工单|工單|流水|运单|運單|快递|快遞|发票|發票|合同|合约号|"
+    r"(订单|訂單|单号|單號|编号|編號|序号|序號|工单|工單|流水|运单|運單|快递|快遞|发票|發票|合同|合约号|"
     r"账号|賬號|帳號|户号|戶號|order|ticket|tracking|invoice|ref|reference|case|account|"
-    r"contract|receipt|serial|imei|sn)[^0-9]{0,8}$",
+    r"contract|receipt|serial|imei|sn)[^0-9]{0,8}(?:\d{4}[ \-]){0,3}$",
     re.IGNORECASE,
 )
 
-_CN_NUMERAL = r"[0-9一二三四五六七八九十百零〇两兩]+"
+_CN_DIGIT = r"[0-9一二三四五六七八九十百零〇两兩]"
+_CN_NUMERAL = _CN_DIGIT + "+"
 _ROAD_NAME = (
     r"[^\s\d,.;:!?()\[\]'\"在住于於到的是了我家址为為位从從往去来來和及与與向对對近靠離离市省区區县縣"
     r"，。；：！？、（）]{1,5}"
 )
 # The numbers may stand apart from their words: 中正路 412 巷 7 號 3 樓.
 _GAP = r" ?"
+# Words that end an estate's, a building's or a village's name: 华港花园, 佳兆业城市广场,
+# 国贸中心, 西庄村.
+_ESTATE_WORD = (
+    r"(?:小区|小區|花园|花園|新村|公寓|大厦|大廈|广场|廣場|家园|家園|大楼|大樓|中心|苑|邨|村|城)"
+)
+# One part of an estate address: a building, entrance (门), village group (组), phase (期),
+# zone (区), floor, room (房) or house number, numbered or named by a letter alone (A座).
+# A 号 before 窗口, 门, 柜台 or 线 is a counter's, a gate's or a line's, not a house's.
+_ESTATE_PART = (
+    r"(?:(?:[A-Za-z]?"
+    + _CN_NUMERAL
+    + r"[A-Za-z]?|[A-Za-z])"
+    + r"(?:号楼|號樓|栋|棟|幢|座|单元|單元|门|門|组|組|期|区|區|楼|樓|层|層|室|房"
+    + r"|[号號](?![窗门門口柜櫃台臺铺舖线線机機位])))"
+)
+# A flat number straight after an entrance or a stairway (3门201, 2单元502), or after a
+# building, not a year: 6栋1704, 5号楼1203, A座2305, or floor-flat 2栋14-3.
+_ESTATE_FLAT = (
+    r"(?:(?<=[门門])|(?<=单元|單元))\d{2,4}(?![0-9])"
+    r"|(?:(?<=[栋棟幢座])|(?<=号楼|號樓))(?:\d{3,4}(?![0-9年月])|\d{1,2}-\d{1,2}(?![0-9]))"
+)
 _ZH_ADDRESS = re.compile(
     _ROAD_NAME
     + r"(?:路|街|大道|道|巷|弄|胡同|里)[東南西北中东]?段?"
@@ -168,70 +192,177 @@ _ZH_ADDRESS = re.compile(
     + _CN_NUMERAL
     + r"[A-Za-z]?|[A-Za-z])"
     + _GAP
-    # 期 and 区 are an estate's phase and zone: 創紀之城1期23樓, 环球中心E2区1号楼.
-    + r"(?:号楼|號樓|栋|棟|幢|座|单元|單元|楼|樓|层|層|室|F|期|区|區))+)?"
+    # 期 and 区 are an estate's phase and zone: 創紀之城1期23樓, 环球中心E2区1号楼; 门 an
+    # entrance (stairway) of a building: 4栋2门301.
+    + r"(?:号楼|號樓|栋|棟|幢|座|单元|單元|门|門|楼|樓|层|層|室|房|F|期|区|區))+)?"
     # A flat number written straight after the building: 2号楼1503, B座2805 (not a year),
     # or as floor-flat after it: 2栋5-3.
-    + r"(?:(?<=单元|單元)\d{2,4}(?![0-9])"
+    + r"(?:(?:(?<=[门門])|(?<=单元|單元))\d{2,4}(?![0-9])"
     + r"|(?:(?<=号楼|號樓)|(?<=[栋棟幢座]))(?:\d{3,4}(?![0-9年月])|\d{1,2}-\d{1,2}(?![0-9])))?"
     + r"(?:之"
     + _CN_NUMERAL
     + r")?"
     + r"|"
-    # Estates without a street: XX小区3栋2单元501室, XX花园5座1203室.
-    + r"[^\s\d,.;:!?()在住于於到的是了我家址]{2,6}"
-    + r"(?:小区|小區|花园|花園|新村|公寓|大厦|大廈|苑|邨|村)"
+    # Estates and villages without a street: XX小区3栋2单元501室, XX花园5座1203室,
+    # XX村三组45号; two parts, or one with a flat number after it (XX小区2栋14-3), so a
+    # lone "3楼" or "3期" stays. 家 is in many village names (李家村), but a name does not
+    # begin with it (我家阳光小区…).
+    + r"(?!家)[^\s\d,.;:!?()在住于於到的是了我址，。；：！？、（）]{2,6}"
+    + _ESTATE_WORD
+    + _ESTATE_PART
     + r"(?:"
-    + _CN_NUMERAL
-    + r"[A-Za-z]?(?:栋|棟|幢|座|单元|單元|楼|樓|层|層|室|号楼|號樓|号|號)){2,}"
+    + _ESTATE_PART
+    + r"+(?:"
+    + _ESTATE_FLAT
+    + r")?|"
+    + _ESTATE_FLAT
+    + r")"
 )
 # Text every Chinese address match contains (a numeral and the 号 of a street number, or an
-# estate word and a numeral), so other texts skip the expensive address expression; the
-# plain words are a quicker first check.
-_ZH_ADDRESS_WORDS = re.compile(r"号|號|小区|小區|花园|花園|新村|公寓|大厦|大廈|苑|邨|村")
-_ZH_STREET_NUMBER = _CN_NUMERAL[:-1] + _GAP + r"[号號]"
-_ZH_ESTATE_NUMBER = r"(?:小区|小區|花园|花園|新村|公寓|大厦|大廈|苑|邨|村)" + _CN_NUMERAL[:-1]
-_ZH_ADDRESS_NEEDS = re.compile(_ZH_STREET_NUMBER + "|" + _ZH_ESTATE_NUMBER)
-# The same check in its two parts, each beginning with a character of a small set, which
-# the regex engine finds quickly in a long string (a batch of texts).
+# estate word and a numeral or letter), so other texts skip the expensive address
+# expression; the plain words are a quicker first check.
+_ZH_ADDRESS_WORDS = re.compile(
+    r"号|號|小区|小區|花园|花園|新村|公寓|大厦|大廈|广场|廣場|家园|家園|大楼|大樓|中心|苑|邨|村|城"
+)
+_ZH_STREET_NUMBER = _CN_DIGIT + _GAP + r"[号號]"
+# An estate's first part may be named by a letter alone (国贸中心A座1508).
+_ZH_ESTATE_NUMBER = _ESTATE_WORD + r"(?:[A-Za-z]|" + _CN_DIGIT + ")"
+# The check in two parts, each beginning with a character of a small set, which the regex
+# engine finds quickly (one expression with both is slower, in a text and in a batch).
 _ZH_ADDRESS_NEEDS_PARTS = (re.compile(_ZH_STREET_NUMBER), re.compile(_ZH_ESTATE_NUMBER))
 _EN_STREET_TYPES = (
     r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Crt|Place|Pl|"
     r"Terrace|Tce|Close|Crescent|Cres|Square|Sq|Parkway|Highway|Hwy|Grove|Row|Mews|Walk|Rise|"
     r"Gardens|Gdns|Circuit|Cct|Esplanade|Parade|Pde|Heights"
 )
+# Street types written before the name, the French way: 48 Rue Saint-Paul.
+_FR_STREET_TYPES = (
+    r"Rue|Avenue|Av|Boulevard|Boul|Chemin|Ch|Place|Route|Côte|Allée|Impasse|Quai|Rang|Montée"
+)
+# A capitalised word, accented letters included (René-Lévesque), and an ordinal (86th).
+_EN_NAME = r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]+"
+_EN_ORDINAL = r"\d{1,3}(?:st|nd|rd|th)"
+_EN_TOWN = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)*"
+# Postcodes: British NW1 6XE, Irish Eircode D06 F2X8, Canadian H2Y 1H2.
+_UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}"
+_EIRCODE = r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}"
+_CANADIAN_POSTCODE = r"[A-Z]\d[A-Z] ?\d[A-Z]\d"
+# A house number starts after anything but a letter or digit: \b, being Unicode, sees no
+# boundary between a Chinese character and a letter or digit (話Flat 8D).
+_EN_BEGUN = r"(?<![0-9A-Za-z])"
+_EN_ENDED = r"(?![0-9A-Za-z])"
 _EN_ADDRESS = re.compile(
-    r"(?:(?:Flat|Apt|Apartment|Unit|Suite|Room)\.? ?[0-9A-Za-z]{1,5},? ?(?:\d{1,3}/F,? ?)?)?"
-    # A compass letter may come first: 1187 W Fulton St.
-    r"\b\d{1,5}[A-Za-z]?,? (?:[NSEW]\.? )?(?:[A-Z][A-Za-z'’\-]+ ){1,3}"
-    r"(?:" + _EN_STREET_TYPES + r")\b\.?"
-    r"(?:,? ?(?:Flat|Apt|Apartment|Unit|Suite)\.? ?[0-9A-Za-z]{1,5})?"
+    _EN_BEGUN
+    + r"(?:(?:Flat|Apt|Apartment|Unit|Suite|Room)\.? ?[0-9A-Za-z]{1,5},? ?(?:\d{1,3}/F,? ?)?)?"
+    + _EN_BEGUN
+    # A compass letter may come first (1187 W Fulton St), the name may be an ordinal
+    # (225 E 86th St), and a French street type comes before the name (48 Rue Saint-Paul).
+    + r"\d{1,5}[A-Za-z]?,? (?:(?:[NSEW]\.? )?(?:(?:"
+    + _EN_NAME
+    + "|"
+    + _EN_ORDINAL
+    + r") ){1,3}(?:"
+    + _EN_STREET_TYPES
+    + r")(?![A-Za-z])\.?"
+    + r"|(?:"
+    + _FR_STREET_TYPES
+    + r")\.? (?:(?:de la|de l'|du|des|de|d') ?)?"
+    + _EN_NAME
+    + r"(?: "
+    + _EN_NAME
+    + r"){0,2})"
+    + r"(?:,? ?(?:Flat|Apt|Apartment|Unit|Suite)\.? ?[0-9A-Za-z]{1,5})?"
     # The town only with a postcode after it: ", London NW1 6XE", ", Springfield, IL 62704",
-    # ", Ringwood VIC 3134".
-    r"(?:,? (?:[A-Z][a-z]+ ){0,2}?(?:[A-Z][a-z]+,? )?"
-    r"(?:[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}|[A-Z]{2,3} \d{4,5}(?:-\d{4})?)(?![0-9A-Za-z]))?"
+    # ", Ringwood VIC 3134", ", Montréal, QC H2Y 1H2", ", Dublin 6, D06 F2X8", and an Indian
+    # PIN: ", Chennai 600020".
+    + r"(?:,? (?:"
+    + _EN_TOWN
+    + r" ){0,2}?(?:(?:"
+    + _EN_TOWN
+    + r"(?: \d{1,2})?,? )?(?:"
+    + _UK_POSTCODE
+    + r"|[A-Z]{2,3} \d{4,5}(?:-\d{4})?|(?:[A-Z]{2} )?"
+    + _CANADIAN_POSTCODE
+    + "|"
+    + _EIRCODE
+    + r")|"
+    + _EN_TOWN
+    + r"(?:,| -)? \d{6})"
+    + _EN_ENDED
+    + r")?"
 )
-# Hong Kong and Singapore flats named by block, not street: Flat 12B, Block 3, Kornhill.
+# Addresses listed part by part and ending in a postcode, the Indian and Irish way:
+# "Flat 304, Sai Krupa Apartments, 12th Cross, Indiranagar, Bengaluru 560038",
+# "Apartment 21, The Maples, Clonskeagh Road, Dublin 6, D06 F2X8". Parts are split by ", "
+# and their words by one space, so the expression tries each stretch of text once.
+_EN_LISTED_WORD = r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’.\-]*"
+_EN_LISTED_PART = (
+    r"(?:"
+    + _EN_LISTED_WORD
+    + "|"
+    + _EN_ORDINAL
+    + " "
+    + _EN_LISTED_WORD
+    + r")(?: (?:"
+    + _EN_LISTED_WORD
+    + r"|\d{1,3}"
+    + _EN_ENDED
+    + r")){0,4}"
+)
+_EN_LISTED_ADDRESS = re.compile(
+    # Not part of an amount (Rs 1,200).
+    r"(?<![0-9A-Za-z,.])"
+    r"(?:(?:Flat|Apt|Apartment|Unit|Suite|House|Plot|Door No|No)\.? ?"
+    r"(?:[A-Z]{1,2}[\-/]?)?\d{1,5}[A-Za-z]?|[A-Z]{1,2}[\-/]\d{1,5}|\d{1,4}[A-Za-z]?)"
+    + r"(?:, "
+    + _EN_LISTED_PART
+    + r"){2,6}"
+    + r"(?:(?:,| -)? \d{6}|,? (?:"
+    + _EIRCODE
+    + "|"
+    + _UK_POSTCODE
+    + "))"
+    + _EN_ENDED
+)
+# Singapore HDB flats: block, street, #floor-unit and postcode:
+# Blk 23 Tampines St 21 #05-233, Singapore 521023. Beginning with the letter B lets the
+# regex engine jump from one B to the next.
+_SG_BLOCK_FLAT = re.compile(
+    r"B(?<![0-9A-Za-z]B)l(?:k|ock)\.? ?\d{1,4}[A-Za-z]?"
+    + r"(?: [A-Z][A-Za-z]*\.?){1,4}(?: \d{1,3}[A-Za-z]?)?"
+    + r"(?: ?#\d{1,3}-\d{1,5}(?:,? Singapore \d{6})?|,? Singapore \d{6})"
+    + _EN_ENDED
+)
+# Hong Kong flats named by block, not street, and the estate and district after it:
+# Flat 12B, Block 3, Kornhill, Quarry Bay.
 _EN_FLAT_IN_BLOCK = re.compile(
-    r"\b(?:Flat|Apt|Apartment|Unit|Room|Rm)\.? ?[0-9A-Za-z]{1,5},? ?(?:\d{1,3}/F,? ?)?"
-    r"(?:Block|Blk|Tower|Twr)\.? ?[0-9A-Za-z]{1,3}\b"
+    _EN_BEGUN
+    + r"(?:Flat|Apt|Apartment|Unit|Room|Rm)\.? ?[0-9A-Za-z]{1,5},? ?(?:\d{1,3}/F,? ?)?"
+    + r"(?:Block|Blk|Tower|Twr)\.? ?[0-9A-Za-z]{1,3}"
+    + _EN_ENDED
+    + r"(?:, [A-Z][A-Za-z'’\-]*(?: [A-Z][A-Za-z'’\-]*){0,2}){0,2}"
 )
 
 
-# Every English address match contains a house number followed by a capitalised word.
-_EN_ADDRESS_NEEDS = re.compile(r"\d[A-Za-z]?,? [A-Z]")
+# Every English address match contains a number, up to two letters (8D, 86th) or a floor
+# (23/F) and a capitalised word: a house or block number and its street, or the first part
+# of a listed address.
+_EN_ADDRESS_NEEDS = re.compile(r"\d(?:[A-Za-z]{0,2}|/F),? [A-ZÀ-Þ]")
 _ASCII_DIGIT = re.compile(r"[0-9]")
 _AT_SIGN = re.compile("@")
 
 # Hong Kong identity card: one or two letters, six digits and a check digit (0-9 or A),
-# usually in brackets: A123456(3), AB987654(3).
+# usually in brackets: A123456(3), AB987654(3). Customers typing on a phone write the
+# letters in lower case (a481263(0)); without the brackets such a code is any code's shape.
 _HONG_KONG_ID = re.compile(
-    r"(?<![0-9A-Za-z])([A-Z]{1,2}\d{6})[ ]?(?:\(([0-9A])\)|([0-9A]))(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])([A-Za-z]{1,2}\d{6})[ ]?(?:\(([0-9Aa])\)|([0-9A]))(?![0-9A-Za-z])"
 )
-# Taiwan national ID and resident certificate: a letter, 1/2 (8/9), eight digits.
-_TAIWAN_ID = re.compile(r"(?<![0-9A-Za-z])([A-Z][1289]\d{8})(?![0-9A-Za-z])")
-# Both ID shapes contain a capital letter right before a digit; most texts do not.
-_LETTER_DIGIT = re.compile(r"[A-Z]\d")
+# Taiwan national ID and resident certificate: a letter, 1/2 (8/9), eight digits; the
+# checksum tells an ID typed in lower case (f133904279) from other codes.
+_TAIWAN_ID = re.compile(r"(?<![0-9A-Za-z])([A-Za-z][1289]\d{8})(?![0-9A-Za-z])")
+# Both ID shapes contain a letter and six digits; most texts do not. Beginning with a
+# digit, the check passes over the letters of a long text quickly.
+_LETTER_DIGIT = re.compile(r"\d(?<=[A-Za-z]\d)\d{5}")
 # The letters in the order of their values 10, 11, … in the Taiwan ID checksum.
 _TAIWAN_LETTERS = "ABCDEFGHJKLMNPQRSTUVXYWZIO"
 _TAIWAN_WEIGHTS = (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1)
@@ -239,7 +370,7 @@ _TAIWAN_WEIGHTS = (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1)
 # Flats without a street number: 沙田第一城12座18樓F室, 太和邨喜和樓1520室,
 # 望京西园三区312号楼1单元602. The place name before, then at least two building/floor/flat parts,
 # so a lone "3楼" or "5号楼" (a floor, a building of the estate) stays.
-_FLAT_PART = r"(?:号楼|號樓|栋|棟|幢|座|单元|單元|楼|樓|层|層|室|F)"
+_FLAT_PART = r"(?:号楼|號樓|栋|棟|幢|座|单元|單元|门|門|楼|樓|层|層|室|房|F)"
 _ZH_FLAT = re.compile(
     r"[^\s\d,.;:!?()\[\]'\"在住于於到的是了我家址为為位从從往去来來向对對近靠離离"
     r"，。；：！？、（）]{0,8}?"
@@ -259,26 +390,38 @@ _ZH_FLAT = re.compile(
     + r"[A-Za-z]"
     + _GAP
     + r"室){1,3}"
-    r"(?:(?<=单元|單元)\d{2,4}(?![0-9]))?"
+    r"(?:(?:(?<=[门門])|(?<=单元|單元))\d{2,4}(?![0-9]))?"
 )
 # The unit words alone, a quicker first check.
-_ZH_FLAT_UNITS = re.compile(r"座|栋|棟|幢|单元|單元|楼|樓|层|層|室")
+_ZH_FLAT_UNITS = re.compile(r"座|栋|棟|幢|单元|單元|门|門|楼|樓|层|層|室|房")
 _FLAT_NUMBER = r"[0-9A-Za-z一二三四五六七八九十]"
-_ZH_FLAT_NEEDS = re.compile(_FLAT_NUMBER + _GAP + r"(?:座|栋|棟|幢|单元|單元|楼|樓|层|層|室)")
+_ZH_FLAT_NEEDS = re.compile(
+    _FLAT_NUMBER + _GAP + r"(?:座|栋|棟|幢|单元|單元|门|門|楼|樓|层|層|室|房)"
+)
 # The same check beginning with the unit word's first character (单 and 單 must go on with
 # 元) and checking the character before it afterwards: in a long string the regex engine
 # jumps from one unit word to the next instead of stopping at every letter and digit.
 _ZH_FLAT_NEEDS_FROM_UNIT = re.compile(
-    r"[座栋棟幢楼樓层層室单單](?:(?<=" + _FLAT_NUMBER + r".)|(?<=" + _FLAT_NUMBER + r" .))"
+    r"[座栋棟幢门門楼樓层層室房单單](?:(?<=" + _FLAT_NUMBER + r".)|(?<=" + _FLAT_NUMBER + r" .))"
     r"(?:(?<=[单單])元|(?<![单單]))"
 )
-# Service numbers (China 400/800, North American toll-free) belong to businesses.
-_BUSINESS_NUMBER = re.compile(r"(?:400|800|833|844|855|866|877|888)\d{7}")
+# Service numbers belong to businesses: China 400/800, North American toll-free, and
+# freephone 0800/0808 (UK, Taiwan).
+_BUSINESS_NUMBER = re.compile(r"(?:400|800|833|844|855|866|877|888)\d{7}|080[08]\d{6,7}")
+# These only as written in their own groups, so that a mainland mobile (18001234567) or a
+# Zhaotong landline (0870-2123456) stays a phone: 1-800-555-0123 and UK 0845 602 1234.
+_GROUPED_BUSINESS_NUMBER = re.compile(
+    r"\+?1[ \-.]\(?8(?:00|33|44|55|66|77|88)\)?[ \-.]?\d{3}[ \-.]\d{4}"
+    r"|08(?:4[345]|7[01])[ \-]\d{3}[ \-]\d{4}"
+)
 _NOT_DIGIT = re.compile(r"\D")
 
 
 def _is_business_number(number: str) -> bool:
-    return _BUSINESS_NUMBER.fullmatch(_NOT_DIGIT.sub("", number)) is not None
+    return (
+        _BUSINESS_NUMBER.fullmatch(_NOT_DIGIT.sub("", number)) is not None
+        or _GROUPED_BUSINESS_NUMBER.fullmatch(number) is not None
+    )
 
 
 def _has_birth_date(digits: str) -> bool:
@@ -338,7 +481,7 @@ def _cued(cue: re.Pattern[str], text: str, start: int) -> bool:
 
 def _is_reference_number(text: str, start: int) -> bool:
     """True when the number follows an order/ticket/account word ("订单号:", "order #")."""
-    return _REFERENCE_CUE.search(text[max(0, start - 16) : start]) is not None
+    return _REFERENCE_CUE.search(text[max(0, start - 32) : start]) is not None
 
 
 # The families of expressions, as bits: a text is only searched with the families its
@@ -360,7 +503,9 @@ def _families_in(text: str) -> int:
         families |= _NUMBERS
     if _LETTER_DIGIT.search(text):
         families |= _LETTER_IDS
-    if _ZH_ADDRESS_WORDS.search(text) and _ZH_ADDRESS_NEEDS.search(text):
+    if _ZH_ADDRESS_WORDS.search(text) and any(
+        part.search(text) for part in _ZH_ADDRESS_NEEDS_PARTS
+    ):
         families |= _ZH_STREETS
     if _ZH_FLAT_UNITS.search(text) and _ZH_FLAT_NEEDS.search(text):
         families |= _ZH_FLATS
@@ -378,7 +523,8 @@ _SEVEN_DIGITS_IN_ONE_TEXT = re.compile(r"\x00(?:[^0-9\x00]*+[0-9]){7}")
 # _EN_ADDRESS_NEEDS written to begin with the space: the regex engine finds spaces much
 # faster than digits in a long string.
 _EN_ADDRESS_NEEDS_FROM_SPACE = re.compile(
-    r" [A-Z](?:(?<=\d .)|(?<=\d, .)|(?<=\d[A-Za-z] .)|(?<=\d[A-Za-z], .))"
+    r" [A-ZÀ-Þ](?:(?<=\d .)|(?<=\d, .)|(?<=\d[A-Za-z] .)|(?<=\d[A-Za-z], .)"
+    r"|(?<=\d[A-Za-z]{2} .)|(?<=\d[A-Za-z]{2}, .)|(?<=\d/F .)|(?<=\d/F, .))"
 )
 
 
@@ -450,7 +596,11 @@ def _find_pii(text: str, families: int) -> list[PiiSpan]:
         for match in _ZH_FLAT.finditer(text):
             claim("address", match.start(), match.end())
     if families & _EN_STREETS:
-        for pattern in (_EN_ADDRESS, _EN_FLAT_IN_BLOCK):
+        for match in _EN_LISTED_ADDRESS.finditer(text):
+            # "Ticket 4521, Billing Team, Pune 411001" lists a reference, not a house.
+            if not _is_reference_number(text, match.start()):
+                claim("address", match.start(), match.end())
+        for pattern in (_SG_BLOCK_FLAT, _EN_ADDRESS, _EN_FLAT_IN_BLOCK):
             for match in pattern.finditer(text):
                 claim("address", match.start(), match.end())
     found.sort(key=lambda span: span.start)
@@ -459,10 +609,13 @@ def _find_pii(text: str, families: int) -> list[PiiSpan]:
 
 def _find_letter_ids(text: str, claim: Callable[[PiiKind, int, int], None]) -> None:
     for match in _HONG_KONG_ID.finditer(text):
-        if hong_kong_id_is_valid(match.group(1), match.group(2) or match.group(3)):
+        body, bracketed, bare = match.groups()
+        if bare is not None and not body.isupper():
+            continue
+        if hong_kong_id_is_valid(body.upper(), (bracketed or bare).upper()):
             claim("id_number", match.start(), match.end())
     for match in _TAIWAN_ID.finditer(text):
-        if taiwan_id_is_valid(match.group(1)):
+        if taiwan_id_is_valid(match.group(1).upper()):
             claim("id_number", match.start(), match.end())
 
 

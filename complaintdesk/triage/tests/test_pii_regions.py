@@ -4,7 +4,7 @@ business numbers that are not personal data."""
 import pytest
 
 from complaintdesk.triage.engine import mask
-from complaintdesk.triage.engine.pii import hong_kong_id_is_valid, taiwan_id_is_valid
+from complaintdesk.triage.engine.pii import hong_kong_id_is_valid, mask_batch, taiwan_id_is_valid
 
 
 def _hong_kong_id(body: str) -> str:
@@ -209,4 +209,212 @@ def test_a_phone_after_a_name_and_a_dash_is_masked(text, expected):
 
 @pytest.mark.parametrize("text", ["单号DD-13812345678", "2026-03-15 14:30", "ref AB-13812345678"])
 def test_a_number_continuing_a_code_after_a_dash_is_left_alone(text):
+    assert mask(text).masked_text == text
+
+
+def _assert_address_masked(text: str, address: str) -> None:
+    """The address is masked from its first number to its end; the text after it stays."""
+    result = mask(text)
+    masked = result.masked_text
+    assert mask_batch([text]) == [result]
+    rest = text[text.index(address) + len(address) :]
+    assert masked.endswith("[ADDRESS]" + rest), masked
+    first_number = next(
+        i for i, char in enumerate(address) if char.isdigit() or char in "一二三四五六七八九十"
+    )
+    assert masked.index("[ADDRESS]") <= text.index(address) + first_number, masked
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # An entrance (门) after the building, and the flat number straight after it.
+        ("住在东湖小区7号楼2门302，晚上经常断网", "东湖小区7号楼2门302"),
+        ("家住和平新村12號樓1門402,網速很慢", "和平新村12號樓1門402"),
+        # A room (房) as the flat.
+        ("地址：越秀区东山花园8栋1203房，请上门", "东山花园8栋1203房"),
+        # A phase (期), a block named by a letter alone (B座) and the flat after it.
+        ("住址宝安区西乡街道星河时代广场2期7栋B座1906，装机拖了两周", "星河时代广场2期7栋B座1906"),
+        ("住喺時代廣場B座2301,成日斷線", "時代廣場B座2301"),
+        # One building part is enough when a flat number follows it.
+        ("家住江北区观音桥小区3栋12-4，每晚掉线", "观音桥小区3栋12-4"),
+        ("住淮海路小区2栋8-1", "淮海路小区2栋8-1"),
+        ("家住金桥小区6号楼1503,网速慢", "金桥小区6号楼1503"),
+        ("公司搬到了国贸中心A座1508,宽带还没迁", "国贸中心A座1508"),
+        # More estate words: 城, 家园, 大楼.
+        ("住在万科城5栋2单元801", "万科城5栋2单元801"),
+        ("住在阳光家园16号楼3单元502室", "阳光家园16号楼3单元502室"),
+        ("寄到华侨大楼12层1205室", "华侨大楼12层1205室"),
+        # Villages: the village group (组) and the house number.
+        ("老家在安徽省六安市霍山县青石村四组18号，信号很差", "青石村四组18号"),
+        ("我是湖北省孝感市云梦县新桥镇李家村6组105号的村民", "李家村6组105号"),
+        # A street address whose building has an entrance.
+        ("地址：建设路12号4栋2门301", "建设路12号4栋2门301"),
+    ],
+)
+def test_estates_villages_and_their_flats_are_masked(text, address):
+    _assert_address_masked(text, address)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "营业厅在3楼,排了很久",
+        "我们小区5号楼信号特别差",
+        "幸福小区5号楼2024年就有人投诉过",
+        "小区3期的网络一直不好",
+        "阳光家园5栋都停电了",
+        "万达广场3楼的营业厅",
+        "营业厅服务中心3楼2号窗口排队",
+        "村里三组的人都没信号",
+        "城里3个营业厅都关门",
+        "2026年换的套餐,每月扣128元",
+        "订单号20260315123456还没发货",
+        "广场A座门口的营业厅",
+    ],
+)
+def test_floors_phases_and_groups_alone_are_not_addresses(text):
+    assert mask(text).masked_text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Ordinal street names.
+        (
+            "Service address: Apt 4C, 310 W 72nd St, New York, NY 10023. Still no dial tone.",
+            "Service address: [ADDRESS]. Still no dial tone.",
+        ),
+        ("The router went to 18 E 41st Street instead.", "The router went to [ADDRESS] instead."),
+        # A house number is an address: a street after it is enough.
+        ("Please send it to 2 Main Street today.", "Please send it to [ADDRESS] today."),
+        # Right after a Chinese character.
+        ("師傅話Flat 6A, Block 9, Taikoo Shing, Quarry Bay冇位", "師傅話[ADDRESS]冇位"),
+        ("地址係12 Baker Street", "地址係[ADDRESS]"),
+        # The street type first (French), accented towns and Canadian postcodes.
+        (
+            "The tech came to 215 Rue Sainte-Catherine, Apt 7, Montréal, QC H3B 1A7 late.",
+            "The tech came to [ADDRESS] late.",
+        ),
+        (
+            "Bill goes to 1200 Boulevard René-Lévesque, Montréal, QC H3B 4W8 now",
+            "Bill goes to [ADDRESS] now",
+        ),
+        ("Ship to 77 Maple Avenue, Ottawa, ON K1P 5G4 please", "Ship to [ADDRESS] please"),
+        # Indian PIN and Singapore postcodes after the town.
+        ("Shift it to 14 MG Road, Pune 411001 next week", "Shift it to [ADDRESS] next week"),
+        # Addresses listed part by part with a postcode at the end (Irish and Indian style).
+        (
+            "Apartment 9, The Willows, Rathgar Road, Dublin 6, D06 K2P3 - no signal.",
+            "[ADDRESS] - no signal.",
+        ),
+        (
+            "Fibre at Flat 205, Green Meadows Apartments, 5th Cross, Koramangala, "
+            "Bengaluru 560034 is down.",
+            "Fibre at [ADDRESS] is down.",
+        ),
+        (
+            "new address No. 27, 2nd Main Road, Anna Nagar, Chennai 600040 for shifting",
+            "new address [ADDRESS] for shifting",
+        ),
+        (
+            "connection at C-1104, Hiranandani Gardens, Powai, Mumbai 400076 down",
+            "connection at [ADDRESS] down",
+        ),
+        # Singapore HDB flats: block, street, #floor-unit and postcode.
+        (
+            "address Blk 118 Ang Mo Kio Ave 4 #11-305, Singapore 560118 and email",
+            "address [ADDRESS] and email",
+        ),
+        ("at Block 5 Jurong West St 42 #03-12 Singapore 640005, thanks", "at [ADDRESS], thanks"),
+        # A Hong Kong flat named by block keeps the places after it.
+        ("Flat 2C, Block 7, Mei Foo, Kowloon. Please call.", "[ADDRESS]. Please call."),
+    ],
+)
+def test_addresses_written_the_indian_irish_canadian_and_singapore_ways_are_masked(text, expected):
+    result = mask(text)
+    assert result.masked_text == expected
+    assert mask_batch([text]) == [result]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the 3rd Party team never called back",
+        "5th Floor reception was closed",
+        "I waited 2 hours, Monday and Tuesday",
+        "our Dublin 6 office never answered",
+        "the Mumbai 400001 branch is closed",
+        "Ticket 4521, Billing Team, Pune 411001 is still open",
+        "I paid Rs 1,200, Broadband Plan, Mumbai 400001 on 3 March",
+        "order 12345 arrived on 2026-03-15, 3 days late",
+        "Block 5 of the form was blank",
+        "I was charged $45.83 in August 2026",
+    ],
+)
+def test_ordinals_towns_references_and_amounts_alone_are_not_addresses(text):
+    assert mask(text).masked_text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"客戶{_taiwan_id('G21564738').lower()}（網路表單小寫）反映帳單錯誤",
+        f"證件號碼 {_hong_kong_id('P351827').lower()} 申請被拒",
+        f"HKID {_hong_kong_id('K274518')[:1].lower()}{_hong_kong_id('K274518')[1:]}",
+    ],
+)
+def test_ids_typed_in_lower_case_are_masked(text):
+    result = mask(text)
+    assert [span.kind for span in result.spans] == ["id_number"], result.masked_text
+    assert mask_batch([text]) == [result]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Without brackets a lower-case letter and seven digits is any code.
+        f"code {_hong_kong_id('K274518').lower().replace('(', '').replace(')', '')} expired",
+        "型號 g215647380 的機器",  # fails the Taiwan checksum
+    ],
+)
+def test_lower_case_codes_without_an_id_shape_are_left_alone(text):
+    assert mask(text).masked_text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "calling 0808 157 0192 should be free",
+        "I was charged for calling 0845 712 3456",
+        "客服專線0800-211-987一直忙線",
+        "Called 1-800-444-0199 four times",
+    ],
+)
+def test_toll_free_and_service_numbers_are_not_personal_data(text):
+    assert mask(text).masked_text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Mainland mobiles beginning 180… and a Zhaotong landline (area code 0870) stay phones.
+        ("手机18004567890停机了", "手机[PHONE]停机了"),
+        ("座机0870-2123456打不通", "座机[PHONE]打不通"),
+        ("订单号 12345 电话 13812345678", "订单号 12345 电话 [PHONE]"),
+    ],
+)
+def test_personal_numbers_like_service_numbers_are_still_masked(text, expected):
+    assert mask(text).masked_text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "儲值卡序號 4521 3378 9012 6645 沒入帳",
+        "增值卡序号5523 0047 2286 1190,余额没到",
+        "tracking 6031 2245 7789 2216 shows delivered",
+    ],
+)
+def test_serial_and_tracking_numbers_in_groups_of_four_are_left_alone(text):
     assert mask(text).masked_text == text
