@@ -45,7 +45,7 @@ _NEGATION_ZH = re.compile(
     # a guess, not a report: "不知道是不是整栋楼的问题"
     r"|不知道是不是|不确定是不是|不清楚是不是|不知是不是"
     # Cantonese: 唔想搞到要上報紙, 唔係想告你哋, 冇打算去消委會.
-    r"|唔想|唔会|唔打算|唔系想|唔系要|唔使|唔去|冇打算|冇谂过"
+    r"|唔想|唔会|唔打算|唔系想|唔系要|唔使|唔需要|唔去|冇打算|冇谂过|无需|毋须"
     # the cue itself denied: "无冒烟", "冇煙、冇燶味", "没有异味"
     # (not a question: "有冇記者跟吓?", "有没有人管")
     r"|(?<![有还])(?:没有|没|无|冇|并无|未见)$"
@@ -61,15 +61,22 @@ _DIGIT = re.compile(r"[0-9]")
 # coverage checker", "the FCC's rules say". Matched right after the regulator's name.
 _REGULATOR_RULES_CITED = re.compile(
     r"(?:'s)? (?:own |official )?(?:voluntary |automatic |general )?"
+    # "I read the Ofcom roaming guidance before I went"
+    r"(?:[a-z]+ (?=(?:rules?|codes?|guidance|guidelines|regulations)\b))?"
     r"(?:rules?|codes?|guidance|guidelines"
     r"|conditions|coverage checker|checker|expects|requires|say|says|said|brought in"
     r"|regulations|website|map|figures|research"
     # a regulator's action against others: "the NCC fined some operators"
-    r"|fined|fines|has fined|penalised|penalized|sanctioned|broadband labels?|labels?)\b"
+    r"|fined|fines|has fined|penalised|penalized|sanctioned|broadband labels?|labels?"
+    # "I read in The Guardian that Ofcom has banned these rises"
+    r"|has banned|banned|bans|has ruled|ruled)\b"
     # ... or its website read: "我上 NCC 網站看了一下,上面寫…".
     r"| ?(?:的)?(?:网站|官网|网页)(?:看|查|上面|上写|写|说)"
+    # "我睇過通訊辦網站,業界守則好似有講…": the site read, not a complaint made there.
+    r"| ?(?:的)?(?:网站|官网|网页)"
+    r"(?![^,.;:!?，。；：！？]{0,4}(?:投诉|申诉|举报|提交|留言|登记|陈情|反映|检举))"
     # ... or its rules recalled: "我印象中 NCC 好像有規定合約機一段時間後應該可以解鎖?"
-    r"| ?(?:好像|似乎|应该|是不是)?有?(?:规定|条例|法规)"
+    r"| ?(?:好像|似乎|应该|是不是|不是)?有?(?:规定|条例|法规)"
 )
 # A regulator or a lawsuit in the news, not the customer's own step: "看到新闻说工信部在整治",
 # "saw on the news they got fined by the FCC". Looked for in the clause before the cue, in
@@ -79,6 +86,8 @@ _IN_THE_NEWS = re.compile(
     r"新闻|报道|\b(?:on|in) the news\b|\bnews (?:said|says|report|story|piece)|\bread about\b"
     # "I heard on Channels TV last month that the NCC fined some operators"
     r"|\b(?:heard|saw|read) (?:it )?(?:on|in) (?:the )?[a-z ]{0,20}\b(?:tv|radio|paper|news)\b"
+    # "I read in The Guardian that Ofcom has banned…"
+    r"|\b(?:heard|saw|read) (?:it )?(?:on|in) (?:the )?[a-z]+(?: [a-z]+)? that\b"
 )
 _NEWS_CONTEXT_ZH = 25
 _PUNCTUATION = re.compile(r"[,.;:!?，。；：！？]")
@@ -154,11 +163,15 @@ _WITHDRAWN_AFTER = re.compile(
     r"|^[^.!?]{0,3}\bbut (?:honestly |frankly |really )?(?:i'd|i would|i) rather\b(?! not)"
     # a threat made once and not needed: "I'd said I'd go to the TIO but I didn't need to"
     r"|^[^.!?]{0,3}\bbut (?:i|we) (?:didn't|did not|never) (?:need|have) to\b"
+    # a case against another firm: "a small claims date next week against a different supplier"
+    r"|^[^.!?]{0,30}\bagainst (?:a |an |another |the )?(?:different|other|another|previous|old)\b"
 )
 # ... or a second thought: "我諗過入稟告你哋,但算啦", "my lawyer friend says I could take you
 # to small claims. Honestly can't be bothered" (a thought before the cue, dropped after it).
 _SECOND_THOUGHT_BEFORE = re.compile(
     r"想过|谂过|考虑过|本来想|本想|\b(?:thought about|considered|could|was going to)\b"
+    # "我当时都想找记者曝光了,回来冷静想想犯不着"
+    r"|(?:当时|那时候?|一度)[^,.;:!?，。；：！？]{0,2}想"
     # "我知道可以去通訊辦投訴…,但我冇時間搞"; "I had a look at what ACMA does … I can't face
     # the forms"
     r"|(?:知道|晓得)(?:我)?(?:是)?可以(?:去)?$|\b(?:had a look at|looked into|looked up)\b"
@@ -166,7 +179,8 @@ _SECOND_THOUGHT_BEFORE = re.compile(
     r"|\b(?:i'd|i would) (?:probably |definitely |already )?have\b"
 )
 _SECOND_THOUGHT_AFTER = re.compile(
-    r"算了|算啦|算吧|懒得|can'?t be bothered|not worth (?:it|the)|\brather not\b"
+    r"算了|算啦|算吧|懒得|犯不着|犯不上|can'?t be bothered|not worth (?:it|the)|\brather not\b"
+    r"|\blife'?s too short\b|\blife is too short\b"
     r"|\bdon't (?:really )?care about (?:that|it|them)\b"
     r"|\b(?:i'd|i would) rather (?:we )?(?:just )?(?:sort|deal|fix|resolve|settle|work)\b"
     # "I could post this on X …, but I won't"; "I know I could go to the Privacy Commissioner,
@@ -209,6 +223,11 @@ _TAKEN_BACK_LATER = re.compile(
     # a threat made and dropped once settled: "我聽日就入稟告你哋 … 話「唔告喇,咁樣算公道」",
     # "上次我話要搵OFCA … 後來你哋好快處理咗,所以冇去", "曾向通信管理局申诉 … 这件事已经了结"
     r"|(?:唔|不)(?:告|投诉|申诉)(?:喇|啦|了)|所以(?:就)?(?:冇|没有?)去|(?:已经|已)(?:了结|结案)"
+    # "违约金你们昨天已经退回来了 我就不追究了"; "not a threat, just annoyed"; a past case
+    # "resolved and closed"
+    r"|(?:就|也)?(?:不|唔)(?:再)?追究|(?:不是|唔系)威胁"
+    r"|\bnot a threat\b|\bthis is(?:n't| not) a threat\b"
+    r"|\b(?:which|that|it) (?:was|got) (?:resolved|settled)(?: and closed)?\b"
     r"|(?:那边|那里|嗰度|𠮶度|这边)(?:就|也)?(?:不去了|唔去喇|唔去了)"
     # "后经营业厅核实已解除合约 … 客户表示认可,不会再去投诉"
     r"|(?:不会|唔会)再(?:去)?(?:投诉|申诉|告|找)"
@@ -230,6 +249,8 @@ _ADVICE_BEFORE = re.compile(
     r"叫我|让我|劝我|建议|教我|(?:说|话|讲)[^,.;:!?，。；：！？]{0,8}可以|有人(?:说|话|讲|叫)"
     # the staff's own suggestion: "客服来一句'您不认可可以去工信部投诉'"
     r"|(?:客服|营业员|店员|工作人员|职员|经理)[^,.;:!?，。；：！？]{0,12}可以"
+    # the polite "you can" is the staff's: "您也可以通过法律途径维护权益"
+    r"|您(?:也|还)?可以"
     # "My employer say I should post it", "Person for my office say make I report una",
     # a shop that "told me 'go to the CCTS'"
     r"|\b(?:told me (?:to|i could|i should)|said i (?:could|should)|says? i (?:could|should)"
@@ -239,10 +260,15 @@ _ADVICE_BEFORE = re.compile(
 )
 _DECLINED_AFTER = re.compile(
     r"(?:但|不过|可是|我)[^。!?]{0,10}?(?:不想|唔想|唔使|不用|不必|不至于|不值得|不划算|累了"
-    r"|算了|算啦|没力气|冇力|只想|只是想|就想|只系想|懒得|没必要|冇必要"
+    r"|算了|算啦|没力气|冇力|只想|只是想|就想|只系想|懒得|没必要|冇必要|没心思|冇心机|犯不着"
+    # "客服說如果不滿意可以去NCC申訴,但我們老闆的意思是先跟貴公司好好談"
+    r"|先(?:跟|同|和|与)(?:贵|你)"
     r"|没(?:那|这)?(?:个)?闲?(?:工夫|功夫|精力))|唔使啦|算了|算啦"
     # "我老公在旁邊說乾脆去告你們,我跟他說告什麼,浪費時間"
     r"|浪费时间|(?:告|投诉|申诉)(?:什么|乜嘢|咩)"
+    # "你让我去起诉?", "怎么让我去找12345?", "我又不是要投诉政府"
+    r"|让我去(?:起诉|告|投诉|申诉|找)[^,.;:!，。；：！]{0,8}[?？]|又不是要"
+    r"|\blife'?s too short\b|\blife is too short\b"
     r"|\bbut (?:honestly |frankly |really |to be honest,? )?(?:i|we)(?:'m| am|'d| would)?"
     r" (?:just |really |only )?(?:not|don't|do not|rather|can't be bothered|only want|just want"
     r"|want)|\bnot worth\b|\bcan't be bothered\b"
@@ -257,12 +283,17 @@ _NOT_THAT_KIND_BEFORE = re.compile(
     r"(?:不是|唔系)(?:那种|嗰种|𠮶种|那样)[^,.;:!?，。；：！？]*$"
     # "我唔會為咗幾百蚊搵律師同你哋打官司"; a labour arbitration is against an employer
     r"|(?:唔会|不会|唔使|不用)为(?:咗|了)[^,.;:!?，。；：！？]*$|劳动$"
+    # "I withdrew my Ofcom complaint after your call", "已撤回向工信部的投诉"
+    r"|\b(?:withdrew|withdrawn|pulled|dropped) (?:my|our|the) $"
+    r"|(?:已经|已)?撤(?:回|销)了?(?:向|对|在)?$"
 )
 # ... or the customer's own trade, set aside: "I'm a journalist, but writing as a customer",
 # "本人是某报社记者,但这次是以个人身份" (a reporter on the job is a media signal). The trade is
 # read right before a media or legal cue, the setting aside in the 60 characters after it.
 _OWN_JOB_BEFORE = re.compile(
-    r"\b(?:i'm|i am) (?:a|an) (?:[a-z-]+ )?$|(?:本人|我)是(?:某|一名|一个|个)?[^,。!?;]{0,4}$"
+    r"\b(?:i'm|i am) (?:a|an) (?:[a-z-]+ )?$"
+    # "我本身是做记者的,但这次以个人身份投诉"
+    r"|(?:本人|我)(?:本身|自己)?是(?:做)?(?:某|一名|一个|个)?[^,。!?;]{0,4}$"
     # "本人任職報館編輯,此函純屬個人身份", "我本身喺報館做嘢,但今次純粹以客戶身份"
     r"|(?:本人|我)(?:本身)?(?:任职|喺|在)(?:某|一间|一家)?$"
 )
