@@ -197,8 +197,9 @@ _ZH_ADDRESS = re.compile(
     + r"(?:号楼|號樓|栋|棟|幢|座|单元|單元|门|門|楼|樓|层|層|室|房|F|期|区|區))+)?"
     # A flat number written straight after the building: 2号楼1503, B座2805 (not a year),
     # or as floor-flat after it: 2栋5-3.
-    + r"(?:(?:(?<=[门門])|(?<=单元|單元))\d{2,4}(?![0-9])"
-    + r"|(?:(?<=号楼|號樓)|(?<=[栋棟幢座]))(?:\d{3,4}(?![0-9年月])|\d{1,2}-\d{1,2}(?![0-9])))?"
+    + r"(?:"
+    + _ESTATE_FLAT
+    + r")?"
     + r"(?:之"
     + _CN_NUMERAL
     + r")?"
