@@ -18,10 +18,11 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.translation import gettext as _
 
+from complaintdesk.triage.engine.text import lone_surrogate_at
+
 API_PREFIX = "/api/"
 # Escapes that may decode to a character no database stores; only then is the body parsed.
 _SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ApiJsonErrorsMiddleware:
@@ -95,7 +96,7 @@ def _unstorable_field(value: Any, path: str) -> tuple[str, bool] | None:
     if isinstance(value, str):
         if "\x00" in value:
             return path, True
-        return (path, False) if _LONE_SURROGATE.search(value) else None
+        return (path, False) if lone_surrogate_at(value) is not None else None
     if isinstance(value, dict):
         items: Any = value.items()
     elif isinstance(value, list):
