@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from complaintdesk.triage.engine.api import Triager
 from complaintdesk.triage.engine.dedupe import DuplicateDetector
 from complaintdesk.triage.engine.guidance import guidance_for
-from complaintdesk.triage.engine.text import lone_surrogate_at
+from complaintdesk.triage.engine.text import decode_line, lone_surrogate_at
 
 _BATCH_SIZE = 256
 
@@ -44,19 +44,13 @@ def read_lines(lines: Iterable[str | bytes], errors: Writable) -> Iterator[Input
     for number, line in enumerate(lines, start=1):
         if isinstance(line, bytes):
             try:
-                raw = line.decode("utf-8")
-            except UnicodeDecodeError as error:
-                errors.write(
-                    f"line {number}: not UTF-8 text (byte 0x{line[error.start]:02x} at byte "
-                    f"{error.start + 1} cannot start or continue a character); save the file "
-                    "as UTF-8\n"
-                )
+                raw = decode_line(line, first=number == 1)
+            except ValueError as error:
+                errors.write(f"line {number}: {error}\n")
                 yield None
                 continue
         else:
-            raw = line
-        if number == 1:
-            raw = raw.removeprefix("\ufeff")
+            raw = line.removeprefix("\ufeff") if number == 1 else line
         if not raw.strip():
             continue
         try:

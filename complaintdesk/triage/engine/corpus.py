@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from complaintdesk.triage.engine.labels import CATEGORIES, CRISIS_SIGNALS, INDUSTRIES, SHARED_HEADS
+from complaintdesk.triage.engine.text import decode_line
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 # Complaints labelled by writers who read SPEC and the seeds but never our labelling guide,
@@ -115,12 +116,9 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with path.open("rb") as lines:
         for number, raw in enumerate(lines, start=1):
             try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as error:
-                raise ValueError(
-                    f"{path}:{number}: not UTF-8 text (byte 0x{raw[error.start]:02x} at byte "
-                    f"{error.start + 1}); save the file as UTF-8"
-                ) from error
+                line = decode_line(raw, first=number == 1)
+            except ValueError as error:
+                raise ValueError(f"{path}:{number}: {error}") from error
             if not line.strip():
                 continue
             try:

@@ -111,6 +111,20 @@ def well_formed(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
 
 
+def decode_line(raw: bytes, *, first: bool) -> str:
+    """One line of a UTF-8 file read in binary, so that a line in another encoding is named
+    rather than stopping the reader; a byte-order mark before the first line (Notepad's
+    "UTF-8 with BOM") is dropped. Raises ValueError saying which byte is wrong."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"not UTF-8 text (byte 0x{raw[error.start]:02x} at byte {error.start + 1} cannot "
+            "start or continue a character); save the file as UTF-8"
+        ) from error
+    return line.removeprefix("\ufeff") if first else line
+
+
 def fold_width(text: str) -> str:
     """Fold full-width forms and compatibility characters (NFKC) to their plain form."""
     folded = text.translate(_FULL_WIDTH_TABLE)
